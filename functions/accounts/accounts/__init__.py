@@ -1,0 +1,1 @@
+"""Accounts: signup, the signed-in user, additional accounts, invitations and memberships."""

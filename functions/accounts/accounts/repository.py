@@ -1,0 +1,173 @@
+"""Accounts' reads and writes of the table. Rows in, domain objects out."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from accounts.domain import Membership, Tenant, User
+from kontor import audit, clock, db, keys, tokens
+from kontor.errors import Conflict, Gone, NotFound
+from kontor.models import EmailClaimItem, MembershipItem, TenantItem, TokenItem, UserItem
+
+VERIFY_EMAIL = "verify_email"
+
+
+def _user(item: UserItem) -> User:
+    return User(id=item.id, email=item.email, name=item.name, email_verified=bool(item.email_verified))
+
+
+def email_claimed(email: str) -> bool:
+    try:
+        EmailClaimItem.get(keys.email_pk(email), keys.EMAIL_SK, consistent_read=True)
+    except DoesNotExist:
+        return False
+    return True
+
+
+def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
+    """Identity records, tenant, admin membership, token and audit entry: all or nothing."""
+    now = clock.iso(clock.now())
+    try:
+        with db.transaction() as tx:
+            tx.save(  # first: its failure means the email is taken
+                EmailClaimItem(keys.email_pk(user.email), keys.EMAIL_SK, user_id=user.id),
+                condition=EmailClaimItem.pk.does_not_exist(),
+            )
+            tx.save(
+                UserItem(
+                    keys.user_pk(user.id),
+                    keys.PROFILE_SK,
+                    id=user.id,
+                    email=user.email,
+                    name=user.name,
+                    email_verified=False,
+                    created_at=now,
+                    verification_token=verification.pk,
+                    verification_sent_at=now,
+                ),
+                condition=UserItem.pk.does_not_exist(),
+            )
+            tx.save(
+                TenantItem(
+                    keys.tenant_pk(tenant.id),
+                    keys.TENANT_SK,
+                    id=tenant.id,
+                    name=tenant.name,
+                    created_at=now,
+                    created_by=user.id,
+                ),
+                condition=TenantItem.pk.does_not_exist(),
+            )
+            tx.save(
+                MembershipItem(
+                    keys.tenant_pk(tenant.id),
+                    keys.member_sk(user.id),
+                    gsi1pk=keys.user_pk(user.id),
+                    gsi1sk=keys.tenant_pk(tenant.id),
+                    tenant_id=tenant.id,
+                    user_id=user.id,
+                    role="admin",
+                    email=user.email,
+                    name=user.name,
+                    joined_at=now,
+                )
+            )
+            tx.save(verification)
+            audit.record(
+                tx,
+                tenant_id=tenant.id,
+                actor_id=user.id,
+                actor_via="member",
+                action="tenant.created",
+                target=tenant.id,
+                details={"name": tenant.name, "admin": user.id, "source": "signup"},
+            )
+    except TransactWriteError as error:
+        if 0 in db.failed_conditions(error):
+            raise Conflict(
+                "This email already has a Kontor login. Sign in and add a further account instead.",
+                code="identity_exists",
+            ) from None
+        raise
+
+
+def complete_verification(token: TokenItem) -> None:
+    """Use the token and mark the user verified, together; a second use fails."""
+    try:
+        with db.transaction() as tx:
+            tokens.use(tx, token)
+            tx.update(
+                UserItem(keys.user_pk(token.subject), keys.PROFILE_SK),
+                actions=[
+                    UserItem.email_verified.set(True),
+                    UserItem.verified_at.set(clock.iso(clock.now())),
+                    UserItem.verification_token.remove(),
+                ],
+                condition=UserItem.pk.exists(),
+            )
+    except TransactWriteError as error:
+        failed = db.failed_conditions(error)
+        if 0 in failed:
+            raise Gone("This link was already used.", code="token_used") from None
+        if 1 in failed:
+            raise NotFound("This account no longer exists.", code="user_not_found") from None
+        raise
+
+
+def unverified_user(email: str) -> UserItem | None:
+    """The profile behind an email, if its address still awaits verification."""
+    try:
+        claim = EmailClaimItem.get(keys.email_pk(email), keys.EMAIL_SK, consistent_read=True)
+        profile = UserItem.get(keys.user_pk(claim.user_id), keys.PROFILE_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return None if profile.email_verified else profile
+
+
+def replace_verification(profile: UserItem, fresh: TokenItem, *, not_sent_since: str) -> bool:
+    """Swap in a fresh token unless one was sent since `not_sent_since`; True when swapped."""
+    sent_before = UserItem.verification_sent_at.does_not_exist() | (
+        UserItem.verification_sent_at < not_sent_since
+    )
+    try:
+        with db.transaction() as tx:
+            tx.update(
+                UserItem(profile.pk, profile.sk),
+                actions=[
+                    UserItem.verification_token.set(fresh.pk),
+                    UserItem.verification_sent_at.set(fresh.created_at),
+                ],
+                condition=(UserItem.email_verified == False) & sent_before,  # noqa: E712
+            )
+            tx.save(fresh)
+            if profile.verification_token:
+                tokens.revoke(tx, profile.verification_token)
+    except TransactWriteError as error:
+        if 0 in db.failed_conditions(error):
+            return False
+        raise
+    return True
+
+
+def profile(user_id: str) -> User:
+    try:
+        return _user(UserItem.get(keys.user_pk(user_id), keys.PROFILE_SK))
+    except DoesNotExist:
+        raise NotFound("There is no Kontor account for this login.", code="user_not_found") from None
+
+
+def memberships(user_id: str) -> list[Membership]:
+    """Every tenant the user belongs to: one Query page per 100 memberships, one BatchGet per 100."""
+    rows = list(MembershipItem.by_user.query(keys.user_pk(user_id)))
+    names = {
+        tenant.id: tenant.name
+        for tenant in TenantItem.batch_get(
+            [(keys.tenant_pk(row.tenant_id), keys.TENANT_SK) for row in rows],
+            attributes_to_get=["id", "name"],
+        )
+    }
+    return [
+        Membership(tenant_id=row.tenant_id, tenant_name=names[row.tenant_id], role=row.role)
+        for row in rows
+        if row.tenant_id in names
+    ]

@@ -1,0 +1,48 @@
+"""Signup: POST /signup, POST /signup/verify, POST /signup/resend (all public)."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from accounts import service
+from accounts.schemas import (
+    ResendRequest,
+    ResendResponse,
+    SignupRequest,
+    SignupResponse,
+    UserResponse,
+    VerifyRequest,
+)
+from kontor import api, idempotency
+
+app = api.make_resolver()
+
+
+@app.post("/signup", responses={201: {"description": "Signed up; a verification mail is on its way."}})
+def sign_up(body: SignupRequest) -> Response[SignupResponse]:
+    def produce() -> dict:
+        signup = service.sign_up(
+            email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name
+        )
+        return SignupResponse.of(signup).model_dump()
+
+    # A retry must send the same body; the password stays out of the stored fingerprint.
+    fingerprint = body.model_dump(exclude={"password"})
+    result = idempotency.once(
+        "signup", api.idempotency_key(app), scope="signup", payload=fingerprint, produce=produce
+    )
+    return api.created(result)
+
+
+@app.post("/signup/verify")
+def verify(body: VerifyRequest) -> UserResponse:
+    return UserResponse.of(service.verify_email(body.token))
+
+
+@app.post("/signup/resend", responses={202: {"description": "A new link was sent if one was due."}})
+def resend(body: ResendRequest) -> Response[ResendResponse]:
+    service.resend_verification(body.email)
+    return api.accepted(ResendResponse().model_dump())
+
+
+handler = api.lambda_handler(app)

@@ -1,0 +1,1 @@
+"""Platform: health, client configuration, the API's documentation (later: notices, error reports)."""

@@ -1,0 +1,1 @@
+"""Tenants: settings, logo, partner hierarchy, copy content, handover, connection file, audit."""

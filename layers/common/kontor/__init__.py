@@ -1,0 +1,1 @@
+"""Kontor's shared layer: what more than one bounded context needs."""

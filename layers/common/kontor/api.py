@@ -1,0 +1,123 @@
+"""The HTTP edge every function shares: the resolver, error mapping, tenant context, responses.
+
+Every route whose path holds `{tenantId}` passes the tenant-context check here, before its own code
+runs: a route cannot forget it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from kontor.context import Caller, Role, TenantContext, caller_from_claims, resolve
+from kontor.errors import KontorError, NotFound
+from kontor.observability import logger, metrics
+
+TENANT_PARAM = "tenantId"
+_ID = re.compile(r"^[0-9a-z]{26}$")
+
+
+def error(status: int, code: str, message: str, details: Any = None) -> Response:
+    payload: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        payload["details"] = details
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"error": payload})
+
+
+def created(body: Any) -> Response:
+    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def accepted(body: Any) -> Response:
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def make_resolver() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.use(middlewares=[_tenant_context])
+
+    @app.exception_handler(KontorError)
+    def domain_error(ex: KontorError) -> Response:
+        logger.info("request refused", status=ex.status, code=ex.code)
+        return error(ex.status, ex.code, ex.message, ex.details)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(ex: RequestValidationError) -> Response:
+        # Location and reason only: the rejected input may be a password.
+        problems = [
+            {
+                "field": ".".join(str(part) for part in problem.get("loc", ())),
+                "reason": problem.get("msg", ""),
+            }
+            for problem in ex.errors()
+        ]
+        summary = "; ".join(f"{p['field']}: {p['reason']}" for p in problems) or "The request is not valid."
+        logger.info("request refused", status=422, code="validation_error")
+        return error(422, "validation_error", summary, problems)
+
+    @app.exception_handler(IdempotencyValidationError)
+    def key_reused(ex: IdempotencyValidationError) -> Response:
+        return error(
+            422,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request.",
+        )
+
+    @app.exception_handler(IdempotencyAlreadyInProgressError)
+    def in_progress(ex: IdempotencyAlreadyInProgressError) -> Response:
+        return error(409, "request_in_progress", "The same request is still being processed; retry shortly.")
+
+    @app.not_found
+    def no_route(ex: Exception) -> Response:
+        return error(404, "route_not_found", "There is no such route.")
+
+    @app.exception_handler(Exception)
+    def unexpected(ex: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error(500, "internal_error", "Something went wrong on our side.")
+
+    return app
+
+
+def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return handler
+
+
+def caller(app: APIGatewayRestResolver) -> Caller:
+    return caller_from_claims(app.current_event.request_context.authorizer.claims)
+
+
+def tenant(app: APIGatewayRestResolver, minimum: Role = Role.VIEWER) -> TenantContext:
+    """The tenant context resolved for this request, if the caller's role is at least `minimum`."""
+    context: TenantContext = app.context["tenant"]
+    context.require(minimum)
+    return context
+
+
+def idempotency_key(app: APIGatewayRestResolver) -> str | None:
+    return app.current_event.headers.get("Idempotency-Key")
+
+
+def _tenant_context(app: APIGatewayRestResolver, next_middleware: Callable[..., Response]) -> Response:
+    tenant_id = app.request.path_parameters.get(TENANT_PARAM)
+    if tenant_id is not None:
+        if not _ID.match(tenant_id):
+            raise NotFound("No such tenant.", code="tenant_not_found")
+        context = resolve(caller(app), tenant_id)
+        logger.append_keys(tenant_id=context.tenant_id, user_id=context.caller.user_id, via=context.via)
+        app.append_context(tenant=context)
+    return next_middleware(app)

@@ -1,0 +1,42 @@
+"""Audit entries: who did what, when, and how they got in — kept in the tenant's own key range."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from kontor import clock, ids, keys
+from kontor.models import AuditItem
+
+RETENTION = timedelta(days=400)
+
+
+def record(
+    tx: TransactWrite,
+    *,
+    tenant_id: str,
+    actor_id: str,
+    actor_via: str,
+    action: str,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Add an entry to `tx`, so the change and its record commit together."""
+    at = clock.now()
+    event_id = ids.new_id()
+    tx.save(
+        AuditItem(
+            keys.tenant_pk(tenant_id),
+            keys.audit_sk(clock.iso(at), event_id),
+            id=event_id,
+            at=clock.iso(at),
+            actor_id=actor_id,
+            actor_via=actor_via,
+            action=action,
+            target=target,
+            details=details,
+            ttl=clock.epoch(at + RETENTION),
+        )
+    )

@@ -1,0 +1,62 @@
+"""Domain errors. Each carries a stable code and its HTTP status; `kontor.api` maps them once."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class KontorError(Exception):
+    status: ClassVar[int] = 400
+    code: str = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.details = details
+
+
+class BadRequest(KontorError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(KontorError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(KontorError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(KontorError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(KontorError):
+    status = 409
+    code = "conflict"
+
+
+class Gone(KontorError):
+    status = 410
+    code = "gone"
+
+
+class PreconditionFailed(KontorError):
+    status = 412
+    code = "precondition_failed"
+
+
+class Unprocessable(KontorError):
+    status = 422
+    code = "unprocessable"
+
+
+class TooManyRequests(KontorError):
+    status = 429
+    code = "too_many_requests"

@@ -1,0 +1,49 @@
+"""Every key string of the table, built in one place.
+
+Tenant-owned items live under ``TENANT#<tenant_id>`` so that a tenant is one key range. Global items
+(users, email claims, one-time tokens) have prefixes of their own.
+"""
+
+from __future__ import annotations
+
+TENANT_PREFIX = "TENANT#"
+USER_PREFIX = "USER#"
+
+TENANT_SK = "TENANT"
+PROFILE_SK = "PROFILE"
+EMAIL_SK = "EMAIL"
+TOKEN_SK = "TOKEN"  # noqa: S105 - a key name, not a secret
+MEMBER_PREFIX = "MEMBER#"
+AUDIT_PREFIX = "AUDIT#"
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}"
+
+
+def tenant_id_of(pk: str) -> str:
+    return pk.removeprefix(TENANT_PREFIX)
+
+
+def member_sk(user_id: str) -> str:
+    return f"{MEMBER_PREFIX}{user_id}"
+
+
+def user_pk(user_id: str) -> str:
+    return f"{USER_PREFIX}{user_id}"
+
+
+def email_pk(email: str) -> str:
+    return f"EMAIL#{email.lower()}"
+
+
+def token_pk(token_hash: str) -> str:
+    return f"TOKEN#{token_hash}"
+
+
+def audit_sk(at_iso: str, event_id: str) -> str:
+    return f"{AUDIT_PREFIX}{at_iso}#{event_id}"
+
+
+def idempotency_pk(operation: str) -> str:
+    return f"IDEMPOTENCY#{operation}"

@@ -1,0 +1,120 @@
+"""The table's items as PynamoDB models. Rows stay in the data layer; callers get domain objects.
+
+All models share one table, named by the settings when it is first used (never at import).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from kontor.settings import settings
+
+
+class _TableFromSettings(type):
+    # PynamoDB reads Meta.table_name on every request, so a property defers it to first use.
+    @property
+    def table_name(cls) -> str:
+        return settings().table_name
+
+
+class TableMeta(metaclass=_TableFromSettings):
+    region = None  # botocore's default chain: AWS_REGION / AWS_DEFAULT_REGION
+    host = None  # AWS_ENDPOINT_URL where AWS is emulated
+
+
+class Gsi1(GlobalSecondaryIndex):
+    """Reverse look-ups. gsi1pk: USER#<user_id> -> gsi1sk: TENANT#<tenant_id> (memberships)."""
+
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    """Base of every row: never read or written itself (each subclass keeps its own connection)."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    # Epoch seconds; DynamoDB deletes the item some time after (up to days): code checks expiry itself.
+    ttl = NumberAttribute(null=True)
+
+    class Meta(TableMeta):
+        pass
+
+
+class TenantItem(Item):
+    """PK: TENANT#<tenant_id>  SK: TENANT"""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+
+
+class MembershipItem(Item):
+    """PK: TENANT#<tenant_id>  SK: MEMBER#<user_id>  GSI1: USER#<user_id> / TENANT#<tenant_id>"""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_user = Gsi1()
+
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    joined_at = UnicodeAttribute()
+
+
+class UserItem(Item):
+    """PK: USER#<user_id>  SK: PROFILE  (user_id is the Cognito `sub`)"""
+
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email_verified = BooleanAttribute(default=False)
+    created_at = UnicodeAttribute()
+    verified_at = UnicodeAttribute(null=True)
+    verification_token = UnicodeAttribute(null=True)  # PK of the newest verification token
+    verification_sent_at = UnicodeAttribute(null=True)
+
+
+class EmailClaimItem(Item):
+    """PK: EMAIL#<lower-case email>  SK: EMAIL — one identity per email address."""
+
+    user_id = UnicodeAttribute()
+
+
+class TokenItem(Item):
+    """PK: TOKEN#<sha256 of the secret>  SK: TOKEN — a one-time link; the secret itself is never stored."""
+
+    purpose = UnicodeAttribute()
+    subject = UnicodeAttribute()  # what the token acts on, e.g. a user id
+    email = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    used_at = UnicodeAttribute(null=True)
+    revoked = BooleanAttribute(default=False)
+
+
+class AuditItem(Item):
+    """PK: TENANT#<tenant_id>  SK: AUDIT#<at>#<event_id>"""
+
+    id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor_id = UnicodeAttribute()
+    actor_via = UnicodeAttribute()  # member | partner | system
+    action = UnicodeAttribute()
+    target = UnicodeAttribute(null=True)
+    details = MapAttribute(null=True)

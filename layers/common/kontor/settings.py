@@ -1,0 +1,31 @@
+"""Settings: one model read from the environment, once per cold start."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    region: str = Field(validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    table_name: str = Field(validation_alias="KONTOR_TABLE_NAME")
+    user_pool_id: str = Field(validation_alias="KONTOR_USER_POOL_ID")
+    user_pool_client_id: str = Field(validation_alias="KONTOR_USER_POOL_CLIENT_ID")
+    logos_bucket: str = Field(validation_alias="KONTOR_LOGOS_BUCKET")
+    backups_bucket: str = Field(validation_alias="KONTOR_BACKUPS_BUCKET")
+    work_queue_url: str = Field(validation_alias="KONTOR_WORK_QUEUE_URL")
+    mail_from: str = Field(validation_alias="KONTOR_MAIL_FROM")
+    spa_base_url: str = Field(validation_alias="KONTOR_SPA_BASE_URL")
+    # Set only where AWS is emulated (the local stack); on AWS the SDK's own endpoints are used.
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    verification_ttl_hours: int = Field(default=24, validation_alias="KONTOR_VERIFICATION_TTL_HOURS")
+    idempotency_ttl_hours: int = Field(default=24, validation_alias="KONTOR_IDEMPOTENCY_TTL_HOURS")
+
+
+@functools.cache
+def settings() -> Settings:
+    return Settings.model_validate(dict(os.environ))

@@ -1,0 +1,36 @@
+"""`python -m local --port 3000`: serve the whole API on embedded AWS (moto)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from local.stack import LocalStack
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve Kontor's API locally on an embedded moto server.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    options = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+
+    stack = LocalStack.start()
+    server = stack.serve(options.host, options.port)
+    print(f"Kontor API        {stack.api_url(server.server_port)}", flush=True)
+    print(f"Cognito endpoint  {stack.endpoint}", flush=True)
+    print(f"User pool id      {stack.stack.refs['UserPool']}", flush=True)
+    print(f"User pool client  {stack.stack.refs['UserPoolClient']}", flush=True)
+    print(f"Region            {stack.region}", flush=True)
+    print("Ready. Ctrl-C stops.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,316 @@
+"""An HTTP front that behaves like the template's API Gateway, calling the handlers in-process.
+
+Routes, public flags and CORS come from template.yaml. Each function is loaded once and serves one
+request at a time, like a single Lambda instance. Local-only routes live under /_local.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import logging
+import sys
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import boto3
+from werkzeug.datastructures import Headers
+from werkzeug.wrappers import Request, Response
+
+from local.authorizer import CognitoAuthorizer
+from local.provision import Stack
+from local.recorder import recorder
+from local.template import ROOT, Route, Template
+
+CALLS_HEADER = "X-Kontor-Aws-Calls"
+log = logging.getLogger("local.gateway")
+STAGE = "v1"
+
+
+@dataclass
+class LambdaContext:
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = ""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 15_000
+
+
+class Functions:
+    """The template's functions, imported from their code folders on first use."""
+
+    def __init__(self, template: Template) -> None:
+        self._template = template
+        self._handlers: dict[str, Any] = {}
+        self._locks = {name: threading.Lock() for name in template.functions}
+        for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
+            if str(path) not in sys.path:
+                sys.path.insert(0, str(path))
+
+    def handler(self, name: str) -> Any:
+        if name not in self._handlers:
+            module, attribute = self._template.functions[name].handler.rsplit(".", 1)
+            self._handlers[name] = getattr(importlib.import_module(module), attribute)
+        return self._handlers[name]
+
+    def invoke(self, name: str, event: dict[str, Any]) -> tuple[Any, dict[str, int]]:
+        """Run one invocation; also return the AWS calls it made, by operation."""
+        with self._locks[name], recorder.recording() as calls:
+            result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
+        return result, dict(calls)
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body), status=status, headers=headers, content_type="application/json")
+
+
+class Gateway:
+    def __init__(self, template: Template, stack: Stack, *, endpoint: str, region: str) -> None:
+        self.template = template
+        self.stack = stack
+        self.functions = Functions(template)
+        self.jobs = Jobs(template, stack, self.functions)
+        self.authorizer = CognitoAuthorizer(
+            endpoint=endpoint,
+            region=region,
+            user_pool_id=stack.refs["UserPool"],
+            client_id=stack.refs["UserPoolClient"],
+        )
+        self.cors = template.resources["Api"]["Properties"].get("Cors", {})
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.respond(request)
+        log.info("%s %s -> %s", request.method, request.full_path.rstrip("?"), response.status_code)
+        return response(environ, start_response)
+
+    def respond(self, request: Request) -> Response:
+        if request.path.startswith("/_local/"):
+            return self._local(request)
+        if request.method == "OPTIONS":
+            return self._preflight()
+        matched = self._match(request.method, request.path)
+        if matched is None:
+            return _json(
+                404 if not self._path_known(request.path) else 405,
+                {"error": {"code": "route_not_found", "message": "There is no such route."}},
+            )
+        route, parameters = matched
+        claims = None
+        if not route.public:
+            claims = self.authorizer.claims(request.headers.get("Authorization"))
+            if claims is None:
+                return _json(
+                    401,
+                    {
+                        "error": {
+                            "code": "unauthorized",
+                            "message": "Sign in first: the bearer token is missing, expired or not valid.",
+                        }
+                    },
+                )
+        result, calls = self.functions.invoke(route.function, self._event(request, route, parameters, claims))
+        headers = Headers(result.get("headers") or {})
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            for value in values:
+                headers.add(name, value)
+        headers[CALLS_HEADER] = json.dumps(calls, sort_keys=True)
+        body = result.get("body") or ""
+        payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+        return Response(payload, status=result["statusCode"], headers=headers)
+
+    def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for route in self.template.routes:
+            found = route.pattern.match(path)
+            if found and route.method == method:
+                return route, found.groupdict()
+        return None
+
+    def _path_known(self, path: str) -> bool:
+        return any(route.pattern.match(path) for route in self.template.routes)
+
+    def _preflight(self) -> Response:
+        headers = {
+            "Access-Control-Allow-Origin": str(self.stack.resolve(self.cors.get("AllowOrigin", "'*'"))).strip(
+                "'"
+            ),
+            "Access-Control-Allow-Headers": self.cors.get("AllowHeaders", "'*'").strip("'"),
+            "Access-Control-Allow-Methods": self.cors.get("AllowMethods", "'*'").strip("'"),
+            "Access-Control-Max-Age": str(self.cors.get("MaxAge", "'600'")).strip("'"),
+        }
+        return Response(status=204, headers=headers)
+
+    @staticmethod
+    def _event(
+        request: Request, route: Route, parameters: dict[str, str], claims: dict[str, str] | None
+    ) -> dict[str, Any]:
+        """An API Gateway REST proxy event, as the Lambda integration sends it."""
+        query = request.args.to_dict(flat=False)
+        body = request.get_data()
+        try:
+            text, encoded = body.decode(), False
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(body).decode(), True
+        context: dict[str, Any] = {
+            "resourcePath": route.path,
+            "httpMethod": route.method,
+            "path": f"/{STAGE}{request.path}",
+            "stage": STAGE,
+            "requestId": str(uuid.uuid4()),
+            "identity": {"sourceIp": request.remote_addr or "127.0.0.1"},
+        }
+        if claims is not None:
+            context["authorizer"] = {"claims": claims}
+        return {
+            "resource": route.path,
+            "path": request.path,
+            "httpMethod": route.method,
+            "headers": dict(request.headers.items()),
+            "multiValueHeaders": {name: request.headers.getlist(name) for name in request.headers.keys()},  # noqa: SIM118 - Headers iterate as pairs
+            "queryStringParameters": {name: values[-1] for name, values in query.items()} or None,
+            "multiValueQueryStringParameters": query or None,
+            "pathParameters": parameters or None,
+            "stageVariables": None,
+            "requestContext": context,
+            "body": text or None,
+            "isBase64Encoded": encoded,
+        }
+
+    # ------------------------------------------------------------ local-only routes
+    def _local(self, request: Request) -> Response:
+        from kontor import clock
+
+        parts = request.path.strip("/").split("/")[1:]
+        if parts == ["outbox"] and request.method == "GET":
+            return _json(200, {"messages": outbox(request.args.get("to"))})
+        if parts == ["schedules"] and request.method == "GET":
+            return _json(
+                200,
+                {
+                    "schedules": [
+                        {"name": s.name, "expression": s.expression} for s in self.template.schedules
+                    ]
+                },
+            )
+        if len(parts) == 2 and parts[0] == "schedules" and request.method == "POST":
+            if parts[1] not in {s.name for s in self.template.schedules}:
+                return _json(404, {"error": {"code": "schedule_not_found", "message": "No such schedule."}})
+            return _json(200, self.jobs.fire(parts[1]))
+        if parts == ["clock"] and request.method == "GET":
+            return _json(
+                200, {"now": clock.iso(clock.now()), "offset_days": clock.offset() / timedelta(days=1)}
+            )
+        if parts == ["clock"] and request.method == "POST":
+            try:
+                days = float((request.get_json(silent=True) or {})["advance_days"])
+            except (KeyError, TypeError, ValueError):
+                return _json(
+                    422,
+                    {
+                        "error": {
+                            "code": "validation_error",
+                            "message": 'Send {"advance_days": N} with N >= 0.',
+                        }
+                    },
+                )
+            if days < 0:
+                return _json(
+                    422, {"error": {"code": "validation_error", "message": "The clock only moves forward."}}
+                )
+            clock.advance(timedelta(days=days))
+            return _json(
+                200, {"now": clock.iso(clock.now()), "offset_days": clock.offset() / timedelta(days=1)}
+            )
+        return _json(404, {"error": {"code": "route_not_found", "message": "There is no such local route."}})
+
+
+def outbox(to: str | None) -> list[dict[str, Any]]:
+    """Every mail sent through the emulated SES, newest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    region = boto3.session.Session().region_name
+    messages = [
+        {
+            "to": message.destinations.get("ToAddresses", []),
+            "subject": message.subject,
+            "text": message.body,
+        }
+        for message in ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages
+    ]
+    if to:
+        messages = [m for m in messages if to.lower() in (a.lower() for a in m["to"])]
+    return list(reversed(messages))
+
+
+class Jobs:
+    """Fires a schedule's function, then runs the work it queued until every queue is drained."""
+
+    MAX_ROUNDS = 1000
+
+    def __init__(self, template: Template, stack: Stack, functions: Functions) -> None:
+        self.template = template
+        self.stack = stack
+        self.functions = functions
+
+    def fire(self, name: str) -> dict[str, Any]:
+        from kontor import clock
+
+        schedule = next(s for s in self.template.schedules if s.name == name)
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.scheduler",
+            "time": clock.iso(clock.now()),
+            "resources": [f"schedule/{name}"],
+            "detail": {},
+        }
+        self.functions.invoke(schedule.function, event)
+        return {"schedule": name, "processed": self.drain()}
+
+    def drain(self) -> int:
+        """Deliver queued messages to their consumers, honouring partial batch failures."""
+        sqs = boto3.client("sqs")
+        processed = 0
+        for _ in range(self.MAX_ROUNDS):
+            delivered = 0
+            for consumer in self.template.queue_consumers:
+                url = self.stack.refs[consumer.queue]
+                received = sqs.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=min(consumer.batch_size, 10), AttributeNames=["All"]
+                ).get("Messages", [])
+                if not received:
+                    continue
+                event = {"Records": [_sqs_record(m, self.stack.arns[consumer.queue]) for m in received]}
+                result, _ = self.functions.invoke(consumer.function, event)
+                failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+                for message in received:
+                    if message["MessageId"] not in failed:
+                        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                        processed += 1
+                delivered += len(received) - len(failed)
+            if delivered == 0:
+                return processed
+        return processed
+
+
+def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": message.get("MessageAttributes", {}),
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": queue_arn.split(":")[3],
+    }

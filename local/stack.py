@@ -1,0 +1,69 @@
+"""Starting the local stack: moto server, resources from the template, environment, HTTP front."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from moto.server import ThreadedMotoServer
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from local import provision, template
+from local.gateway import Gateway
+from local.recorder import recorder
+
+REGION = "eu-central-1"
+# Local defaults for what a deployment passes as parameters: mails link to a SPA on localhost.
+LOCAL_ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_LAMBDA_FUNCTION_NAME": "kontor-local",
+    "POWERTOOLS_METRICS_NAMESPACE": "Kontor",
+}
+
+
+@dataclass
+class LocalStack:
+    moto: ThreadedMotoServer
+    endpoint: str
+    stack: provision.Stack
+    gateway: Gateway
+    region: str = REGION
+
+    @classmethod
+    def start(cls) -> LocalStack:
+        recorder.install()  # before any botocore session exists
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the gateway logs its own requests
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        moto.start()
+        host, port = moto.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        for name, value in LOCAL_ENVIRONMENT.items():
+            os.environ.setdefault(name, value)
+        os.environ["AWS_ENDPOINT_URL"] = endpoint
+
+        loaded = template.load()
+        stack = provision.provision(loaded)
+        for function in loaded.functions:
+            os.environ.update(stack.environment(loaded, function))
+        gateway = Gateway(loaded, stack, endpoint=endpoint, region=os.environ["AWS_DEFAULT_REGION"])
+        return cls(
+            moto=moto,
+            endpoint=endpoint,
+            stack=stack,
+            gateway=gateway,
+            region=os.environ["AWS_DEFAULT_REGION"],
+        )
+
+    def serve(self, host: str, port: int) -> BaseWSGIServer:
+        return make_server(host, port, self.gateway, threaded=True)
+
+    @staticmethod
+    def api_url(port: int) -> str:
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.moto.stop()
