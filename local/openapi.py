@@ -19,7 +19,7 @@ TITLE = "Kontor API"
 VERSION = "1.0.0"
 DESCRIPTION = (
     "The multi-tenant backbone of a CRM-style SaaS product. Send the Cognito ID token as "
-    "`Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\"}}`."
+    '`Authorization: Bearer <token>`. Errors are `{"error": {"code", "message"}}`.'
 )
 
 

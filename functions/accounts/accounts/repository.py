@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Membership, Tenant, User
 from kontor import audit, clock, db, keys, tokens
@@ -29,7 +29,7 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
     now = clock.iso(clock.now())
     try:
         with db.transaction() as tx:
-            tx.save(  # first: its failure means the email is taken
+            tx.save(
                 EmailClaimItem(keys.email_pk(user.email), keys.EMAIL_SK, user_id=user.id),
                 condition=EmailClaimItem.pk.does_not_exist(),
             )
@@ -82,8 +82,8 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
                 target=tenant.id,
                 details={"name": tenant.name, "admin": user.id, "source": "signup"},
             )
-    except TransactWriteError as error:
-        if 0 in db.failed_conditions(error):
+    except db.Cancelled as cancelled:
+        if (keys.email_pk(user.email), keys.EMAIL_SK) in cancelled.failed:
             raise Conflict(
                 "This email already has a Kontor login. Sign in and add a further account instead.",
                 code="identity_exists",
@@ -105,11 +105,10 @@ def complete_verification(token: TokenItem) -> None:
                 ],
                 condition=UserItem.pk.exists(),
             )
-    except TransactWriteError as error:
-        failed = db.failed_conditions(error)
-        if 0 in failed:
+    except db.Cancelled as cancelled:
+        if (token.pk, token.sk) in cancelled.failed:
             raise Gone("This link was already used.", code="token_used") from None
-        if 1 in failed:
+        if (keys.user_pk(token.subject), keys.PROFILE_SK) in cancelled.failed:
             raise NotFound("This account no longer exists.", code="user_not_found") from None
         raise
 
@@ -142,8 +141,8 @@ def replace_verification(profile: UserItem, fresh: TokenItem, *, not_sent_since:
             tx.save(fresh)
             if profile.verification_token:
                 tokens.revoke(tx, profile.verification_token)
-    except TransactWriteError as error:
-        if 0 in db.failed_conditions(error):
+    except db.Cancelled as cancelled:
+        if (profile.pk, profile.sk) in cancelled.failed:
             return False
         raise
     return True

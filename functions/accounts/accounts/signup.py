@@ -13,7 +13,7 @@ from accounts.schemas import (
     UserResponse,
     VerifyRequest,
 )
-from kontor import api, idempotency
+from kontor import api
 
 app = api.make_resolver()
 
@@ -28,9 +28,7 @@ def sign_up(body: SignupRequest) -> Response[SignupResponse]:
 
     # A retry must send the same body; the password stays out of the stored fingerprint.
     fingerprint = body.model_dump(exclude={"password"})
-    result = idempotency.once(
-        "signup", api.idempotency_key(app), scope="signup", payload=fingerprint, produce=produce
-    )
+    result = api.once(app, "signup", scope="signup", payload=fingerprint, produce=produce)
     return api.created(result)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kontor import api
 from kontor.settings import settings
@@ -23,7 +23,8 @@ class ConfigResponse(BaseModel):
     region: str
     user_pool_id: str
     user_pool_client_id: str
-    cognito_endpoint: str | None = None
+    # Only where Cognito is emulated (the local stack); on AWS a SPA uses Cognito's own endpoint.
+    cognito_endpoint: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 @app.get("/health")
@@ -38,10 +39,9 @@ def config() -> Response[ConfigResponse]:
         region=current.region,
         user_pool_id=current.user_pool_id,
         user_pool_client_id=current.user_pool_client_id,
-        # Only where Cognito is emulated; a SPA on AWS uses Cognito's own endpoint.
         cognito_endpoint=current.aws_endpoint_url,
     )
-    return Response(200, content_types.APPLICATION_JSON, body.model_dump(exclude_none=True))
+    return Response(200, content_types.APPLICATION_JSON, body)
 
 
 def _document() -> str:

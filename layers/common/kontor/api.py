@@ -1,11 +1,13 @@
 """The HTTP edge every function shares: the resolver, error mapping, tenant context, responses.
 
-Every route whose path holds `{tenantId}` passes the tenant-context check here, before its own code
-runs: a route cannot forget it.
+Every request whose path holds `{tenantId}` passes the tenant-context check in `lambda_handler`
+before routing and body validation: a route cannot forget it, and a caller outside the tenant
+learns nothing about it, not even whether their body would have been valid.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +23,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from kontor.context import Caller, Role, TenantContext, caller_from_claims, resolve
 from kontor.errors import KontorError, NotFound
 from kontor.observability import logger, metrics
+from kontor.settings import settings
 
 TENANT_PARAM = "tenantId"
 _ID = re.compile(r"^[0-9a-z]{26}$")
@@ -43,7 +46,6 @@ def accepted(body: Any) -> Response:
 
 def make_resolver() -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
-    app.use(middlewares=[_tenant_context])
 
     @app.exception_handler(KontorError)
     def domain_error(ex: KontorError) -> Response:
@@ -92,9 +94,41 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return app.resolve(event, context)
+        try:
+            tenant_context = _tenant_context(event)
+        except KontorError as ex:
+            logger.info("request refused", status=ex.status, code=ex.code)
+            result = _proxy_error(ex)
+        else:
+            if tenant_context is not None:
+                logger.append_keys(tenant_id=tenant_context.tenant_id, user_id=tenant_context.caller.user_id)
+                app.append_context(tenant=tenant_context)
+            result = app.resolve(event, context)
+        # API Gateway answers CORS preflights; the actual responses must name the SPA's origin.
+        result.setdefault("multiValueHeaders", {})["Access-Control-Allow-Origin"] = [settings().spa_base_url]
+        return result
 
     return handler
+
+
+def _tenant_context(event: dict[str, Any]) -> TenantContext | None:
+    tenant_id = (event.get("pathParameters") or {}).get(TENANT_PARAM)
+    if tenant_id is None:
+        return None
+    if not _ID.match(tenant_id):
+        raise NotFound("No such tenant.", code="tenant_not_found")
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims")
+    return resolve(caller_from_claims(claims), tenant_id)
+
+
+def _proxy_error(ex: KontorError) -> dict[str, Any]:
+    body = {"error": {"code": ex.code, "message": ex.message}}
+    return {
+        "statusCode": ex.status,
+        "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
 
 
 def caller(app: APIGatewayRestResolver) -> Caller:
@@ -102,22 +136,28 @@ def caller(app: APIGatewayRestResolver) -> Caller:
 
 
 def tenant(app: APIGatewayRestResolver, minimum: Role = Role.VIEWER) -> TenantContext:
-    """The tenant context resolved for this request, if the caller's role is at least `minimum`."""
+    """The tenant context `lambda_handler` resolved, if the caller's role is at least `minimum`."""
     context: TenantContext = app.context["tenant"]
     context.require(minimum)
     return context
 
 
-def idempotency_key(app: APIGatewayRestResolver) -> str | None:
-    return app.current_event.headers.get("Idempotency-Key")
+def once(
+    app: APIGatewayRestResolver,
+    operation: str,
+    *,
+    scope: str,
+    payload: dict[str, Any],
+    produce: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """Run a create route's work once per `Idempotency-Key` header (see `kontor.idempotency`)."""
+    from kontor import idempotency
 
-
-def _tenant_context(app: APIGatewayRestResolver, next_middleware: Callable[..., Response]) -> Response:
-    tenant_id = app.request.path_parameters.get(TENANT_PARAM)
-    if tenant_id is not None:
-        if not _ID.match(tenant_id):
-            raise NotFound("No such tenant.", code="tenant_not_found")
-        context = resolve(caller(app), tenant_id)
-        logger.append_keys(tenant_id=context.tenant_id, user_id=context.caller.user_id, via=context.via)
-        app.append_context(tenant=context)
-    return next_middleware(app)
+    return idempotency.once(
+        operation,
+        app.current_event.headers.get("Idempotency-Key"),
+        scope=scope,
+        payload=payload,
+        produce=produce,
+        lambda_context=app.lambda_context,
+    )

@@ -1,15 +1,25 @@
-"""Transactions over the table and the reading of why one was cancelled."""
+"""Transactions over the table, and which of their conditions failed when one is cancelled."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+Key = tuple[str, str]
 _connection: Connection | None = None
+
+
+class Cancelled(Exception):
+    """A transaction that wrote nothing; `failed` holds the keys whose condition did not hold."""
+
+    def __init__(self, failed: set[Key], reasons: list[str]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.failed = failed
 
 
 def _shared_connection() -> Connection:
@@ -21,15 +31,32 @@ def _shared_connection() -> Connection:
 
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
-    """All writes added inside the block commit together, or none does."""
-    with TransactWrite(connection=_shared_connection()) as tx:
-        yield tx
+    """All writes added inside the block commit together, or none does (then: `Cancelled`)."""
+    tx = TransactWrite(connection=_shared_connection())
+    try:
+        with tx:
+            yield tx
+    except TransactWriteError as error:
+        raise _cancelled(tx, error) from error
 
 
-def failed_conditions(error: TransactWriteError) -> set[int]:
-    """Positions (in the order added) of the actions whose condition failed."""
-    return {
-        position
-        for position, reason in enumerate(error.cancellation_reasons or [])
+def _cancelled(tx: TransactWrite, error: TransactWriteError) -> Cancelled:
+    # PynamoDB sends condition checks, deletes, puts, then updates: reasons come in that order.
+    sent: list[dict[str, Any]] = [
+        *tx._condition_check_items,
+        *tx._delete_items,
+        *tx._put_items,
+        *tx._update_items,
+    ]
+    reasons = error.cancellation_reasons or []
+    failed = {
+        _key(request)
+        for request, reason in zip(sent, reasons, strict=False)
         if reason is not None and reason.code == "ConditionalCheckFailed"
     }
+    return Cancelled(failed, [reason.code if reason else "None" for reason in reasons])
+
+
+def _key(request: dict[str, Any]) -> Key:
+    attributes = request.get("Key") or request["Item"]
+    return attributes["pk"]["S"], attributes["sk"]["S"]

@@ -25,6 +25,7 @@ def once(
     scope: str,
     payload: dict[str, Any],
     produce: Callable[[], dict[str, Any]],
+    lambda_context: Any = None,
 ) -> dict[str, Any]:
     """Run `produce` once per (`scope`, `operation`, `key`); without a key, just run it."""
     if key is None:
@@ -54,6 +55,9 @@ def once(
         expires_after_seconds=settings().idempotency_ttl_hours * 3600,
         use_local_cache=False,
     )
+    if lambda_context is not None:
+        # Lets an in-progress record expire with the invocation, so a crashed attempt can be retried.
+        config.register_lambda_context(lambda_context)
 
     def run(request: dict[str, Any]) -> dict[str, Any]:
         return produce()

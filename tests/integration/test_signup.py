@@ -1,0 +1,314 @@
+"""Signup, verification and resending, through the signup function with events from events/."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.integration.conftest import Lambda
+from tests.support import SIGNUP, event, link_token
+
+FN = "SignupFunction"
+
+
+def signup(invoke: Lambda, headers: dict[str, str | None] | None = None, **changes: str):
+    """POST /signup; without an Idempotency-Key unless the test sends one."""
+    headers = headers or {"Idempotency-Key": None}
+    return invoke(FN, event("signup", body={**SIGNUP, **changes}, headers=headers))
+
+
+def kinds(table: list[dict]) -> list[str]:
+    return sorted(f"{item['pk']['S'].split('#')[0]}:{item['sk']['S'].split('#')[0]}" for item in table)
+
+
+def test_signup_creates_identity_tenant_admin_and_sends_a_verification_link(invoke: Lambda) -> None:
+    reply = signup(invoke, email="Anna@Example.COM")
+
+    assert reply.status == 201, reply.body
+    user, tenant = reply.body["user"], reply.body["tenant"]
+    assert user["email"] == "anna@example.com"
+    assert user["email_verified"] is False
+    assert tenant["name"] == "Schmidt GmbH"
+    assert tenant["role"] == "admin"
+    assert reply.body["verification"]["sent_to"] == "anna@example.com"
+
+    table = invoke.table()
+    assert kinds(table) == [
+        "EMAIL:EMAIL",
+        "TENANT:AUDIT",
+        "TENANT:MEMBER",
+        "TENANT:TENANT",
+        "TOKEN:TOKEN",
+        "USER:PROFILE",
+    ]
+    membership = next(i for i in table if i["sk"]["S"].startswith("MEMBER#"))
+    assert membership["pk"]["S"] == f"TENANT#{tenant['id']}"
+    assert membership["role"]["S"] == "admin"
+    assert membership["gsi1pk"]["S"] == f"USER#{user['id']}"
+
+    [mail] = invoke.mails("anna@example.com")
+    secret = link_token(mail.body)
+    assert mail.body.count("http://localhost:5173/signup/verify?token=") == 1
+    # Only the hash of the one-time secret is stored.
+    assert secret not in str(table)
+    [cognito_user] = invoke.cognito_users()
+    assert cognito_user["Enabled"] is False
+
+
+def test_cannot_sign_in_before_verifying_then_can(invoke: Lambda) -> None:
+    signup(invoke)
+    with pytest.raises(ClientError) as refused:
+        invoke.sign_in(SIGNUP["email"], SIGNUP["password"])
+    assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+    secret = link_token(invoke.mails()[0].body)
+    reply = invoke(FN, event("signup_verify", body={"token": secret}))
+
+    assert reply.status == 200, reply.body
+    assert reply.body["email_verified"] is True
+    tokens = invoke.sign_in(SIGNUP["email"], SIGNUP["password"])["AuthenticationResult"]
+    assert tokens["IdToken"]
+    profile = next(i for i in invoke.table() if i["sk"]["S"] == "PROFILE")
+    assert profile["email_verified"]["BOOL"] is True
+    attributes = {a["Name"]: a["Value"] for a in invoke.cognito_users()[0]["Attributes"]}
+    assert attributes["email_verified"] == "true"
+
+
+def test_a_verification_link_works_once(invoke: Lambda) -> None:
+    signup(invoke)
+    secret = link_token(invoke.mails()[0].body)
+    assert invoke(FN, event("signup_verify", body={"token": secret})).status == 200
+    before = invoke.table()
+
+    again = invoke(FN, event("signup_verify", body={"token": secret}))
+
+    assert again.status == 410
+    assert again.body["error"]["code"] == "token_used"
+    assert invoke.table() == before
+
+
+def test_an_expired_verification_link_is_refused(invoke: Lambda) -> None:
+    from kontor import clock
+
+    signup(invoke)
+    secret = link_token(invoke.mails()[0].body)
+    clock.advance(timedelta(hours=24, seconds=1))
+
+    reply = invoke(FN, event("signup_verify", body={"token": secret}))
+
+    assert reply.status == 410
+    assert reply.body["error"]["code"] == "token_expired"
+    assert invoke.cognito_users()[0]["Enabled"] is False
+
+
+def test_an_unknown_verification_token_is_refused(invoke: Lambda) -> None:
+    signup(invoke)
+    before = invoke.table()
+
+    reply = invoke(FN, event("signup_verify", body={"token": "not-a-token-we-sent"}))
+
+    assert reply.status == 400
+    assert reply.body["error"]["code"] == "invalid_token"
+    assert invoke.table() == before
+
+
+def test_an_email_with_an_identity_gets_409_and_nothing_is_written(invoke: Lambda) -> None:
+    assert signup(invoke).status == 201
+    before = invoke.table()
+
+    reply = signup(invoke, email="ANNA@example.com", tenant_name="Zweitfirma")
+
+    assert reply.status == 409
+    assert reply.body["error"]["code"] == "identity_exists"
+    assert "sign in" in reply.body["error"]["message"].lower()
+    assert invoke.table() == before
+    assert len(invoke.cognito_users()) == 1
+    assert len(invoke.mails()) == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("short-1A", "at least 12"),
+        ("password1234", "Choose a stronger password"),
+        ("aaaaaaaaaaaaaaaa", "Choose a stronger password"),
+        ("anna-schmidt-2024", "email address, your name or the account name"),
+        ("schmidtgmbh!!2024", "email address, your name or the account name"),
+        (" velvet-otter-harbour-93", "start or end with a space"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason_and_nothing_is_written(
+    invoke: Lambda, password: str, reason: str
+) -> None:
+    reply = signup(invoke, password=password)
+
+    assert reply.status == 400
+    assert reply.body["error"]["code"] == "weak_password"
+    assert reason in reply.body["error"]["message"]
+    assert invoke.table() == []
+    assert invoke.cognito_users() == []
+    assert invoke.mails() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({k: v for k, v in SIGNUP.items() if k != "email"}, "body.email"),
+        ({**SIGNUP, "email": "not-an-email"}, "body.email"),
+        ({**SIGNUP, "name": "   "}, "body.name"),
+        ({**SIGNUP, "tenant_name": "x" * 121}, "body.tenant_name"),
+        ({**SIGNUP, "password": "p" * 257}, "body.password"),
+        ({**SIGNUP, "role": "admin"}, "body.role"),
+    ],
+)
+def test_a_bad_body_gets_a_422_naming_the_field_and_nothing_is_written(
+    invoke: Lambda, body: dict, field: str
+) -> None:
+    reply = invoke(FN, event("signup", body=body))
+
+    assert reply.status == 422
+    assert reply.body["error"]["code"] == "validation_error"
+    assert field in [problem["field"] for problem in reply.body["error"]["details"]]
+    assert SIGNUP["password"] not in str(reply.body)
+    assert invoke.table() == []
+    assert invoke.cognito_users() == []
+
+
+def test_a_body_that_is_not_json_gets_a_422(invoke: Lambda) -> None:
+    reply = invoke(FN, event("signup", raw_body="{not json"))
+
+    assert reply.status == 422
+    assert reply.body["error"]["code"] == "validation_error"
+    assert invoke.table() == []
+
+
+def test_a_retried_signup_with_the_same_key_answers_as_the_first(invoke: Lambda) -> None:
+    first = signup(invoke, headers={"Idempotency-Key": "retry-1"})
+    second = signup(invoke, headers={"Idempotency-Key": "retry-1"})
+
+    assert first.status == second.status == 201
+    assert second.body == first.body
+    assert len(invoke.cognito_users()) == 1
+    assert len(invoke.mails()) == 1
+    tenants = [i for i in invoke.table() if i["sk"]["S"] == "TENANT"]
+    assert len(tenants) == 1
+
+
+def test_the_same_key_with_another_body_is_refused(invoke: Lambda) -> None:
+    assert signup(invoke, headers={"Idempotency-Key": "retry-2"}).status == 201
+
+    reply = signup(invoke, headers={"Idempotency-Key": "retry-2"}, tenant_name="Andere GmbH")
+
+    assert reply.status == 422
+    assert reply.body["error"]["code"] == "idempotency_key_reused"
+    assert len([i for i in invoke.table() if i["sk"]["S"] == "TENANT"]) == 1
+
+
+def test_a_malformed_idempotency_key_is_refused(invoke: Lambda) -> None:
+    reply = signup(invoke, headers={"Idempotency-Key": "x" * 300})
+
+    assert reply.status == 400
+    assert reply.body["error"]["code"] == "invalid_idempotency_key"
+    assert invoke.table() == []
+    assert invoke.cognito_users() == []
+
+
+def test_if_storing_the_records_fails_the_identity_is_removed(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts import repository
+
+    assert signup(invoke).status == 201
+    before = invoke.table()
+    # A second signup for the same address slips past the first check (a race): the claim in the
+    # transaction stops it, and the identity it created must go again.
+    boto3.client("cognito-idp").admin_delete_user(
+        UserPoolId=invoke.stack.refs["UserPool"], Username=SIGNUP["email"]
+    )
+    monkeypatch.setattr(repository, "email_claimed", lambda email: False)
+
+    reply = signup(invoke, tenant_name="Zweitfirma")
+
+    assert reply.status == 409
+    assert reply.body["error"]["code"] == "identity_exists"
+    assert invoke.table() == before
+    assert invoke.cognito_users() == []
+
+
+def test_an_abandoned_identity_without_records_is_replaced(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts import identity
+
+    identity.create_disabled(SIGNUP["email"], "Half Made", "some-other-password-77")
+    monkeypatch.setattr(identity, "_ABANDONED_AFTER", timedelta(0))
+
+    reply = signup(invoke)
+
+    assert reply.status == 201, reply.body
+    [user] = invoke.cognito_users()
+    assert user["Username"] == reply.body["user"]["id"]
+
+
+def test_a_young_identity_without_records_is_a_signup_in_flight(invoke: Lambda) -> None:
+    from accounts import identity
+
+    identity.create_disabled(SIGNUP["email"], "In Flight", "some-other-password-77")
+
+    reply = signup(invoke)
+
+    assert reply.status == 409
+    assert reply.body["error"]["code"] == "signup_in_progress"
+    assert invoke.table() == []
+    assert len(invoke.cognito_users()) == 1
+
+
+def test_resend_replaces_the_link_and_the_old_one_stops_working(invoke: Lambda) -> None:
+    from kontor import clock
+
+    signup(invoke)
+    old = link_token(invoke.mails()[0].body)
+    clock.advance(timedelta(minutes=2))
+
+    reply = invoke(FN, event("signup_resend", body={"email": "ANNA@example.com"}))
+
+    assert reply.status == 202
+    mails = invoke.mails("anna@example.com")
+    assert len(mails) == 2
+    new = link_token(mails[-1].body)
+    assert new != old
+    refused = invoke(FN, event("signup_verify", body={"token": old}))
+    assert refused.status == 410
+    assert refused.body["error"]["code"] == "token_revoked"
+    assert invoke(FN, event("signup_verify", body={"token": new})).status == 200
+
+
+def test_resend_is_throttled_and_silent_for_unknown_or_verified_addresses(invoke: Lambda) -> None:
+    signup(invoke)
+
+    soon = invoke(FN, event("signup_resend", body={"email": "anna@example.com"}))
+    unknown = invoke(FN, event("signup_resend", body={"email": "nobody@example.com"}))
+
+    assert soon.status == unknown.status == 202
+    assert soon.body == unknown.body
+    assert len(invoke.mails()) == 1  # only the signup's own mail
+
+
+def test_an_unexpected_failure_answers_500_without_internals(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts import repository
+
+    def broken(email: str) -> bool:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(repository, "email_claimed", broken)
+
+    reply = signup(invoke)
+
+    assert reply.status == 500
+    assert reply.body == {"error": {"code": "internal_error", "message": "Something went wrong on our side."}}
+    assert invoke.table() == []
