@@ -49,15 +49,22 @@ lock:
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	$(BIN)/pip freeze --exclude-editable > requirements/constraints.txt
 	touch $(STAMP)
-
-# The SAM CLI pins its own boto3 and pydantic, so it lives in a virtual environment of its own.
-$(SAM_VENV)/.installed: requirements/sam.txt
+	rm -rf $(SAM_VENV)
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/sam.txt
+	$(SAM_VENV)/bin/pip freeze --exclude-editable > requirements/sam-constraints.txt
+	touch $(SAM_VENV)/.installed
+
+# The SAM CLI pins its own boto3 and pydantic, so it lives in a virtual environment of its own.
+$(SAM_VENV)/.installed: requirements/sam.txt requirements/sam-constraints.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check \
+		-r requirements/sam.txt -c requirements/sam-constraints.txt
 	touch $@
 
+# `sam build` finds the runtime's interpreter on PATH (no container needed).
 build: $(SAM_VENV)/.installed
-	$(SAM_VENV)/bin/sam build
+	PATH="$(abspath $(dir $(shell command -v $(PYTHON)))):$$PATH" $(SAM_VENV)/bin/sam build
 
 deploy: build
 	$(SAM_VENV)/bin/sam deploy --guided

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accounts import service
+from accounts import users
 from accounts.schemas import MeResponse
 from kontor import api
 
@@ -11,7 +11,7 @@ app = api.make_resolver()
 
 @app.get("/me")
 def me() -> MeResponse:
-    return MeResponse.of(service.me(api.caller(app)))
+    return MeResponse.of(users.me(api.caller(app)))
 
 
 handler = api.lambda_handler(app)

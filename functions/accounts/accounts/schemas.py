@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from accounts.domain import Me, Signup, User
+from kontor.types import Email
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
@@ -16,7 +17,7 @@ class _Body(BaseModel):
 
 
 class SignupRequest(_Body):
-    email: EmailStr
+    email: Email
     password: str = Field(max_length=256, json_schema_extra={"format": "password"})
     name: Name
     tenant_name: Name
@@ -27,7 +28,7 @@ class VerifyRequest(_Body):
 
 
 class ResendRequest(_Body):
-    email: EmailStr
+    email: Email
 
 
 class UserResponse(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
-from accounts import service
+from accounts import signups
 from accounts.schemas import (
     ResendRequest,
     ResendResponse,
@@ -21,7 +21,7 @@ app = api.make_resolver()
 @app.post("/signup", responses={201: {"description": "Signed up; a verification mail is on its way."}})
 def sign_up(body: SignupRequest) -> Response[SignupResponse]:
     def produce() -> dict:
-        signup = service.sign_up(
+        signup = signups.sign_up(
             email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name
         )
         return SignupResponse.of(signup).model_dump()
@@ -34,12 +34,12 @@ def sign_up(body: SignupRequest) -> Response[SignupResponse]:
 
 @app.post("/signup/verify")
 def verify(body: VerifyRequest) -> UserResponse:
-    return UserResponse.of(service.verify_email(body.token))
+    return UserResponse.of(signups.verify_email(body.token))
 
 
 @app.post("/signup/resend", responses={202: {"description": "A new link was sent if one was due."}})
 def resend(body: ResendRequest) -> Response[ResendResponse]:
-    service.resend_verification(body.email)
+    signups.resend_verification(body.email)
     return api.accepted(ResendResponse().model_dump())
 
 

@@ -15,10 +15,6 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 
 from kontor.context import Caller, Role, TenantContext, caller_from_claims, resolve
 from kontor.errors import KontorError, NotFound
@@ -65,18 +61,6 @@ def make_resolver() -> APIGatewayRestResolver:
         summary = "; ".join(f"{p['field']}: {p['reason']}" for p in problems) or "The request is not valid."
         logger.info("request refused", status=422, code="validation_error")
         return error(422, "validation_error", summary, problems)
-
-    @app.exception_handler(IdempotencyValidationError)
-    def key_reused(ex: IdempotencyValidationError) -> Response:
-        return error(
-            422,
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used with a different request.",
-        )
-
-    @app.exception_handler(IdempotencyAlreadyInProgressError)
-    def in_progress(ex: IdempotencyAlreadyInProgressError) -> Response:
-        return error(409, "request_in_progress", "The same request is still being processed; retry shortly.")
 
     @app.not_found
     def no_route(ex: Exception) -> Response:

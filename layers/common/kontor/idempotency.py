@@ -12,7 +12,7 @@ from typing import Any
 
 from kontor import keys
 from kontor.aws import client
-from kontor.errors import BadRequest
+from kontor.errors import BadRequest, Conflict, Unprocessable
 from kontor.settings import settings
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -39,6 +39,10 @@ def once(
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
         idempotent_function,
+    )
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
     )
 
     store = DynamoDBPersistenceLayer(
@@ -69,4 +73,13 @@ def once(
         config=config,
         key_prefix=operation,
     )
-    return guarded(request={"key": key, "payload": payload})
+    try:
+        return guarded(request={"key": key, "payload": payload})
+    except IdempotencyValidationError:
+        raise Unprocessable(
+            "This Idempotency-Key was already used with a different request.", code="idempotency_key_reused"
+        ) from None
+    except IdempotencyAlreadyInProgressError:
+        raise Conflict(
+            "The same request is still being processed; retry shortly.", code="request_in_progress"
+        ) from None

@@ -1,13 +1,12 @@
-"""Accounts' logic: plain functions over domain objects. No HTTP, no environment."""
+"""Signing up: a new identity with its first tenant, and proving the email address."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from accounts import identity, passwords, repository
-from accounts.domain import Me, Signup, Tenant, User
+from accounts.domain import Signup, Tenant, User
 from kontor import clock, ids, mail, tokens
-from kontor.context import Caller
 from kontor.errors import Conflict
 from kontor.observability import count, logger
 from kontor.settings import settings
@@ -73,10 +72,6 @@ def resend_verification(email: str) -> None:
     not_sent_since = clock.iso(clock.now() - RESEND_INTERVAL)
     if repository.replace_verification(profile, token, not_sent_since=not_sent_since):
         _send_verification(profile.email, profile.name, secret)
-
-
-def me(caller: Caller) -> Me:
-    return Me(user=repository.profile(caller.user_id), memberships=repository.memberships(caller.user_id))
 
 
 def _send_verification(email: str, name: str, secret: str) -> None:

@@ -1,0 +1,163 @@
+"""End-to-end: HTTP against the local stack (`python -m local`), started once per test session."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+import pytest
+import requests
+
+from local.gateway import CALLS_HEADER
+from local.template import ROOT
+from tests.support import link_token, table_snapshot
+
+REGION = "eu-central-1"
+PASSWORD = "velvet-otter-harbour-93"
+
+
+@dataclass
+class HttpReply:
+    status: int
+    body: Any
+    headers: dict[str, str]
+    calls: dict[str, int]
+
+
+class Api:
+    """A client of the local stack, and a look behind it at the emulated AWS."""
+
+    _emails = itertools.count()
+
+    def __init__(self, url: str, endpoint: str, info: dict[str, str]) -> None:
+        self.url = url
+        self.endpoint = endpoint
+        self.info = info
+        self.http = requests.Session()
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> HttpReply:
+        sent = dict(headers or {})
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        response = self.http.request(method, self.url + path, json=json_body, headers=sent, timeout=30)
+        try:
+            body = response.json()
+        except ValueError:
+            body = response.text
+        calls = json.loads(response.headers.get(CALLS_HEADER, "{}"))
+        return HttpReply(response.status_code, body, dict(response.headers), calls)
+
+    def aws(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION)
+
+    @property
+    def table_name(self) -> str:
+        return self.info["table"]
+
+    def table(self) -> list[dict[str, Any]]:
+        return table_snapshot(self.table_name, self.aws("dynamodb"))
+
+    def outbox(self, to: str) -> list[dict[str, Any]]:
+        return self.call("GET", f"/_local/outbox?{urlencode({'to': to})}").body["messages"]
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> dict[str, str]:
+        result = self.aws("cognito-idp").initiate_auth(
+            ClientId=self.info["client_id"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": password},
+        )
+        return result["AuthenticationResult"]
+
+    def new_account(self, tenant_name: str = "Muster GmbH") -> Account:
+        """A verified, signed-in user with their own tenant, through the public API only."""
+        email = f"user{next(self._emails)}-{os.getpid()}@example.com"
+        signup = self.call(
+            "POST",
+            "/signup",
+            json_body={"email": email, "password": PASSWORD, "name": "Test User", "tenant_name": tenant_name},
+        )
+        assert signup.status == 201, signup.body
+        token = link_token(self.outbox(email)[0]["text"])
+        assert self.call("POST", "/signup/verify", json_body={"token": token}).status == 200
+        id_token = self.sign_in(email)["IdToken"]
+        return Account(email, signup.body["user"]["id"], signup.body["tenant"]["id"], id_token)
+
+
+@dataclass
+class Account:
+    email: str
+    user_id: str
+    tenant_id: str
+    token: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[Api]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "POWERTOOLS_LOG_LEVEL": "WARNING"},
+    )
+    assert process.stdout is not None
+    info: dict[str, str] = {}
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        lines.append(line)
+        for label, key in (
+            ("Kontor API", "url"),
+            ("Cognito endpoint", "endpoint"),
+            ("User pool id", "pool_id"),
+            ("User pool client", "client_id"),
+        ):
+            if line.startswith(label):
+                info[key] = line.split()[-1]
+        if line.startswith("Ready.") or time.monotonic() > deadline:
+            break
+    if "url" not in info:
+        process.kill()
+        pytest.fail("the local stack did not start:\n" + "".join(lines))
+    # Keep reading its output so the pipe never fills up and blocks the server.
+    import threading
+
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+    api = Api(info["url"], info["endpoint"], info)
+    tables = api.aws("dynamodb").list_tables()["TableNames"]
+    info["table"] = next(name for name in tables if re.search(r"table$", name))
+    yield api
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def api(local_stack: Api) -> Api:
+    return local_stack

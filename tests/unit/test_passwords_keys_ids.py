@@ -1,0 +1,114 @@
+"""Pure logic: password hygiene, key functions, ids, object keys, and the Scan guard."""
+
+from __future__ import annotations
+
+import time
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from accounts import passwords
+from kontor import ids, keys, storage
+from kontor.context import Role, caller_from_claims
+from kontor.errors import BadRequest, Forbidden, Unauthorized
+from local.recorder import ScanForbidden, recorder
+
+PERSON = {"email": "jan.kowalski@firma.de", "name": "Jan Kowalski", "tenant_name": "Firma Nord"}
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["correct-horse-battery", "Z4u!berhafte-Tage", "velvet-otter-harbour-93"],
+)
+def test_strong_passwords_pass(password: str) -> None:
+    passwords.check(password, **PERSON)
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("xq12345", "at least 12"),
+        ("x" * 257, "at most 256"),
+        ("qwertyuiop123", "Choose a stronger password"),
+        ("kowalski-2024-!!", "your name"),
+        ("Nord-Firma-2024!", "your name"),
+        ("jan.kowalski@firma.de", "email address"),
+    ],
+)
+def test_weak_or_personal_passwords_fail_with_a_reason(password: str, reason: str) -> None:
+    with pytest.raises(BadRequest) as refused:
+        passwords.check(password, **PERSON)
+    assert refused.value.code == "weak_password"
+    assert reason in refused.value.message
+
+
+def test_keys_keep_tenants_in_their_own_range() -> None:
+    assert keys.tenant_pk("abc") == "TENANT#abc"
+    assert keys.member_sk("u1") == "MEMBER#u1"
+    assert keys.email_pk("Anna@Example.COM") == "EMAIL#anna@example.com"
+    assert keys.tenant_id_of(keys.tenant_pk("abc")) == "abc"
+
+
+def test_ids_are_26_characters_and_sort_by_time() -> None:
+    first = ids.new_id()
+    time.sleep(0.002)
+    second = ids.new_id()
+    assert len(first) == len(second) == 26
+    assert first < second
+    assert len({ids.new_id() for _ in range(1000)}) == 1000
+    assert ids.new_secret() != ids.new_secret()
+
+
+@pytest.mark.parametrize("part", ["..", "../other", "a/b", "", ".hidden", "x" * 200])
+def test_object_keys_cannot_leave_the_tenant_prefix(part: str) -> None:
+    with pytest.raises(BadRequest):
+        storage.tenant_key("01h00000000000000000000000", "logos", part)
+    with pytest.raises(BadRequest):
+        storage.tenant_key(part, "logos")
+
+
+def test_object_keys_sit_below_the_tenant() -> None:
+    assert storage.tenant_key("t1", "logos", "logo.png") == "tenants/t1/logos/logo.png"
+
+
+def test_roles_rank_admin_over_member_over_viewer() -> None:
+    assert Role.ADMIN.allows(Role.MEMBER)
+    assert Role.MEMBER.allows(Role.VIEWER)
+    assert not Role.VIEWER.allows(Role.MEMBER)
+    assert not Role.MEMBER.allows(Role.ADMIN)
+
+
+def test_claims_without_a_subject_or_of_an_access_token_are_refused() -> None:
+    assert caller_from_claims({"sub": "u1", "email": "A@B.de", "token_use": "id"}).email == "a@b.de"
+    for claims in (None, {}, {"sub": "u1", "token_use": "access"}):
+        with pytest.raises(Unauthorized):
+            caller_from_claims(claims)
+
+
+def test_forbidden_names_the_needed_role() -> None:
+    from kontor.context import Caller, TenantContext
+
+    context = TenantContext("t1", Caller("u1", "a@b.de"), Role.VIEWER, "member")
+    with pytest.raises(Forbidden, match="admin"):
+        context.require(Role.ADMIN)
+
+
+def test_a_table_scan_is_refused_and_queries_are_counted() -> None:
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="eu-central-1")
+        dynamodb.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        with recorder.recording() as calls:
+            dynamodb.query(
+                TableName="t",
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": "x"}},
+            )
+            with pytest.raises(ScanForbidden):
+                dynamodb.scan(TableName="t")
+        assert calls == {"dynamodb.Query": 1}

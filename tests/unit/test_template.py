@@ -1,0 +1,96 @@
+"""template.yaml keeps the promises the design makes: one table with its indexes, private storage,
+short tokens, least privilege, and every function importable with a sample event."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+from local.template import ROOT, load
+
+TEMPLATE = load()
+
+
+def test_every_handler_imports_without_touching_aws() -> None:
+    # conftest set fake credentials and no endpoint: an AWS call at import would fail here.
+    for function in TEMPLATE.functions.values():
+        module, attribute = function.handler.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), attribute)), function.logical_id
+
+
+def test_routes_are_unique_and_only_the_declared_ones_are_public() -> None:
+    keys = [route.key for route in TEMPLATE.routes]
+    assert len(keys) == len(set(keys))
+    public = {route.key for route in TEMPLATE.routes if route.public}
+    assert public == {
+        "GET /health",
+        "GET /config",
+        "GET /openapi.json",
+        "GET /docs",
+        "POST /signup",
+        "POST /signup/verify",
+        "POST /signup/resend",
+    }
+    api = TEMPLATE.resources["Api"]["Properties"]
+    assert api["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"
+
+
+def test_every_route_has_a_sample_event() -> None:
+    samples = [json.loads(path.read_text()) for path in (ROOT / "events").glob("*.json")]
+    covered = {f"{s['httpMethod']} {s['resource']}" for s in samples if "httpMethod" in s}
+    missing = {route.key for route in TEMPLATE.routes} - covered - {"GET /openapi.json", "GET /docs"}
+    assert not missing, f"add sample events for {sorted(missing)}"
+
+
+def test_the_table_has_keys_indexes_ttl_and_recovery() -> None:
+    [table] = TEMPLATE.of_type("AWS::DynamoDB::Table").values()
+    props = table["Properties"]
+    assert [k["AttributeName"] for k in props["KeySchema"]] == ["pk", "sk"]
+    assert {index["IndexName"] for index in props["GlobalSecondaryIndexes"]} == {"gsi1", "due"}
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["DeletionPolicy"] == "Retain"
+
+
+def test_buckets_are_private_and_encrypted_and_backups_versioned() -> None:
+    buckets = TEMPLATE.of_type("AWS::S3::Bucket")
+    for name, bucket in buckets.items():
+        props = bucket["Properties"]
+        assert all(props["PublicAccessBlockConfiguration"].values()), name
+        assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"], name
+    assert buckets["BackupsBucket"]["Properties"]["VersioningConfiguration"]["Status"] == "Enabled"
+
+
+def test_passwords_and_tokens_follow_the_policy() -> None:
+    pool = TEMPLATE.resources["UserPool"]["Properties"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    client = TEMPLATE.resources["UserPoolClient"]["Properties"]
+    assert {"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"} <= set(client["ExplicitAuthFlows"])
+    assert client["IdTokenValidity"] <= 60
+
+
+def test_functions_get_least_privilege() -> None:
+    for name, function in TEMPLATE.of_type("AWS::Serverless::Function").items():
+        for policy in function["Properties"].get("Policies", []):
+            assert isinstance(policy, dict) and "Statement" in policy, f"{name}: inline statements only"
+            for statement in policy["Statement"]:
+                actions = (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+                assert all("*" not in action for action in actions), f"{name}: {actions}"
+                assert "dynamodb:Scan" not in actions, name
+                if statement["Resource"] == "*":
+                    assert actions == ["ses:SendEmail"] and "Condition" in statement, name
+
+
+def test_the_work_queue_has_a_dead_letter_queue() -> None:
+    queue = TEMPLATE.resources["WorkQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]}
+
+
+def test_runtime_is_python_313_on_arm64() -> None:
+    function_globals = TEMPLATE.raw["Globals"]["Function"]
+    assert function_globals["Runtime"] == "python3.13"
+    assert function_globals["Architectures"] == ["arm64"]
