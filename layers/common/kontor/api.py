@@ -17,8 +17,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 
 from kontor.context import Caller, Role, TenantContext, caller_from_claims, resolve
-from kontor.errors import KontorError, NotFound
+from kontor.errors import KontorError, NotFound, PreconditionFailed, PreconditionRequired
 from kontor.observability import logger, metrics
+from kontor.pages import Page
 from kontor.settings import settings
 
 TENANT_PARAM = "tenantId"
@@ -124,6 +125,30 @@ def tenant(app: APIGatewayRestResolver, minimum: Role = Role.VIEWER) -> TenantCo
     context: TenantContext = app.context["tenant"]
     context.require(minimum)
     return context
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match(app: APIGatewayRestResolver) -> int:
+    """The version an update expects (`If-Match: "<version>"` from an earlier GET's ETag)."""
+    header = app.current_event.headers.get("If-Match")
+    if header is None:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag of your last read, so concurrent edits are not lost.",
+            code="precondition_required",
+        )
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise PreconditionFailed(
+            "If-Match does not hold an ETag of this resource.", code="precondition_failed"
+        )
+    return int(value)
+
+
+def page_body(page: Page[Any]) -> dict[str, Any]:
+    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 def once(

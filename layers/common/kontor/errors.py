@@ -52,6 +52,11 @@ class PreconditionFailed(KontorError):
     code = "precondition_failed"
 
 
+class PreconditionRequired(KontorError):
+    status = 428
+    code = "precondition_required"
+
+
 class Unprocessable(KontorError):
     status = 422
     code = "unprocessable"
