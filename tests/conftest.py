@@ -14,12 +14,15 @@ os.environ.update(
     AWS_ACCESS_KEY_ID="testing",
     AWS_SECRET_ACCESS_KEY="testing",
     POWERTOOLS_SERVICE_NAME="kontor",
+    POWERTOOLS_METRICS_NAMESPACE="Kontor",
     POWERTOOLS_LOG_LEVEL="WARNING",
 )
 
+from local.fidelity import serialize_dynamodb_writes  # noqa: E402
 from local.recorder import recorder  # noqa: E402
 
 recorder.install()
+serialize_dynamodb_writes()
 
 from local.gateway import Functions  # noqa: E402
 from local.template import load  # noqa: E402

@@ -30,6 +30,7 @@ def event(
     path_parameters: dict[str, str] | None = None,
     headers: dict[str, str | None] | None = None,
     raw_body: str | None = None,
+    query: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The sample event `events/<name>.json`, with the parts a test changes."""
     sample = json.loads((EVENTS / f"{name}.json").read_text())
@@ -45,6 +46,9 @@ def event(
     if path_parameters:
         result["pathParameters"] = path_parameters
         result["path"] = re.sub(r"\{(\w+)\}", lambda m: path_parameters[m.group(1)], result["resource"])
+    if query is not None:
+        result["queryStringParameters"] = query or None
+        result["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} or None
     for key, value in (headers or {}).items():  # None removes a header of the sample
         if value is None:
             result["headers"].pop(key, None)

@@ -101,6 +101,26 @@ class Api:
         id_token = self.sign_in(email)["IdToken"]
         return Account(email, signup.body["user"]["id"], signup.body["tenant"]["id"], id_token)
 
+    def join(self, admin: Account, role: str, tenant_id: str | None = None) -> Account:
+        """A new person invited into `admin`'s tenant with `role`, who accepted and signed in."""
+        tenant_id = tenant_id or admin.tenant_id
+        email = f"invitee{next(self._emails)}-{os.getpid()}@example.com"
+        sent = self.call(
+            "POST",
+            f"/tenants/{tenant_id}/invitations",
+            token=admin.token,
+            json_body={"email": email, "role": role},
+        )
+        assert sent.status == 201, sent.body
+        secret = link_token(self.outbox(email)[0]["text"])
+        accepted = self.call(
+            "POST",
+            f"/invitations/{secret}/accept",
+            json_body={"name": "Invited Person", "password": PASSWORD},
+        )
+        assert accepted.status == 200, accepted.body
+        return Account(email, accepted.body["user_id"], tenant_id, self.sign_in(email)["IdToken"])
+
 
 @dataclass
 class Account:

@@ -36,8 +36,37 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.TransactWriteItems": 1,
     },
     "POST /signup/resend": {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 1, "ses.SendEmail": 1},
-    "GET /me": {"dynamodb.GetItem": 1, "dynamodb.Query": 1, "dynamodb.BatchGetItem": 1},
+    "GET /me": {"dynamodb.GetItem": 1, "dynamodb.Query": 2, "dynamodb.BatchGetItem": 1},
     "GET /tenants/{tenantId}": {"dynamodb.GetItem": 2},
+    "POST /tenants": {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1},
+    # Every tenant route starts with one GetItem: the caller's membership.
+    "GET /tenants/{tenantId}/members": {"dynamodb.GetItem": 1, "dynamodb.Query": 1},
+    "PATCH /tenants/{tenantId}/members/{userId}": {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 1},
+    "DELETE /tenants/{tenantId}/members/{userId}": {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 1},
+    # membership, inviter, tenant name, whether the address has a login
+    "POST /tenants/{tenantId}/invitations": {
+        "dynamodb.GetItem": 4,
+        "dynamodb.TransactWriteItems": 1,
+        "ses.SendEmail": 1,
+    },
+    "GET /tenants/{tenantId}/invitations": {"dynamodb.GetItem": 1, "dynamodb.Query": 1},
+    "DELETE /tenants/{tenantId}/invitations/{invitationId}": {
+        "dynamodb.GetItem": 2,
+        "dynamodb.TransactWriteItems": 1,
+    },
+    "POST /tenants/{tenantId}/invitations/{invitationId}/resend": {
+        "dynamodb.GetItem": 3,
+        "dynamodb.TransactWriteItems": 1,
+        "ses.SendEmail": 1,
+    },
+    # token, invitation, tenant name, whether the address has a login
+    "GET /invitations/{token}": {"dynamodb.GetItem": 4},
+    "POST /invitations/{token}/accept": {
+        "cognito-idp.AdminCreateUser": 1,
+        "cognito-idp.AdminSetUserPassword": 1,
+        "dynamodb.GetItem": 4,
+        "dynamodb.TransactWriteItems": 1,
+    },
 }
 
 
@@ -59,6 +88,25 @@ def _resend(api: Api, account: Account) -> HttpReply:
     return api.call("POST", "/signup/resend", json_body={"email": email})
 
 
+def _invite(api: Api, account: Account, label: str) -> tuple[str, str, str]:
+    """A fresh invitation in the account's tenant: its address, id and link token."""
+    email = account.email.replace("@", f"+{label}@")
+    sent = api.call(
+        "POST", f"/tenants/{account.tenant_id}/invitations", token=account.token, json_body={"email": email}
+    )
+    assert sent.status == 201, sent.body
+    return email, sent.body["id"], link_token(api.outbox(email)[0]["text"])
+
+
+def _invitation_path(api: Api, account: Account, label: str) -> str:
+    _, invitation_id, _ = _invite(api, account, label)
+    return f"/tenants/{account.tenant_id}/invitations/{invitation_id}"
+
+
+def _member_path(api: Api, account: Account) -> str:
+    return f"/tenants/{account.tenant_id}/members/{api.join(account, 'member').user_id}"
+
+
 SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     "GET /health": lambda api, _: api.call("GET", "/health"),
     "GET /config": lambda api, _: api.call("GET", "/config"),
@@ -70,6 +118,41 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     "GET /me": lambda api, account: api.call("GET", "/me", token=account.token),
     "GET /tenants/{tenantId}": lambda api, account: api.call(
         "GET", f"/tenants/{account.tenant_id}", token=account.token
+    ),
+    "POST /tenants": lambda api, account: api.call(
+        "POST", "/tenants", token=account.token, json_body={"name": "Budget Zwei"}
+    ),
+    "GET /tenants/{tenantId}/members": lambda api, account: api.call(
+        "GET", f"/tenants/{account.tenant_id}/members", token=account.token
+    ),
+    "PATCH /tenants/{tenantId}/members/{userId}": lambda api, account: api.call(
+        "PATCH", _member_path(api, account), token=account.token, json_body={"role": "viewer"}
+    ),
+    "DELETE /tenants/{tenantId}/members/{userId}": lambda api, account: api.call(
+        "DELETE", _member_path(api, account), token=account.token
+    ),
+    "POST /tenants/{tenantId}/invitations": lambda api, account: api.call(
+        "POST",
+        f"/tenants/{account.tenant_id}/invitations",
+        token=account.token,
+        json_body={"email": account.email.replace("@", "+invite@")},
+    ),
+    "GET /tenants/{tenantId}/invitations": lambda api, account: api.call(
+        "GET", f"/tenants/{account.tenant_id}/invitations", token=account.token
+    ),
+    "DELETE /tenants/{tenantId}/invitations/{invitationId}": lambda api, account: api.call(
+        "DELETE", _invitation_path(api, account, "revoke"), token=account.token
+    ),
+    "POST /tenants/{tenantId}/invitations/{invitationId}/resend": lambda api, account: api.call(
+        "POST", _invitation_path(api, account, "resend") + "/resend", token=account.token
+    ),
+    "GET /invitations/{token}": lambda api, account: api.call(
+        "GET", f"/invitations/{_invite(api, account, 'preview')[2]}"
+    ),
+    "POST /invitations/{token}/accept": lambda api, account: api.call(
+        "POST",
+        f"/invitations/{_invite(api, account, 'accept')[2]}/accept",
+        json_body={"name": "Neue Person", "password": PASSWORD},
     ),
 }
 
@@ -105,9 +188,13 @@ def test_an_idempotency_key_adds_one_record_write_and_one_completion(api: Api, a
     assert retry.body == first.body
 
 
-def test_me_does_not_grow_with_the_table(api: Api, account: Account) -> None:
+def test_me_does_not_grow_with_the_table_or_the_users_tenants(api: Api, account: Account) -> None:
     before = api.call("GET", "/me", token=account.token).calls
     for _ in range(3):
         api.new_account("Filler GmbH")
+        api.call("POST", "/tenants", token=account.token, json_body={"name": "Noch eine Firma"})
 
-    assert api.call("GET", "/me", token=account.token).calls == before == BUDGETS["GET /me"]
+    me = api.call("GET", "/me", token=account.token)
+
+    assert len(me.body["memberships"]) >= 4
+    assert me.calls == before == BUDGETS["GET /me"]

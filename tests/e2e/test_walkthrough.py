@@ -33,7 +33,7 @@ def test_signup_verify_sign_in_and_me(api: Api) -> None:
     assert me.status == 200, me.body
     assert me.body["user"]["email"] == "walk@example.com"
     assert me.body["memberships"] == [
-        {"tenant_id": signup.body["tenant"]["id"], "tenant_name": "Walk AG", "role": "admin"}
+        {"tenant_id": signup.body["tenant"]["id"], "tenant_name": "Walk AG", "role": "admin", "via": "member"}
     ]
 
 

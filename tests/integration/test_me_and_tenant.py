@@ -31,8 +31,9 @@ def test_me_lists_the_user_and_every_tenant_they_can_enter(invoke: Lambda) -> No
         "email_verified": True,
     }
     assert reply.body["memberships"] == [
-        {"tenant_id": tenant_id, "tenant_name": "Schmidt GmbH", "role": "admin"}
+        {"tenant_id": tenant_id, "tenant_name": "Schmidt GmbH", "role": "admin", "via": "member"}
     ]
+    assert reply.body["invitations"] == []
 
 
 def test_me_costs_the_same_calls_whatever_else_is_in_the_table(invoke: Lambda) -> None:
@@ -49,7 +50,7 @@ def test_me_costs_the_same_calls_whatever_else_is_in_the_table(invoke: Lambda) -
         == first.calls
         == {
             "dynamodb.GetItem": 1,
-            "dynamodb.Query": 1,
+            "dynamodb.Query": 2,  # memberships, and invitations waiting for the address
             "dynamodb.BatchGetItem": 1,
         }
     )

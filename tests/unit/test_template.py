@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 
 from local.template import ROOT, load
 
@@ -30,6 +31,8 @@ def test_routes_are_unique_and_only_the_declared_ones_are_public() -> None:
         "POST /signup",
         "POST /signup/verify",
         "POST /signup/resend",
+        "GET /invitations/{token}",
+        "POST /invitations/{token}/accept",
     }
     api = TEMPLATE.resources["Api"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"
@@ -94,3 +97,19 @@ def test_runtime_is_python_313_on_arm64() -> None:
     function_globals = TEMPLATE.raw["Globals"]["Function"]
     assert function_globals["Runtime"] == "python3.13"
     assert function_globals["Architectures"] == ["arm64"]
+
+
+def test_every_tenant_route_has_a_minimum_role_and_no_other_route_does() -> None:
+    from kontor.permissions import MINIMUM_ROLE
+
+    tenant_routes = {route.key for route in TEMPLATE.routes if "{tenantId}" in route.path}
+    assert set(MINIMUM_ROLE) == tenant_routes
+
+
+def test_the_readme_states_every_routes_minimum_role() -> None:
+    from kontor.permissions import MINIMUM_ROLE
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for route, role in MINIMUM_ROLE.items():
+        method, path = route.split(" ", 1)
+        assert re.search(rf"\| `{method} {re.escape(path)}` \| {role.value} \|", readme), route

@@ -24,6 +24,58 @@ class Membership:
     tenant_id: str
     tenant_name: str
     role: str
+    via: str = "member"  # how the user gets in: their own membership (later also: partner)
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: str
+    email: str
+    name: str
+    role: str
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: str
+    tenant_id: str
+    email: str
+    role: str
+    state: str  # pending | accepted | revoked | expired
+    invited_by: str
+    inviter_name: str
+    created_at: str
+    expires_at: str
+    sent_count: int
+    accepted_at: str | None = None
+    revoked_at: str | None = None
+
+
+@dataclass(frozen=True)
+class InvitationPreview:
+    """What the page behind an invitation link shows before accepting."""
+
+    invitation_id: str
+    tenant_id: str
+    tenant_name: str
+    inviter_name: str
+    email: str
+    role: str
+    expires_at: str
+    has_identity: bool
+
+
+@dataclass(frozen=True)
+class PendingInvitation:
+    """An invitation waiting for the signed-in user, as /me lists it."""
+
+    id: str
+    tenant_id: str
+    tenant_name: str
+    role: str
+    inviter_name: str
+    expires_at: str
 
 
 @dataclass(frozen=True)
@@ -37,3 +89,4 @@ class Signup:
 class Me:
     user: User
     memberships: list[Membership]
+    invitations: list[PendingInvitation]

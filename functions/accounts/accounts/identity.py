@@ -58,6 +58,38 @@ def create_disabled(email: str, name: str, password: str) -> str:
     return user_id
 
 
+def create_verified(email: str, name: str, password: str) -> str:
+    """A new identity that can sign in at once: its address is proven (an invitation link)."""
+    cognito = client("cognito-idp")
+    pool = settings().user_pool_id
+    attributes = [
+        {"Name": "email", "Value": email},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "name", "Value": name},
+    ]
+    try:
+        created = cognito.admin_create_user(
+            UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes
+        )
+    except ClientError as error:
+        if _code(error) == "UsernameExistsException":
+            raise Conflict("This address has a login: sign in to accept.", code="sign_in_required") from None
+        raise
+    user_id = next(a["Value"] for a in created["User"]["Attributes"] if a["Name"] == "sub")
+    try:
+        cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
+    except ClientError as error:
+        delete(email)
+        if _code(error) == "InvalidPasswordException":
+            message = error.response["Error"].get("Message", "The password was refused.")
+            raise BadRequest(message, code="weak_password") from None
+        raise
+    except BaseException:
+        delete(email)
+        raise
+    return user_id
+
+
 def _remove_if_abandoned(email: str) -> bool:
     """Remove an identity that Kontor's records do not know, if it is certainly abandoned.
 

@@ -4,12 +4,57 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
-from accounts.domain import Membership, Tenant, User
+from accounts.domain import Tenant, User
 from kontor import audit, clock, db, keys, tokens
 from kontor.errors import Conflict, Gone, NotFound
-from kontor.models import EmailClaimItem, MembershipItem, TenantItem, TokenItem, UserItem
+from kontor.models import EmailClaimItem, InvitationItem, MembershipItem, TenantItem, TokenItem, UserItem
 
 VERIFY_EMAIL = "verify_email"
+
+
+def tenant_row(tenant: Tenant, created_by: str, now: str) -> TenantItem:
+    return TenantItem(
+        keys.tenant_pk(tenant.id),
+        keys.TENANT_SK,
+        id=tenant.id,
+        name=tenant.name,
+        created_at=now,
+        created_by=created_by,
+        admin_count=1,
+    )
+
+
+def membership_row(tenant_id: str, user: User, role: str, now: str) -> MembershipItem:
+    return MembershipItem(
+        keys.tenant_pk(tenant_id),
+        keys.member_sk(user.id),
+        gsi1pk=keys.user_pk(user.id),
+        gsi1sk=keys.tenant_pk(tenant_id),
+        tenant_id=tenant_id,
+        user_id=user.id,
+        role=role,
+        email=user.email,
+        name=user.name,
+        joined_at=now,
+    )
+
+
+def user_row(user: User, now: str, **extra: str) -> UserItem:
+    return UserItem(
+        keys.user_pk(user.id),
+        keys.PROFILE_SK,
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        email_verified=user.email_verified,
+        created_at=now,
+        verified_at=now if user.email_verified else None,
+        **extra,
+    )
+
+
+def claim_row(user: User) -> EmailClaimItem:
+    return EmailClaimItem(keys.email_pk(user.email), keys.EMAIL_SK, user_id=user.id)
 
 
 def _user(item: UserItem) -> User:
@@ -17,11 +62,15 @@ def _user(item: UserItem) -> User:
 
 
 def email_claimed(email: str) -> bool:
+    return user_id_for(email) is not None
+
+
+def user_id_for(email: str) -> str | None:
+    """The user id of the identity behind an email address, if there is one."""
     try:
-        EmailClaimItem.get(keys.email_pk(email), keys.EMAIL_SK, consistent_read=True)
+        return EmailClaimItem.get(keys.email_pk(email), keys.EMAIL_SK, consistent_read=True).user_id
     except DoesNotExist:
-        return False
-    return True
+        return None
 
 
 def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
@@ -29,49 +78,13 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
     now = clock.iso(clock.now())
     try:
         with db.transaction() as tx:
+            tx.save(claim_row(user), condition=EmailClaimItem.pk.does_not_exist())
             tx.save(
-                EmailClaimItem(keys.email_pk(user.email), keys.EMAIL_SK, user_id=user.id),
-                condition=EmailClaimItem.pk.does_not_exist(),
-            )
-            tx.save(
-                UserItem(
-                    keys.user_pk(user.id),
-                    keys.PROFILE_SK,
-                    id=user.id,
-                    email=user.email,
-                    name=user.name,
-                    email_verified=False,
-                    created_at=now,
-                    verification_token=verification.pk,
-                    verification_sent_at=now,
-                ),
+                user_row(user, now, verification_token=verification.pk, verification_sent_at=now),
                 condition=UserItem.pk.does_not_exist(),
             )
-            tx.save(
-                TenantItem(
-                    keys.tenant_pk(tenant.id),
-                    keys.TENANT_SK,
-                    id=tenant.id,
-                    name=tenant.name,
-                    created_at=now,
-                    created_by=user.id,
-                ),
-                condition=TenantItem.pk.does_not_exist(),
-            )
-            tx.save(
-                MembershipItem(
-                    keys.tenant_pk(tenant.id),
-                    keys.member_sk(user.id),
-                    gsi1pk=keys.user_pk(user.id),
-                    gsi1sk=keys.tenant_pk(tenant.id),
-                    tenant_id=tenant.id,
-                    user_id=user.id,
-                    role="admin",
-                    email=user.email,
-                    name=user.name,
-                    joined_at=now,
-                )
-            )
+            tx.save(tenant_row(tenant, user.id, now), condition=TenantItem.pk.does_not_exist())
+            tx.save(membership_row(tenant.id, user, "admin", now))
             tx.save(verification)
             audit.record(
                 tx,
@@ -155,18 +168,21 @@ def profile(user_id: str) -> User:
         raise NotFound("There is no Kontor account for this login.", code="user_not_found") from None
 
 
-def memberships(user_id: str) -> list[Membership]:
-    """Every tenant the user belongs to: one Query page per 100 memberships, one BatchGet per 100."""
-    rows = list(MembershipItem.by_user.query(keys.user_pk(user_id)))
-    names = {
-        tenant.id: tenant.name
-        for tenant in TenantItem.batch_get(
-            [(keys.tenant_pk(row.tenant_id), keys.TENANT_SK) for row in rows],
-            attributes_to_get=["id", "name"],
-        )
+def tenant_names(tenant_ids: set[str]) -> dict[str, str]:
+    """Names of tenants by id, one BatchGetItem per 100."""
+    keys_ = [(keys.tenant_pk(tenant_id), keys.TENANT_SK) for tenant_id in sorted(tenant_ids)]
+    return {
+        tenant.id: tenant.name for tenant in TenantItem.batch_get(keys_, attributes_to_get=["id", "name"])
     }
+
+
+def memberships_of(user_id: str) -> list[MembershipItem]:
+    return list(MembershipItem.by_user.query(keys.user_pk(user_id)))
+
+
+def pending_invitations_for(email: str) -> list[InvitationItem]:
+    """Invitations still waiting for an address (only pending ones stay in the index)."""
+    now = clock.iso(clock.now())
     return [
-        Membership(tenant_id=row.tenant_id, tenant_name=names[row.tenant_id], role=row.role)
-        for row in rows
-        if row.tenant_id in names
+        item for item in InvitationItem.by_invitee.query(keys.invitee_gsi_pk(email)) if item.expires_at > now
     ]

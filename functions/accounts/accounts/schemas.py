@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from accounts.domain import Me, Signup, User
+from accounts.domain import Invitation, InvitationPreview, Me, Member, Signup, User
+from kontor.context import Role
 from kontor.types import Email
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -78,18 +80,115 @@ class MembershipResponse(BaseModel):
     tenant_id: str
     tenant_name: str
     role: str
+    via: str
+
+
+class PendingInvitationResponse(BaseModel):
+    id: str
+    tenant_id: str
+    tenant_name: str
+    role: str
+    inviter_name: str
+    expires_at: str
 
 
 class MeResponse(BaseModel):
     user: UserResponse
     memberships: list[MembershipResponse]
+    invitations: list[PendingInvitationResponse]
 
     @classmethod
     def of(cls, me: Me) -> MeResponse:
         return cls(
             user=UserResponse.of(me.user),
-            memberships=[
-                MembershipResponse(tenant_id=m.tenant_id, tenant_name=m.tenant_name, role=m.role)
-                for m in me.memberships
-            ],
+            memberships=[MembershipResponse(**asdict(m)) for m in me.memberships],
+            invitations=[PendingInvitationResponse(**asdict(i)) for i in me.invitations],
         )
+
+
+class CreateTenantRequest(_Body):
+    name: Name
+
+
+class TenantCreatedResponse(BaseModel):
+    id: str
+    name: str
+    role: str
+
+
+class MemberResponse(BaseModel):
+    user_id: str
+    email: str
+    name: str
+    role: str
+    joined_at: str
+
+    @classmethod
+    def of(cls, member: Member) -> MemberResponse:
+        return cls(
+            user_id=member.user_id,
+            email=member.email,
+            name=member.name,
+            role=member.role,
+            joined_at=member.joined_at,
+        )
+
+
+class MembersPage(BaseModel):
+    items: list[MemberResponse]
+    next_cursor: str | None
+
+
+class ChangeRoleRequest(_Body):
+    role: Role
+
+
+class InviteRequest(_Body):
+    email: Email
+    role: Role = Role.MEMBER
+
+
+class InvitationResponse(BaseModel):
+    id: str
+    tenant_id: str
+    email: str
+    role: str
+    state: str
+    invited_by: str
+    inviter_name: str
+    created_at: str
+    expires_at: str
+    sent_count: int
+    accepted_at: str | None = None
+    revoked_at: str | None = None
+
+    @classmethod
+    def of(cls, invitation: Invitation) -> InvitationResponse:
+        return cls(**asdict(invitation))
+
+
+class InvitationsPage(BaseModel):
+    items: list[InvitationResponse]
+    next_cursor: str | None
+
+
+class InvitationPreviewResponse(BaseModel):
+    invitation_id: str
+    tenant_id: str
+    tenant_name: str
+    inviter_name: str
+    email: str
+    role: str
+    expires_at: str
+    has_identity: bool
+
+    @classmethod
+    def of(cls, preview: InvitationPreview) -> InvitationPreviewResponse:
+        return cls(**asdict(preview))
+
+
+class AcceptRequest(_Body):
+    """Only a person without a login sends these; a signed-in person sends an empty body."""
+
+    name: Name | None = None
+    password: str | None = Field(default=None, max_length=256, json_schema_extra={"format": "password"})

@@ -16,8 +16,16 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
+from kontor import permissions
 from kontor.context import Caller, Role, TenantContext, caller_from_claims, resolve
-from kontor.errors import KontorError, NotFound, PreconditionFailed, PreconditionRequired
+from kontor.errors import (
+    Forbidden,
+    KontorError,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+)
 from kontor.observability import logger, metrics
 from kontor.pages import Page
 from kontor.settings import settings
@@ -35,6 +43,10 @@ def error(status: int, code: str, message: str, details: Any = None) -> Response
 
 def created(body: Any) -> Response:
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def no_content() -> Response:
+    return Response(status_code=204, content_type=content_types.APPLICATION_JSON, body=None)
 
 
 def accepted(body: Any) -> Response:
@@ -97,13 +109,19 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
 
 
 def _tenant_context(event: dict[str, Any]) -> TenantContext | None:
+    """The caller's standing in the path's tenant, with the role the route needs (`permissions`)."""
     tenant_id = (event.get("pathParameters") or {}).get(TENANT_PARAM)
     if tenant_id is None:
         return None
     if not _ID.match(tenant_id):
         raise NotFound("No such tenant.", code="tenant_not_found")
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims")
-    return resolve(caller_from_claims(claims), tenant_id)
+    context = resolve(caller_from_claims(claims), tenant_id)
+    minimum = permissions.minimum_role(event.get("httpMethod", ""), event.get("resource", ""))
+    if minimum is None:  # a tenant route nobody classified: refuse rather than guess
+        raise Forbidden("This route is not open to anyone yet.", code="forbidden")
+    context.require(minimum)
+    return context
 
 
 def _proxy_error(ex: KontorError) -> dict[str, Any]:
@@ -120,10 +138,33 @@ def caller(app: APIGatewayRestResolver) -> Caller:
     return caller_from_claims(app.current_event.request_context.authorizer.claims)
 
 
-def tenant(app: APIGatewayRestResolver, minimum: Role = Role.VIEWER) -> TenantContext:
-    """The tenant context `lambda_handler` resolved, if the caller's role is at least `minimum`."""
+def optional_caller(app: APIGatewayRestResolver) -> Caller | None:
+    """On a public route: the caller if they sent a valid ID token, None if they sent none."""
+    authorization = app.current_event.headers.get("Authorization")
+    if not authorization:
+        return None
+    from kontor import identity_tokens
+
+    current = settings()
+    try:
+        claims = identity_tokens.verify(
+            authorization.removeprefix("Bearer ").strip(),
+            region=current.region,
+            user_pool_id=current.user_pool_id,
+            client_id=current.user_pool_client_id,
+            endpoint=current.aws_endpoint_url,
+        )
+    except identity_tokens.InvalidIdToken:
+        raise Unauthorized("The bearer token is expired or not valid; sign in again.") from None
+    return caller_from_claims(claims)
+
+
+def tenant(app: APIGatewayRestResolver, minimum: Role | None = None) -> TenantContext:
+    """The tenant context `lambda_handler` resolved; the route's role (`permissions`) is already
+    checked, `minimum` adds a stricter need of one route."""
     context: TenantContext = app.context["tenant"]
-    context.require(minimum)
+    if minimum is not None:
+        context.require(minimum)
     return context
 
 

@@ -15,6 +15,7 @@ EMAIL_SK = "EMAIL"
 TOKEN_SK = "TOKEN"  # noqa: S105 - a key name, not a secret
 MEMBER_PREFIX = "MEMBER#"
 AUDIT_PREFIX = "AUDIT#"
+INVITATION_PREFIX = "INVITATION#"
 
 
 def tenant_pk(tenant_id: str) -> str:
@@ -47,3 +48,26 @@ def audit_sk(at_iso: str, event_id: str) -> str:
 
 def idempotency_pk(operation: str) -> str:
     return f"IDEMPOTENCY#{operation}"
+
+
+def invitation_sk(invitation_id: str) -> str:
+    return f"{INVITATION_PREFIX}{invitation_id}"
+
+
+def invitee_sk(email: str) -> str:
+    """The one pending invitation of an address in a tenant (guards against inviting twice)."""
+    return f"INVITEE#{email.lower()}"
+
+
+def invitee_gsi_pk(email: str) -> str:
+    """gsi1 partition of the invitations addressed to an email, across tenants."""
+    return f"INVITEE#{email.lower()}"
+
+
+def invitee_gsi_sk(tenant_id: str, invitation_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#{invitation_id}"
+
+
+def throttle_key(kind: str, scope: str, window: str) -> tuple[str, str]:
+    """A rate-limit counter of what `kind` limits (`tenant`, `address`) for `scope` in a `window`."""
+    return f"THROTTLE#{kind}#{scope.lower()}", window

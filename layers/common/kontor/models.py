@@ -60,6 +60,8 @@ class TenantItem(Item):
     status = UnicodeAttribute(default="active")
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
+    # Kept by every transaction that adds or removes an admin: a tenant never drops below one.
+    admin_count = NumberAttribute(default=0)
 
 
 class MembershipItem(Item):
@@ -101,6 +103,7 @@ class TokenItem(Item):
 
     purpose = UnicodeAttribute()
     subject = UnicodeAttribute()  # what the token acts on, e.g. a user id
+    tenant_id = UnicodeAttribute(null=True)
     email = UnicodeAttribute()
     created_at = UnicodeAttribute()
     expires_at = UnicodeAttribute()
@@ -118,3 +121,41 @@ class AuditItem(Item):
     action = UnicodeAttribute()
     target = UnicodeAttribute(null=True)
     details = MapAttribute(null=True)
+
+
+class InvitationItem(Item):
+    """PK: TENANT#<tenant_id>  SK: INVITATION#<invitation_id>
+    GSI1: INVITEE#<email> / TENANT#<tenant_id>#<invitation_id> (while pending)"""
+
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_invitee = Gsi1()
+
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    state = UnicodeAttribute()  # pending | accepted | revoked (expired is derived from expires_at)
+    invited_by = UnicodeAttribute()
+    inviter_name = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    token = UnicodeAttribute(null=True)  # PK of the current link's token
+    sent_count = NumberAttribute(default=1)
+    accepted_by = UnicodeAttribute(null=True)
+    accepted_at = UnicodeAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)
+    revoked_at = UnicodeAttribute(null=True)
+
+
+class InviteeItem(Item):
+    """PK: TENANT#<tenant_id>  SK: INVITEE#<email> — at most one pending invitation per address."""
+
+    invitation_id = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+
+
+class ThrottleItem(Item):
+    """PK: THROTTLE#<scope>  SK: <window> — how many times something happened in a window."""
+
+    count = NumberAttribute(default=0)

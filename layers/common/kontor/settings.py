@@ -24,6 +24,10 @@ class Settings(BaseModel):
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     verification_ttl_hours: int = Field(default=24, validation_alias="KONTOR_VERIFICATION_TTL_HOURS")
     idempotency_ttl_hours: int = Field(default=24, validation_alias="KONTOR_IDEMPOTENCY_TTL_HOURS")
+    invitation_ttl_days: int = Field(default=7, validation_alias="KONTOR_INVITATION_TTL_DAYS")
+    # Invitation mails a tenant may send a day, and one address may receive a day (from all tenants).
+    invitations_per_tenant_per_day: int = Field(default=100, validation_alias="KONTOR_INVITATIONS_PER_TENANT")
+    invitations_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_INVITATIONS_PER_ADDRESS")
 
 
 @functools.cache

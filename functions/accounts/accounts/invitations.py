@@ -1,0 +1,72 @@
+"""Invitations: an admin's routes under /tenants/{tenantId}/invitations, and the invitee's public
+GET /invitations/{token} and POST /invitations/{token}/accept."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from accounts import inviting
+from accounts.schemas import (
+    AcceptRequest,
+    InvitationPreviewResponse,
+    InvitationResponse,
+    InvitationsPage,
+    InviteRequest,
+    MemberResponse,
+)
+from kontor import api, pages, tokens
+
+app = api.make_resolver()
+
+
+@app.post("/tenants/<tenantId>/invitations", responses={201: {"description": "Invited; the mail is sent."}})
+def invite(tenantId: str, body: InviteRequest) -> Response[InvitationResponse]:  # noqa: N803
+    context = api.tenant(app)
+
+    def produce() -> dict:
+        return InvitationResponse.of(inviting.invite(context, body.email, body.role)).model_dump()
+
+    scope = f"{context.tenant_id}#{context.caller.user_id}"
+    return api.created(api.once(app, "invite", scope=scope, payload=body.model_dump(), produce=produce))
+
+
+@app.get("/tenants/<tenantId>/invitations")
+def list_invitations(
+    tenantId: str,  # noqa: N803
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> InvitationsPage:
+    page = inviting.list_invitations(api.tenant(app), limit, cursor)
+    return InvitationsPage(items=[InvitationResponse.of(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+@app.delete("/tenants/<tenantId>/invitations/<invitationId>")
+def revoke(tenantId: str, invitationId: str) -> InvitationResponse:  # noqa: N803
+    return InvitationResponse.of(inviting.revoke(api.tenant(app), invitationId))
+
+
+@app.post("/tenants/<tenantId>/invitations/<invitationId>/resend")
+def resend(tenantId: str, invitationId: str) -> InvitationResponse:  # noqa: N803
+    return InvitationResponse.of(inviting.resend(api.tenant(app), invitationId))
+
+
+@app.get("/invitations/<token>")
+def preview(token: str) -> InvitationPreviewResponse:
+    return InvitationPreviewResponse.of(inviting.preview(token))
+
+
+@app.post("/invitations/<token>/accept")
+def accept(token: str, body: AcceptRequest) -> MemberResponse:
+    # Public at the gateway, so a new person can accept; a signed-in one proves who they are here.
+    caller = api.optional_caller(app)
+
+    def produce() -> dict:
+        return MemberResponse.of(inviting.accept(token, caller, body.name, body.password)).model_dump()
+
+    scope = f"accept#{tokens.digest(token)}"
+    return MemberResponse(
+        **api.once(app, "accept", scope=scope, payload=body.model_dump(exclude={"password"}), produce=produce)
+    )
+
+
+handler = api.lambda_handler(app)

@@ -1,0 +1,148 @@
+"""Invitations: an admin invites an address with a role; the person behind it accepts by link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from accounts import identity, invitations_repository, passwords, repository
+from accounts.domain import Invitation, InvitationPreview, Member, User
+from accounts.signups import normalize_email
+from kontor import clock, ids, mail, pages, tokens
+from kontor.context import Caller, Role, TenantContext
+from kontor.errors import BadRequest, Forbidden, Gone
+from kontor.models import InvitationItem, TokenItem
+from kontor.observability import count
+from kontor.settings import settings
+
+INVITATION = invitations_repository.INVITATION
+
+
+def _limits() -> tuple[int, int]:
+    current = settings()
+    return current.invitations_per_tenant_per_day, current.invitations_per_address_per_day
+
+
+def _ttl() -> timedelta:
+    return timedelta(days=settings().invitation_ttl_days)
+
+
+def invite(context: TenantContext, email: str, role: Role) -> Invitation:
+    email = normalize_email(email)
+    inviter = repository.profile(context.caller.user_id)
+    tenant_name = invitations_repository.tenant_name(context.tenant_id)
+    invitation_id = ids.new_id()
+    secret, token = tokens.issue(INVITATION, invitation_id, email, _ttl())
+    token.tenant_id = context.tenant_id
+    invitation = invitations_repository.create(
+        context,
+        invitation_id=invitation_id,
+        email=email,
+        role=role.value,
+        inviter=inviter,
+        token=token,
+        existing_user_id=repository.user_id_for(email),
+        limits=_limits(),
+    )
+    _send(invitation, tenant_name, secret)
+    count("InvitationSent", context.tenant_id)
+    return invitation
+
+
+def list_invitations(context: TenantContext, limit: int, cursor: str | None) -> pages.Page[Invitation]:
+    return invitations_repository.page(context.tenant_id, limit, cursor)
+
+
+def resend(context: TenantContext, invitation_id: str) -> Invitation:
+    item = invitations_repository.get_row(context.tenant_id, invitation_id)
+    secret, token = tokens.issue(INVITATION, item.id, item.email, _ttl())
+    token.tenant_id = context.tenant_id
+    invitation = invitations_repository.renew(context, item, token, _limits())
+    _send(invitation, invitations_repository.tenant_name(context.tenant_id), secret)
+    return invitation
+
+
+def revoke(context: TenantContext, invitation_id: str) -> Invitation:
+    return invitations_repository.revoke(
+        context, invitations_repository.get_row(context.tenant_id, invitation_id)
+    )
+
+
+def _open(secret: str) -> tuple[InvitationItem, TokenItem]:
+    """The invitation behind a link, while it may still be accepted."""
+    token = tokens.check(secret, INVITATION)
+    if not token.tenant_id:
+        raise BadRequest("This link is not valid.", code="invalid_token")
+    item = invitations_repository.get_row(token.tenant_id, token.subject)
+    if item.state != "pending":
+        raise Gone(f"This invitation was {item.state}.", code=f"invitation_{item.state}")
+    return item, token
+
+
+def preview(secret: str) -> InvitationPreview:
+    item, _ = _open(secret)
+    return InvitationPreview(
+        invitation_id=item.id,
+        tenant_id=item.tenant_id,
+        tenant_name=invitations_repository.tenant_name(item.tenant_id),
+        inviter_name=item.inviter_name,
+        email=item.email,
+        role=item.role,
+        expires_at=item.expires_at,
+        has_identity=repository.user_id_for(item.email) is not None,
+    )
+
+
+def accept(secret: str, caller: Caller | None, name: str | None, password: str | None) -> Member:
+    """Join the tenant: a signed-in person as themselves, a new person with a new identity."""
+    item, token = _open(secret)
+    if caller is not None:
+        if caller.email != item.email:
+            raise Forbidden(
+                f"This invitation is for {item.email}; sign in with that address to accept it.",
+                code="wrong_account",
+            )
+        user = repository.profile(caller.user_id)
+        invitations_repository.accept(item, token, user, new_identity=False)
+    else:
+        user = _new_identity(item, token, name, password)
+    count("InvitationAccepted", item.tenant_id)
+    return Member(
+        user_id=user.id, email=user.email, name=user.name, role=item.role, joined_at=clock.iso(clock.now())
+    )
+
+
+def _new_identity(item: InvitationItem, token: TokenItem, name: str | None, password: str | None) -> User:
+    if repository.user_id_for(item.email) is not None:
+        raise Forbidden(
+            f"{item.email} already has a login: sign in with it to accept.", code="sign_in_required"
+        )
+    if not name or not password:
+        raise BadRequest(
+            "Send your name and a password to create your login.", code="name_and_password_required"
+        )
+    tenant_name = invitations_repository.tenant_name(item.tenant_id)
+    passwords.check(password, email=item.email, name=name, tenant_name=tenant_name)
+    user_id = identity.create_verified(item.email, name, password)
+    user = User(id=user_id, email=item.email, name=name, email_verified=True)
+    try:
+        invitations_repository.accept(item, token, user, new_identity=True)
+    except BaseException:
+        identity.delete(item.email)  # no login without its records
+        raise
+    return user
+
+
+def _send(invitation: Invitation, tenant_name: str, secret: str) -> None:
+    url = mail.link("/invitations/accept", secret)
+    mail.send(
+        mail.Mail(
+            to=[invitation.email],
+            subject=f"{invitation.inviter_name} invites you to {tenant_name} on Kontor",
+            text=(
+                f"Hello,\n\n{invitation.inviter_name} invites you to join {tenant_name} on Kontor "
+                f"as {invitation.role}.\n\nAccept the invitation here:\n\n{url}\n\n"
+                f"The link works once and expires on {invitation.expires_at}. If you do not want to join, "
+                "ignore this mail.\n"
+            ),
+        )
+    )

@@ -1,0 +1,124 @@
+"""Memberships and the tenants they belong to: the writes that keep "at least one admin".
+
+Every change that adds or removes an admin moves the tenant's `admin_count` in the same
+transaction, under a condition that it stays at one or more. Each membership write is conditioned
+on the role the logic read, so two concurrent changes cannot both act on a stale view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from accounts.domain import Member, Tenant, User
+from accounts.repository import membership_row, tenant_row
+from kontor import audit, clock, db, keys, pages
+from kontor.context import TenantContext
+from kontor.errors import Conflict, NotFound
+from kontor.models import MembershipItem, TenantItem
+
+LAST_ADMIN = "A tenant needs at least one admin: make someone else admin first."
+
+
+def _member(item: MembershipItem) -> Member:
+    return Member(
+        user_id=item.user_id, email=item.email, name=item.name, role=item.role, joined_at=item.joined_at
+    )
+
+
+def create_tenant(tenant: Tenant, admin: User) -> None:
+    now = clock.iso(clock.now())
+    with db.transaction() as tx:
+        tx.save(tenant_row(tenant, admin.id, now), condition=TenantItem.pk.does_not_exist())
+        tx.save(membership_row(tenant.id, admin, "admin", now))
+        audit.record(
+            tx,
+            tenant_id=tenant.id,
+            actor_id=admin.id,
+            actor_via="member",
+            action="tenant.created",
+            target=tenant.id,
+            details={"name": tenant.name, "admin": admin.id, "source": "additional_account"},
+        )
+
+
+def get(tenant_id: str, user_id: str) -> Member:
+    try:
+        item = MembershipItem.get(keys.tenant_pk(tenant_id), keys.member_sk(user_id), consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("This person is not a member of the tenant.", code="member_not_found") from None
+    return _member(item)
+
+
+def page(tenant_id: str, limit: int, cursor: str | None) -> pages.Page[Member]:
+    partition = keys.tenant_pk(tenant_id)
+    results = MembershipItem.query(
+        partition,
+        MembershipItem.sk.startswith(keys.MEMBER_PREFIX),
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=pages.decode(cursor, partition_key="pk", partition=partition),
+    )
+    items = [_member(item) for item in results]
+    return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))
+
+
+def _admin_count_change(tx: Any, tenant_id: str, delta: int) -> None:
+    tenant = TenantItem(keys.tenant_pk(tenant_id), keys.TENANT_SK)
+    condition = TenantItem.pk.exists()
+    if delta < 0:
+        condition &= TenantItem.admin_count > -delta
+    tx.update(tenant, actions=[TenantItem.admin_count.add(delta)], condition=condition)
+
+
+def _conflict(cancelled: db.Cancelled, tenant_id: str) -> Conflict:
+    if (keys.tenant_pk(tenant_id), keys.TENANT_SK) in cancelled.failed:
+        return Conflict(LAST_ADMIN, code="last_admin")
+    return Conflict("The membership changed meanwhile; reload and try again.", code="concurrent_change")
+
+
+def change_role(context: TenantContext, member: Member, role: str) -> Member:
+    """Give `member` the `role`, if nobody changed them since they were read."""
+    row = MembershipItem(keys.tenant_pk(context.tenant_id), keys.member_sk(member.user_id))
+    try:
+        with db.transaction() as tx:
+            tx.update(
+                row, actions=[MembershipItem.role.set(role)], condition=MembershipItem.role == member.role
+            )
+            if "admin" in (member.role, role):
+                _admin_count_change(tx, context.tenant_id, 1 if role == "admin" else -1)
+            audit.record(
+                tx,
+                tenant_id=context.tenant_id,
+                actor_id=context.caller.user_id,
+                actor_via=context.via,
+                action="member.role_changed",
+                target=member.user_id,
+                details={"from": member.role, "to": role},
+            )
+    except db.Cancelled as cancelled:
+        raise _conflict(cancelled, context.tenant_id) from None
+    return Member(member.user_id, member.email, member.name, role, member.joined_at)
+
+
+def remove(context: TenantContext, member: Member) -> None:
+    """End `member`'s membership, if nobody changed them since they were read."""
+    row = MembershipItem(keys.tenant_pk(context.tenant_id), keys.member_sk(member.user_id))
+    leaving = member.user_id == context.caller.user_id
+    try:
+        with db.transaction() as tx:
+            tx.delete(row, condition=MembershipItem.role == member.role)
+            if member.role == "admin":
+                _admin_count_change(tx, context.tenant_id, -1)
+            audit.record(
+                tx,
+                tenant_id=context.tenant_id,
+                actor_id=context.caller.user_id,
+                actor_via=context.via,
+                action="member.left" if leaving else "member.removed",
+                target=member.user_id,
+                details={"role": member.role, "email": member.email},
+            )
+    except db.Cancelled as cancelled:
+        raise _conflict(cancelled, context.tenant_id) from None

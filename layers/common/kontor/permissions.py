@@ -1,0 +1,27 @@
+"""Who may do what in a tenant: the minimum role of every tenant-scoped route, in one table.
+
+`kontor.api` enforces it for every request before the route runs; a tenant-scoped route missing
+here is refused (fail closed), and a test keeps this table, template.yaml and the README in step.
+"""
+
+from __future__ import annotations
+
+from kontor.context import Role
+
+VIEWER, MEMBER, ADMIN = Role.VIEWER, Role.MEMBER, Role.ADMIN
+
+MINIMUM_ROLE: dict[str, Role] = {
+    "GET /tenants/{tenantId}": VIEWER,
+    "GET /tenants/{tenantId}/members": VIEWER,
+    "PATCH /tenants/{tenantId}/members/{userId}": ADMIN,
+    # Anyone may leave; removing someone else needs an admin (checked by the logic).
+    "DELETE /tenants/{tenantId}/members/{userId}": VIEWER,
+    "GET /tenants/{tenantId}/invitations": ADMIN,
+    "POST /tenants/{tenantId}/invitations": ADMIN,
+    "DELETE /tenants/{tenantId}/invitations/{invitationId}": ADMIN,
+    "POST /tenants/{tenantId}/invitations/{invitationId}/resend": ADMIN,
+}
+
+
+def minimum_role(method: str, resource: str) -> Role | None:
+    return MINIMUM_ROLE.get(f"{method.upper()} {resource}")

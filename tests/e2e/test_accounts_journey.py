@@ -1,0 +1,156 @@
+"""Accounts over HTTP: a second account, invitations for new and existing people, switching, roles,
+and the last admin — the accounts issue's whole journey on the local stack."""
+
+from __future__ import annotations
+
+import pytest
+
+from kontor.permissions import MINIMUM_ROLE
+from local.template import load
+from tests.e2e.conftest import PASSWORD, Account, Api
+from tests.e2e.test_isolation_matrix import fill
+from tests.support import link_token
+
+
+def test_the_accounts_journey(api: Api) -> None:
+    # A signs up and creates a second, separate tenant with the same login.
+    anna = api.new_account("Anna Erstfirma")
+    second = api.call("POST", "/tenants", token=anna.token, json_body={"name": "Anna Zweitfirma"})
+    assert second.status == 201, second.body
+    second_id = second.body["id"]
+
+    # A invites B (new) and C (an existing user) to the second tenant.
+    carla = api.new_account("Carlas eigene Firma")
+    ben_email = f"ben-{anna.user_id[:8]}@example.com"
+    for email, role in ((ben_email, "member"), (carla.email, "viewer")):
+        sent = api.call(
+            "POST",
+            f"/tenants/{second_id}/invitations",
+            token=anna.token,
+            json_body={"email": email, "role": role},
+        )
+        assert sent.status == 201, sent.body
+
+    # C sees the invitation in /me, then accepts while signed in.
+    pending = api.call("GET", "/me", token=carla.token).body["invitations"]
+    assert [(i["tenant_id"], i["tenant_name"], i["role"]) for i in pending] == [
+        (second_id, "Anna Zweitfirma", "viewer")
+    ]
+    carla_link = link_token(api.outbox(carla.email)[0]["text"])
+    preview = api.call("GET", f"/invitations/{carla_link}")
+    assert preview.body["has_identity"] is True
+    assert api.call("POST", f"/invitations/{carla_link}/accept", json_body={}).status == 403  # must sign in
+    joined = api.call("POST", f"/invitations/{carla_link}/accept", token=carla.token, json_body={})
+    assert joined.status == 200, joined.body
+    assert joined.body["role"] == "viewer"
+
+    # B (new) accepts with a name and a password, then signs in.
+    ben_link = link_token(api.outbox(ben_email)[0]["text"])
+    assert api.call("GET", f"/invitations/{ben_link}").body["has_identity"] is False
+    accepted = api.call(
+        "POST", f"/invitations/{ben_link}/accept", json_body={"name": "Ben Berger", "password": PASSWORD}
+    )
+    assert accepted.status == 200, accepted.body
+    ben_token = api.sign_in(ben_email)["IdToken"]
+
+    # Switching: B sees only the second tenant; A's first tenant stays invisible to B.
+    ben_me = api.call("GET", "/me", token=ben_token).body
+    assert [m["tenant_id"] for m in ben_me["memberships"]] == [second_id]
+    assert api.call("GET", f"/tenants/{anna.tenant_id}", token=ben_token).status == 404
+    assert api.call("GET", f"/tenants/{second_id}", token=ben_token).status == 200
+    anna_me = api.call("GET", "/me", token=anna.token).body
+    assert {m["tenant_id"] for m in anna_me["memberships"]} == {anna.tenant_id, second_id}
+    carla_me = api.call("GET", "/me", token=carla.token).body
+    assert {(m["tenant_id"], m["role"]) for m in carla_me["memberships"]} == {
+        (carla.tenant_id, "admin"),
+        (second_id, "viewer"),
+    }
+    assert carla_me["invitations"] == []
+
+    # The last admin can neither leave nor be demoted.
+    left = api.call("DELETE", f"/tenants/{second_id}/members/{anna.user_id}", token=anna.token)
+    demoted = api.call(
+        "PATCH",
+        f"/tenants/{second_id}/members/{anna.user_id}",
+        token=anna.token,
+        json_body={"role": "member"},
+    )
+    assert left.status == demoted.status == 409
+    assert left.body["error"]["code"] == demoted.body["error"]["code"] == "last_admin"
+
+    # Removing C ends C's access at once, though C's token is still valid.
+    removed = api.call("DELETE", f"/tenants/{second_id}/members/{carla.user_id}", token=anna.token)
+    assert removed.status == 204
+    assert api.call("GET", f"/tenants/{second_id}", token=carla.token).status == 404
+
+
+def test_revoked_and_resent_links_fail(api: Api) -> None:
+    admin = api.new_account("Link GmbH")
+    email = f"links-{admin.user_id[:8]}@example.com"
+    invitation = api.call(
+        "POST", f"/tenants/{admin.tenant_id}/invitations", token=admin.token, json_body={"email": email}
+    ).body
+    first = link_token(api.outbox(email)[0]["text"])
+    base = f"/tenants/{admin.tenant_id}/invitations/{invitation['id']}"
+
+    assert api.call("POST", f"{base}/resend", token=admin.token).status == 200
+    second = link_token(api.outbox(email)[0]["text"])
+    assert api.call("DELETE", base, token=admin.token).status == 200
+
+    for link in (first, second):
+        refused = api.call(
+            "POST", f"/invitations/{link}/accept", json_body={"name": "X Y", "password": PASSWORD}
+        )
+        assert refused.status == 410
+        assert refused.body["error"]["code"] == "token_revoked"
+
+
+def test_accepting_with_another_login_is_403(api: Api) -> None:
+    admin = api.new_account("Falsch AG")
+    stranger = api.new_account("Fremd AG")
+    email = f"right-{admin.user_id[:8]}@example.com"
+    api.call("POST", f"/tenants/{admin.tenant_id}/invitations", token=admin.token, json_body={"email": email})
+    link = link_token(api.outbox(email)[0]["text"])
+    before = api.table()
+
+    reply = api.call("POST", f"/invitations/{link}/accept", token=stranger.token, json_body={})
+    forged = api.call("POST", f"/invitations/{link}/accept", token="not-a-token", json_body={})
+
+    assert reply.status == 403
+    assert reply.body["error"]["code"] == "wrong_account"
+    assert forged.status == 401
+    assert api.table() == before
+
+
+ADMIN_ONLY = [route for route in load().routes if MINIMUM_ROLE.get(route.key) == "admin"]
+
+
+@pytest.fixture(scope="module")
+def crew(local_stack: Api) -> dict[str, Account]:
+    admin = local_stack.new_account("Rollen GmbH")
+    return {
+        "admin": admin,
+        "member": local_stack.join(admin, "member"),
+        "viewer": local_stack.join(admin, "viewer"),
+    }
+
+
+def test_there_are_admin_only_routes() -> None:
+    assert ADMIN_ONLY
+
+
+@pytest.mark.parametrize("role", ["member", "viewer"])
+@pytest.mark.parametrize("route", ADMIN_ONLY, ids=lambda route: route.key)
+def test_members_and_viewers_are_refused_admin_routes_and_change_nothing(
+    api: Api, crew: dict[str, Account], route, role: str
+) -> None:
+    caller = crew[role]
+    path = fill(route, caller.tenant_id).replace("01h00000000000000000000000", crew["admin"].user_id)
+    body = {} if route.method in {"POST", "PUT", "PATCH"} else None
+    before = api.table()
+
+    reply = api.call(route.method, path, token=caller.token, json_body=body)
+
+    assert reply.status == 403, reply.body
+    assert reply.body["error"]["code"] == "forbidden"
+    assert api.table() == before
