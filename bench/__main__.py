@@ -57,14 +57,14 @@ def main() -> int:
 
     baseline = statistics.median(samples["boto3 (baseline)"])
     print(f"cold import, median of {options.rounds} fresh interpreters (python {sys.version.split()[0]})")
-    print(f"{'function':<22} {'module':<28} {'ms':>8} {'x boto3':>8}")
+    print(f"{'function':<28} {'module':<32} {'ms':>8} {'x boto3':>8}")
     worst = 0.0
     for name, module in targets.items():
         median = statistics.median(samples[name])
         ratio = median / baseline
         if name != "boto3 (baseline)":
             worst = max(worst, ratio)
-        print(f"{name:<22} {module:<28} {median * 1000:8.1f} {ratio:8.2f}")
+        print(f"{name:<28} {module:<32} {median * 1000:8.1f} {ratio:8.2f}")
     verdict = "met" if worst <= TARGET_RATIO else "MISSED"
     print(f"worst ratio {worst:.2f} (target <= {TARGET_RATIO:.1f}): {verdict}")
     return 0

@@ -91,6 +91,9 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+        if claims.get("sub"):
+            logger.append_keys(user_id=claims["sub"])
         try:
             tenant_context = _tenant_context(event)
         except KontorError as ex:
@@ -98,7 +101,7 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
             result = _proxy_error(ex)
         else:
             if tenant_context is not None:
-                logger.append_keys(tenant_id=tenant_context.tenant_id, user_id=tenant_context.caller.user_id)
+                logger.append_keys(tenant_id=tenant_context.tenant_id, via=tenant_context.via)
                 app.append_context(tenant=tenant_context)
             result = app.resolve(event, context)
         # API Gateway answers CORS preflights; the actual responses must name the SPA's origin.
