@@ -40,6 +40,8 @@ def test_signup_creates_identity_tenant_admin_and_sends_a_verification_link(invo
         "EMAIL:EMAIL",
         "TENANT:AUDIT",
         "TENANT:MEMBER",
+        *["TENANT:TEMPLATE"] * 3,  # the standard content of a STANDARD tenant
+        *["TENANT:TEMPLATENAME"] * 3,
         "TENANT:TENANT",
         "TOKEN:TOKEN",
         "USER:PROFILE",

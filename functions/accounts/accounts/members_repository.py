@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Member, Tenant, User
 from accounts.repository import membership_row, tenant_row
-from kontor import audit, clock, db, keys, pages
+from kontor import audit, clock, content, db, keys, pages
 from kontor.context import TenantContext
 from kontor.errors import Conflict, NotFound
 from kontor.models import MembershipItem, TenantItem
@@ -32,6 +32,8 @@ def create_tenant(tenant: Tenant, admin: User) -> None:
     with db.transaction() as tx:
         tx.save(tenant_row(tenant, admin.id, now), condition=TenantItem.pk.does_not_exist())
         tx.save(membership_row(tenant.id, admin, "admin", now))
+        for row in content.standard_rows(tenant.id, now):
+            tx.save(row)
         audit.record(
             tx,
             tenant_id=tenant.id,

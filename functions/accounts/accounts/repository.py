@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
-from kontor import audit, clock, db, keys, tokens
+from kontor import audit, clock, content, db, keys, tokens
 from kontor.errors import Conflict, Gone, NotFound
 from kontor.models import EmailClaimItem, InvitationItem, MembershipItem, TenantItem, TokenItem, UserItem
 
@@ -85,6 +85,8 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
             )
             tx.save(tenant_row(tenant, user.id, now), condition=TenantItem.pk.does_not_exist())
             tx.save(membership_row(tenant.id, user, "admin", now))
+            for row in content.standard_rows(tenant.id, now):
+                tx.save(row)
             tx.save(verification)
             audit.record(
                 tx,

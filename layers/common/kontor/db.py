@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
+
+from kontor.aws import client
+from kontor.models import Item
+from kontor.settings import settings
 
 Key = tuple[str, str]
 _connection: Connection | None = None
@@ -60,3 +64,28 @@ def _cancelled(tx: TransactWrite, error: TransactWriteError) -> Cancelled:
 def _key(request: dict[str, Any]) -> Key:
     attributes = request.get("Key") or request["Item"]
     return attributes["pk"]["S"], attributes["sk"]["S"]
+
+
+def batch_get(wanted: list[Key], model_for: Callable[[Key], type[Item]]) -> list[Item]:
+    """Items of several kinds in one BatchGetItem (up to 100 keys), strongly consistent.
+
+    `model_for` names the model of each key; keys that hold nothing are simply absent.
+    """
+    if not wanted:
+        return []
+    if len(wanted) > 100:
+        raise ValueError("a batch reads at most 100 keys")
+    table = settings().table_name
+    request: dict[str, Any] | None = {
+        table: {
+            "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted],
+            "ConsistentRead": True,
+        }
+    }
+    found: list[Item] = []
+    while request:
+        response = client("dynamodb").batch_get_item(RequestItems=request)
+        for raw in response.get("Responses", {}).get(table, []):
+            found.append(model_for((raw["pk"]["S"], raw["sk"]["S"])).from_raw_data(raw))
+        request = response.get("UnprocessedKeys") or None  # throttled keys come back: ask again
+    return found

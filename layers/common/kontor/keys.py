@@ -71,3 +71,29 @@ def invitee_gsi_sk(tenant_id: str, invitation_id: str) -> str:
 def throttle_key(kind: str, scope: str, window: str) -> tuple[str, str]:
     """A rate-limit counter of what `kind` limits (`tenant`, `address`) for `scope` in a `window`."""
     return f"THROTTLE#{kind}#{scope.lower()}", window
+
+
+def children_gsi_pk(parent_id: str) -> str:
+    """gsi1 partition of a partner's direct sub-tenants."""
+    return f"CHILDREN#{parent_id}"
+
+
+def descendant_sk(tenant_id: str) -> str:
+    return f"DESCENDANT#{tenant_id}"
+
+
+DESCENDANT_PREFIX = "DESCENDANT#"
+TEMPLATE_PREFIX = "TEMPLATE#"
+
+
+def template_sk(template_id: str) -> str:
+    return f"{TEMPLATE_PREFIX}{template_id}"
+
+
+def template_name_sk(name: str) -> str:
+    return f"TEMPLATENAME#{name.strip().lower()}"
+
+
+def logo_key_parts(version: int) -> tuple[str, str]:
+    """Where a tenant's logo lives below its object prefix (`storage.tenant_key`)."""
+    return "logo", f"logo-{version}.png"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -53,7 +54,11 @@ class Item(Model):
 
 
 class TenantItem(Item):
-    """PK: TENANT#<tenant_id>  SK: TENANT"""
+    """PK: TENANT#<tenant_id>  SK: TENANT  GSI1 (sub-tenants): CHILDREN#<parent_id> / TENANT#<tenant_id>"""
+
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_parent = Gsi1()
 
     id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -62,6 +67,18 @@ class TenantItem(Item):
     created_by = UnicodeAttribute()
     # Kept by every transaction that adds or removes an admin: a tenant never drops below one.
     admin_count = NumberAttribute(default=0)
+    type = UnicodeAttribute(default="STANDARD")  # STANDARD | CUSTOM
+    edition = UnicodeAttribute(default="BASIC")
+    charset = UnicodeAttribute(default="UTF-8")
+    configuration = UnicodeAttribute(default="ready")  # ready | awaiting_configuration (CUSTOM)
+    version = NumberAttribute(default=1)  # the ETag; every settings change raises it
+    parent_id = UnicodeAttribute(null=True)
+    ancestors = ListAttribute(of=UnicodeAttribute, null=True)  # root first, parent last
+    subtenant_count = NumberAttribute(default=0)
+    partner_access = BooleanAttribute(default=True)
+    logo_key = UnicodeAttribute(null=True)
+    handed_over_at = UnicodeAttribute(null=True)
+    handed_over_by = UnicodeAttribute(null=True)
 
 
 class MembershipItem(Item):
@@ -159,3 +176,30 @@ class ThrottleItem(Item):
     """PK: THROTTLE#<scope>  SK: <window> — how many times something happened in a window."""
 
     count = NumberAttribute(default=0)
+
+
+class DescendantItem(Item):
+    """PK: TENANT#<ancestor_id>  SK: DESCENDANT#<tenant_id> — every tenant below a partner, any depth."""
+
+    tenant_id = UnicodeAttribute()
+    depth = NumberAttribute()
+
+
+class TemplateItem(Item):
+    """PK: TENANT#<tenant_id>  SK: TEMPLATE#<template_id> — a document or e-mail template."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()  # email | document
+    subject = UnicodeAttribute(null=True)
+    body = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    copied_from = UnicodeAttribute(null=True)  # the partner tenant it was copied from
+
+
+class TemplateNameItem(Item):
+    """PK: TENANT#<tenant_id>  SK: TEMPLATENAME#<lower-case name> — names are unique in a tenant."""
+
+    template_id = UnicodeAttribute()
