@@ -60,7 +60,9 @@ class LocalStack:
         )
 
     def serve(self, host: str, port: int) -> BaseWSGIServer:
-        return make_server(host, port, self.gateway, threaded=True)
+        server = make_server(host, port, self.gateway, threaded=True)
+        os.environ["KONTOR_API_URL"] = self.api_url(server.server_port)
+        return server
 
     @staticmethod
     def api_url(port: int) -> str:

@@ -7,7 +7,15 @@ from pynamodb.exceptions import DoesNotExist
 from accounts.domain import Tenant, User
 from kontor import audit, clock, content, db, keys, tokens
 from kontor.errors import Conflict, Gone, NotFound
-from kontor.models import EmailClaimItem, InvitationItem, MembershipItem, TenantItem, TokenItem, UserItem
+from kontor.models import (
+    DescendantItem,
+    EmailClaimItem,
+    InvitationItem,
+    MembershipItem,
+    TenantItem,
+    TokenItem,
+    UserItem,
+)
 
 VERIFY_EMAIL = "verify_email"
 
@@ -170,12 +178,17 @@ def profile(user_id: str) -> User:
         raise NotFound("There is no Kontor account for this login.", code="user_not_found") from None
 
 
-def tenant_names(tenant_ids: set[str]) -> dict[str, str]:
-    """Names of tenants by id, one BatchGetItem per 100."""
+def tenants_brief(tenant_ids: set[str]) -> dict[str, TenantItem]:
+    """Name, sub-tenant count and partner access of tenants by id, one BatchGetItem per 100."""
     keys_ = [(keys.tenant_pk(tenant_id), keys.TENANT_SK) for tenant_id in sorted(tenant_ids)]
-    return {
-        tenant.id: tenant.name for tenant in TenantItem.batch_get(keys_, attributes_to_get=["id", "name"])
-    }
+    wanted = ["id", "name", "subtenant_count", "partner_access"]
+    return {tenant.id: tenant for tenant in TenantItem.batch_get(keys_, attributes_to_get=wanted)}
+
+
+def descendants_of(tenant_id: str) -> list[str]:
+    """Every tenant below a partner tenant, at any depth."""
+    below = DescendantItem.sk.startswith(keys.DESCENDANT_PREFIX)
+    return [row.tenant_id for row in DescendantItem.query(keys.tenant_pk(tenant_id), below)]
 
 
 def memberships_of(user_id: str) -> list[MembershipItem]:

@@ -4,32 +4,60 @@ from __future__ import annotations
 
 from accounts import repository
 from accounts.domain import Me, Membership, PendingInvitation
-from kontor.context import Caller
+from kontor.context import Caller, Role
 
 
 def me(caller: Caller) -> Me:
-    """A fixed number of calls whatever the table holds: profile, two index queries, one batch read."""
+    """Calls do not grow with the table: the profile, two index queries and one batch read, plus
+    one query and one batch read more for a user who belongs to partner tenants."""
     user = repository.profile(caller.user_id)
     memberships = repository.memberships_of(caller.user_id)
     invitations = repository.pending_invitations_for(user.email)
-    names = repository.tenant_names({m.tenant_id for m in memberships} | {i.tenant_id for i in invitations})
+    tenants = repository.tenants_brief(
+        {m.tenant_id for m in memberships} | {i.tenant_id for i in invitations}
+    )
+    entered = [
+        Membership(tenant_id=m.tenant_id, tenant_name=tenants[m.tenant_id].name, role=m.role)
+        for m in memberships
+        if m.tenant_id in tenants
+    ]
     return Me(
         user=user,
-        memberships=[
-            Membership(tenant_id=m.tenant_id, tenant_name=names[m.tenant_id], role=m.role)
-            for m in memberships
-            if m.tenant_id in names
-        ],
+        memberships=entered + _via_partner(entered, tenants),
         invitations=[
             PendingInvitation(
                 id=i.id,
                 tenant_id=i.tenant_id,
-                tenant_name=names[i.tenant_id],
+                tenant_name=tenants[i.tenant_id].name,
                 role=i.role,
                 inviter_name=i.inviter_name,
                 expires_at=i.expires_at,
             )
             for i in invitations
-            if i.tenant_id in names
+            if i.tenant_id in tenants
         ],
     )
+
+
+def _via_partner(direct: list[Membership], tenants: dict) -> list[Membership]:
+    """Sub-tenants the user reaches as a partner, with the role held in the partner tenant.
+
+    Access itself is decided on every request (kontor.context); this is the switcher's list.
+    """
+    reached: dict[str, Role] = {}
+    own = {m.tenant_id for m in direct}
+    for membership in direct:
+        if not tenants[membership.tenant_id].subtenant_count:
+            continue
+        for sub_id in repository.descendants_of(membership.tenant_id):
+            role = Role(membership.role)
+            if sub_id not in own and (sub_id not in reached or role.allows(reached[sub_id])):
+                reached[sub_id] = role
+    if not reached:
+        return []
+    subs = repository.tenants_brief(set(reached))
+    return [
+        Membership(tenant_id=sub_id, tenant_name=subs[sub_id].name, role=role.value, via="partner")
+        for sub_id, role in sorted(reached.items())
+        if sub_id in subs and subs[sub_id].partner_access
+    ]

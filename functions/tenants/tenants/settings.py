@@ -1,36 +1,64 @@
-"""Tenant settings: GET /tenants/{tenantId}."""
+"""A tenant's settings: GET/PATCH /tenants/{tenantId}, its connection file and its audit log."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+import json
+from typing import Annotated
 
-from kontor import api
-from tenants import repository
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from kontor import api, pages
+from kontor.settings import settings
+from tenants import administration
+from tenants.http import tenant_answer
+from tenants.schemas import AuditEntryResponse, AuditPage, TenantResponse, UpdateTenantRequest
 
 app = api.make_resolver()
 
 
-class TenantResponse(BaseModel):
-    id: str
-    name: str
-    status: str
-    created_at: str
-    role: str
-    via: str
-
-
 @app.get("/tenants/<tenantId>")
-def get_tenant(tenantId: str) -> TenantResponse:  # noqa: N803 - the template's path parameter
-    context = api.tenant(app)
-    tenant = repository.get(context.tenant_id)
-    return TenantResponse(
-        id=tenant.id,
-        name=tenant.name,
-        status=tenant.status,
-        created_at=tenant.created_at,
-        role=context.role.value,
-        via=context.via,
+def get_tenant(tenantId: str) -> Response[TenantResponse]:  # noqa: N803 - the template's path parameter
+    return tenant_answer(api.tenant(app), administration.view(api.tenant(app)))
+
+
+@app.patch("/tenants/<tenantId>")
+def update_tenant(tenantId: str, body: UpdateTenantRequest) -> Response[TenantResponse]:  # noqa: N803
+    return tenant_answer(
+        api.tenant(app), administration.update(api.tenant(app), api.if_match(app), body.changes())
     )
+
+
+@app.get("/tenants/<tenantId>/connection-file")
+def connection_file(tenantId: str) -> Response[dict]:  # noqa: N803
+    document = administration.connection_file(api.tenant(app), _api_url())
+    filename = f"kontor-{document['tenant_id']}.json"
+    return Response(
+        200,
+        content_types.APPLICATION_JSON,
+        json.dumps(document, indent=2),
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@app.get("/tenants/<tenantId>/audit")
+def audit_log(
+    tenantId: str,  # noqa: N803
+    action: Annotated[str | None, Query(max_length=64, description="Only entries of this action.")] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> AuditPage:
+    page = administration.audit(api.tenant(app), action, limit, cursor)
+    return AuditPage(items=[AuditEntryResponse.of(e) for e in page.items], next_cursor=page.next_cursor)
+
+
+def _api_url() -> str:
+    """The API's own base URL, as the caller reached it (or as configured)."""
+    configured = settings().api_url
+    if configured:
+        return configured
+    context = app.current_event.request_context
+    return f"https://{context.domain_name}/{context.stage}"
 
 
 handler = api.lambda_handler(app)

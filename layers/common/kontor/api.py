@@ -104,6 +104,8 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
                 logger.append_keys(tenant_id=tenant_context.tenant_id, via=tenant_context.via)
                 app.append_context(tenant=tenant_context)
             result = app.resolve(event, context)
+            if tenant_context is not None and tenant_context.via == "partner":
+                _audit_partner(tenant_context, event, result["statusCode"])
         # API Gateway answers CORS preflights; the actual responses must name the SPA's origin.
         result.setdefault("multiValueHeaders", {})["Access-Control-Allow-Origin"] = [settings().spa_base_url]
         return result
@@ -125,6 +127,25 @@ def _tenant_context(event: dict[str, Any]) -> TenantContext | None:
         raise Forbidden("This route is not open to anyone yet.", code="forbidden")
     context.require(minimum)
     return context
+
+
+def _audit_partner(context: TenantContext, event: dict[str, Any], status: int) -> None:
+    """Every request a partner makes inside a sub-tenant is recorded there."""
+    from kontor import audit
+
+    audit.record_now(
+        tenant_id=context.tenant_id,
+        actor_id=context.caller.user_id,
+        actor_via="partner",
+        action="partner.request",
+        details={
+            "method": event.get("httpMethod", ""),
+            "route": event.get("resource", ""),
+            "status": status,
+            "partner_tenant_id": context.partner_tenant_id,
+            "role": context.role.value,
+        },
+    )
 
 
 def _proxy_error(ex: KontorError) -> dict[str, Any]:

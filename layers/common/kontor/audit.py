@@ -13,6 +13,31 @@ from kontor.models import AuditItem
 RETENTION = timedelta(days=400)
 
 
+def _entry(
+    *,
+    tenant_id: str,
+    actor_id: str,
+    actor_via: str,
+    action: str,
+    target: str | None,
+    details: dict[str, Any] | None,
+) -> AuditItem:
+    at = clock.now()
+    event_id = ids.new_id()
+    return AuditItem(
+        keys.tenant_pk(tenant_id),
+        keys.audit_sk(clock.iso(at), event_id),
+        id=event_id,
+        at=clock.iso(at),
+        actor_id=actor_id,
+        actor_via=actor_via,
+        action=action,
+        target=target,
+        details=details,
+        ttl=clock.epoch(at + RETENTION),
+    )
+
+
 def record(
     tx: TransactWrite,
     *,
@@ -24,19 +49,27 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Add an entry to `tx`, so the change and its record commit together."""
-    at = clock.now()
-    event_id = ids.new_id()
     tx.save(
-        AuditItem(
-            keys.tenant_pk(tenant_id),
-            keys.audit_sk(clock.iso(at), event_id),
-            id=event_id,
-            at=clock.iso(at),
+        _entry(
+            tenant_id=tenant_id,
             actor_id=actor_id,
             actor_via=actor_via,
             action=action,
             target=target,
             details=details,
-            ttl=clock.epoch(at + RETENTION),
         )
     )
+
+
+def record_now(
+    *, tenant_id: str, actor_id: str, actor_via: str, action: str, details: dict[str, Any]
+) -> None:
+    """An entry on its own, for what is not a change of data (a partner's request)."""
+    _entry(
+        tenant_id=tenant_id,
+        actor_id=actor_id,
+        actor_via=actor_via,
+        action=action,
+        target=None,
+        details=details,
+    ).save()

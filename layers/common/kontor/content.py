@@ -16,19 +16,22 @@ STANDARD_TEMPLATES: tuple[tuple[str, str, str | None, str], ...] = (
         "Willkommen",
         "email",
         "Willkommen bei {{tenant_name}}",
-        "Hallo {{contact_name}},\n\nschön, dass Sie da sind. Bei Fragen antworten Sie einfach auf diese Mail.\n",
+        "Hallo {{contact_name}},\n\nschön, dass Sie da sind. "
+        "Bei Fragen antworten Sie einfach auf diese Mail.\n",
     ),
     (
         "Terminbestätigung",
         "email",
         "Ihr Termin am {{appointment_date}}",
-        "Hallo {{contact_name}},\n\nwir bestätigen Ihren Termin am {{appointment_date}} um {{appointment_time}}.\n",
+        "Hallo {{contact_name}},\n\n"
+        "wir bestätigen Ihren Termin am {{appointment_date}} um {{appointment_time}}.\n",
     ),
     (
         "Angebot",
         "document",
         None,
-        "Angebot für {{contact_name}}\n\nPosition | Menge | Preis\n{{positions}}\n\nGültig bis {{valid_until}}.\n",
+        "Angebot für {{contact_name}}\n\nPosition | Menge | Preis\n{{positions}}\n\n"
+        "Gültig bis {{valid_until}}.\n",
     ),
 )
 
@@ -59,7 +62,9 @@ def template_rows(
         version=1,
         copied_from=copied_from,
     )
-    return template, TemplateNameItem(keys.tenant_pk(tenant_id), keys.template_name_sk(name), template_id=template_id)
+    return template, TemplateNameItem(
+        keys.tenant_pk(tenant_id), keys.template_name_sk(name), template_id=template_id
+    )
 
 
 def standard_rows(tenant_id: str, now: str) -> list[Item]:

@@ -98,7 +98,7 @@ def _as_partner(caller: Caller, tenant_id: str) -> TenantContext:
         membership = found.get((keys.tenant_pk(ancestor), keys.member_sk(caller.user_id)))
         if membership is not None:
             role = Role(membership.role)
-            if best is None or role.allows(best.role) and role != best.role:
+            if best is None or (role.allows(best.role) and role != best.role):
                 best = TenantContext(tenant_id, caller, role, "partner", partner_tenant_id=ancestor)
         row = found.get((keys.tenant_pk(ancestor), keys.TENANT_SK))
         if index > 0 and (row is None or not row.partner_access):

@@ -12,6 +12,22 @@ VIEWER, MEMBER, ADMIN = Role.VIEWER, Role.MEMBER, Role.ADMIN
 
 MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}": VIEWER,
+    "PATCH /tenants/{tenantId}": ADMIN,
+    "GET /tenants/{tenantId}/connection-file": MEMBER,
+    "GET /tenants/{tenantId}/audit": ADMIN,
+    "POST /tenants/{tenantId}/logo/upload": ADMIN,
+    "POST /tenants/{tenantId}/logo/confirm": ADMIN,
+    "DELETE /tenants/{tenantId}/logo": ADMIN,
+    "POST /tenants/{tenantId}/subtenants": ADMIN,
+    "GET /tenants/{tenantId}/subtenants": VIEWER,
+    "POST /tenants/{tenantId}/subtenants/{subId}/copy-content": ADMIN,
+    # Only a partner admin hands over (checked by the logic: the caller must come in as partner).
+    "POST /tenants/{tenantId}/handover": ADMIN,
+    "GET /tenants/{tenantId}/templates": VIEWER,
+    "GET /tenants/{tenantId}/templates/{templateId}": VIEWER,
+    "POST /tenants/{tenantId}/templates": MEMBER,
+    "PATCH /tenants/{tenantId}/templates/{templateId}": MEMBER,
+    "DELETE /tenants/{tenantId}/templates/{templateId}": MEMBER,
     "GET /tenants/{tenantId}/members": VIEWER,
     "PATCH /tenants/{tenantId}/members/{userId}": ADMIN,
     # Anyone may leave; removing someone else needs an admin (checked by the logic).

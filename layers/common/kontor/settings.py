@@ -22,6 +22,8 @@ class Settings(BaseModel):
     spa_base_url: str = Field(validation_alias="KONTOR_SPA_BASE_URL")
     # Set only where AWS is emulated (the local stack); on AWS the SDK's own endpoints are used.
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    # The API's public base URL where it is not the one a request came in on (a custom domain, locally).
+    api_url: str | None = Field(default=None, validation_alias="KONTOR_API_URL")
     verification_ttl_hours: int = Field(default=24, validation_alias="KONTOR_VERIFICATION_TTL_HOURS")
     idempotency_ttl_hours: int = Field(default=24, validation_alias="KONTOR_IDEMPOTENCY_TTL_HOURS")
     invitation_ttl_days: int = Field(default=7, validation_alias="KONTOR_INVITATION_TTL_DAYS")

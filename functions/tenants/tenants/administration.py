@@ -1,0 +1,65 @@
+"""A tenant's own settings, its connection file and its audit log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from kontor import clock, pages, storage
+from kontor.context import TenantContext
+from kontor.errors import Forbidden, Unprocessable
+from kontor.settings import settings
+from tenants import repository
+from tenants.domain import AuditEntry, Tenant
+
+LOGO_LINK_LIFETIME = timedelta(hours=1)
+
+
+def logo_url(tenant: Tenant) -> str | None:
+    if not tenant.logo_key:
+        return None
+    return storage.download_url(settings().logos_bucket, tenant.logo_key, LOGO_LINK_LIFETIME)
+
+
+def view(context: TenantContext) -> Tenant:
+    return repository.get(context.tenant_id)
+
+
+def update(context: TenantContext, expected_version: int, changes: dict[str, Any]) -> Tenant:
+    """Change settings under the rules the manuals give; the ETag guards against lost updates."""
+    if not changes:
+        raise Unprocessable("Send at least one setting to change.", code="nothing_to_change")
+    if "partner_access" in changes and context.via != "member":
+        raise Forbidden("Only the tenant's own admins decide on partner access.", code="forbidden")
+    current = repository.get(context.tenant_id)
+    if "charset" in changes and current.type == "STANDARD" and changes["charset"] != "UTF-8":
+        raise Unprocessable("STANDARD tenants always use UTF-8.", code="charset_fixed")
+    if changes.get("configuration") == "awaiting_configuration" and current.type == "STANDARD":
+        raise Unprocessable("A STANDARD tenant is ready from the start.", code="configuration_fixed")
+    return repository.update_settings(context, expected_version, changes)
+
+
+def connection_file(context: TenantContext, api_url: str) -> dict[str, Any]:
+    """What a workstation needs to connect to this tenant, and no secret (M6.CRM's configuration file)."""
+    current = settings()
+    tenant = repository.get(context.tenant_id)
+    document: dict[str, Any] = {
+        "format": "kontor-connection",
+        "version": 1,
+        "api_url": api_url,
+        "region": current.region,
+        "user_pool_id": current.user_pool_id,
+        "user_pool_client_id": current.user_pool_client_id,
+        "tenant_id": tenant.id,
+        "tenant_name": tenant.name,
+        "created_at": clock.iso(clock.now()),
+    }
+    if current.aws_endpoint_url:
+        document["cognito_endpoint"] = current.aws_endpoint_url
+    return document
+
+
+def audit(
+    context: TenantContext, action: str | None, limit: int, cursor: str | None
+) -> pages.Page[AuditEntry]:
+    return repository.audit_page(context.tenant_id, action, limit, cursor)

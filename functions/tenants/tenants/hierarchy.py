@@ -1,0 +1,113 @@
+"""Partners and their sub-tenants: creating them, copying content down, handing them over."""
+
+from __future__ import annotations
+
+from kontor import clock, ids, mail, pages
+from kontor.context import TenantContext
+from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kontor.observability import count
+from tenants import repository
+from tenants.domain import MAX_DEPTH, CopyReport, Tenant
+
+
+def create_subtenant(context: TenantContext, name: str, type_: str, edition: str, charset: str) -> Tenant:
+    parent = repository.get(context.tenant_id)
+    ancestors = (*parent.ancestors, parent.id)
+    if len(ancestors) > MAX_DEPTH:
+        raise Unprocessable(f"Sub-tenants nest at most {MAX_DEPTH} levels deep.", code="too_deep")
+    if type_ == "STANDARD" and charset != "UTF-8":
+        raise Unprocessable("STANDARD tenants always use UTF-8.", code="charset_fixed")
+    sub = Tenant(
+        id=ids.new_id(),
+        name=name,
+        status="active",
+        created_at=clock.iso(clock.now()),
+        type=type_,
+        edition=edition,
+        charset=charset,
+        configuration="ready" if type_ == "STANDARD" else "awaiting_configuration",
+        version=1,
+        parent_id=parent.id,
+        ancestors=ancestors,
+        partner_access=True,
+        subtenant_count=0,
+        admin_count=0,
+        logo_key=None,
+        handed_over_at=None,
+    )
+    repository.create_subtenant(context, parent, sub)
+    count("SubtenantCreated", sub.id)
+    return sub
+
+
+def subtenants(context: TenantContext, limit: int, cursor: str | None) -> pages.Page[Tenant]:
+    return repository.children(context.tenant_id, limit, cursor)
+
+
+def _own_subtenant(context: TenantContext, sub_id: str) -> Tenant:
+    """A tenant below the caller's tenant; any other does not exist for them."""
+    try:
+        sub = repository.get(sub_id)
+    except NotFound:
+        sub = None
+    if sub is None or context.tenant_id not in sub.ancestors:
+        raise NotFound("No such sub-tenant.", code="subtenant_not_found")
+    if not sub.partner_access:
+        raise Forbidden("This sub-tenant has switched partner access off.", code="partner_access_off")
+    return sub
+
+
+def copy_content(context: TenantContext, sub_id: str, kinds: list[str], on_conflict: str) -> CopyReport:
+    """Copy the partner's templates of `kinds` into its own sub-tenant; safe to repeat.
+
+    Only content is copied, never customer data.
+    """
+    sub = _own_subtenant(context, sub_id)
+    report = CopyReport()
+    cursor: str | None = None
+    while True:
+        page = repository.templates(context.tenant_id, 100, cursor)
+        wanted = [t for t in page.items if t.kind in kinds]
+        existing = repository.templates_named(sub.id, [t.name for t in wanted]) if wanted else {}
+        for source in wanted:
+            present = existing.get(source.name.strip().lower())
+            if present is not None and on_conflict == "skip":
+                report.skipped.append(source.name)
+                continue
+            repository.copy_template(context, sub.id, source, present)
+            (report.overwritten if present else report.copied).append(source.name)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    repository.record_copy(
+        context,
+        sub.id,
+        {"copied": report.copied, "overwritten": report.overwritten, "skipped": report.skipped},
+    )
+    return report
+
+
+def hand_over(context: TenantContext) -> Tenant:
+    """A partner hands a sub-tenant to its customer, once it has an admin of its own."""
+    if context.via != "partner":
+        raise Forbidden("Only the partner hands a sub-tenant over.", code="partner_only")
+    admins = repository.admins(context.tenant_id)
+    ready = [email for _, email, verified in admins if verified]
+    if not ready:
+        raise Conflict(
+            "Before handover the tenant needs an admin of its own with a verified email address: invite one.",
+            code="admin_required",
+        )
+    tenant = repository.record_handover(context)
+    mail.send(
+        mail.Mail(
+            to=ready,
+            subject=f"{tenant.name} is yours now",
+            text=(
+                f"Hello,\n\nyour partner has handed the tenant {tenant.name} over to you. You are its "
+                "administrator: important system messages go to this address.\n"
+            ),
+        )
+    )
+    count("TenantHandedOver", tenant.id)
+    return tenant

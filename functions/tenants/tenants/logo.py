@@ -1,0 +1,30 @@
+"""A tenant's logo: POST …/logo/upload, POST …/logo/confirm, DELETE …/logo."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from kontor import api
+from tenants import logos
+from tenants.http import tenant_answer
+from tenants.schemas import LogoConfirmRequest, LogoUploadRequest, LogoUploadResponse, TenantResponse
+
+app = api.make_resolver()
+
+
+@app.post("/tenants/<tenantId>/logo/upload")
+def upload(tenantId: str, body: LogoUploadRequest) -> LogoUploadResponse:  # noqa: N803
+    return LogoUploadResponse(**logos.upload_form(api.tenant(app), body.content_type))
+
+
+@app.post("/tenants/<tenantId>/logo/confirm")
+def confirm(tenantId: str, body: LogoConfirmRequest) -> Response[TenantResponse]:  # noqa: N803
+    return tenant_answer(api.tenant(app), logos.confirm(api.tenant(app), body.upload_id))
+
+
+@app.delete("/tenants/<tenantId>/logo")
+def remove(tenantId: str) -> Response[TenantResponse]:  # noqa: N803
+    return tenant_answer(api.tenant(app), logos.remove(api.tenant(app)))
+
+
+handler = api.lambda_handler(app)

@@ -1,0 +1,193 @@
+"""Request and response bodies of tenant administration (they shape the OpenAPI document)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from tenants.domain import AuditEntry, Charset, Edition, Template, Tenant, TenantType
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Kind = Literal["email", "document"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Display(BaseModel):
+    """What the SPA shows top left: the logo, or the name where there is none."""
+
+    kind: Literal["logo", "name"]
+    text: str
+    logo_url: str | None = None
+
+
+class TenantResponse(BaseModel):
+    id: str
+    name: str
+    type: str
+    edition: str
+    charset: str
+    status: str
+    configuration: str
+    parent_id: str | None
+    partner_access: bool
+    subtenant_count: int
+    handed_over_at: str | None
+    created_at: str
+    display: Display
+    role: str
+    via: str
+
+    @classmethod
+    def of(cls, tenant: Tenant, role: str, via: str, logo_url: str | None) -> TenantResponse:
+        display = (
+            Display(kind="logo", text=tenant.name, logo_url=logo_url)
+            if logo_url
+            else Display(kind="name", text=tenant.name)
+        )
+        return cls(
+            id=tenant.id,
+            name=tenant.name,
+            type=tenant.type,
+            edition=tenant.edition,
+            charset=tenant.charset,
+            status=tenant.status,
+            configuration=tenant.configuration,
+            parent_id=tenant.parent_id,
+            partner_access=tenant.partner_access,
+            subtenant_count=tenant.subtenant_count,
+            handed_over_at=tenant.handed_over_at,
+            created_at=tenant.created_at,
+            display=display,
+            role=role,
+            via=via,
+        )
+
+
+class UpdateTenantRequest(_Body):
+    name: Name | None = None
+    edition: Edition | None = None
+    charset: Charset | None = None
+    configuration: Literal["ready", "awaiting_configuration"] | None = None
+    partner_access: bool | None = None
+
+    def changes(self) -> dict:
+        return {
+            k: (v.value if hasattr(v, "value") else v) for k, v in self.model_dump(exclude_none=True).items()
+        }
+
+
+class CreateSubtenantRequest(_Body):
+    name: Name
+    type: TenantType = TenantType.STANDARD
+    edition: Edition = Edition.BASIC
+    charset: Charset = Charset.UTF_8
+
+
+class SubtenantResponse(BaseModel):
+    id: str
+    name: str
+    type: str
+    edition: str
+    charset: str
+    configuration: str
+    parent_id: str | None
+    partner_access: bool
+    admin_count: int
+    handed_over_at: str | None
+    created_at: str
+
+    @classmethod
+    def of(cls, tenant: Tenant) -> SubtenantResponse:
+        fields = asdict(tenant)
+        return cls(**{name: fields[name] for name in cls.model_fields})
+
+
+class SubtenantsPage(BaseModel):
+    items: list[SubtenantResponse]
+    next_cursor: str | None
+
+
+class CopyContentRequest(_Body):
+    kinds: list[Kind] = ["email", "document"]
+    on_conflict: Literal["skip", "overwrite"] = "skip"
+
+
+class CopyContentResponse(BaseModel):
+    copied: list[str]
+    overwritten: list[str]
+    skipped: list[str]
+
+
+class CreateTemplateRequest(_Body):
+    name: Name
+    kind: Kind
+    subject: Annotated[str, StringConstraints(max_length=300)] | None = None
+    body: Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
+
+
+class UpdateTemplateRequest(_Body):
+    name: Name | None = None
+    kind: Kind | None = None
+    subject: Annotated[str, StringConstraints(max_length=300)] | None = None
+    body: Annotated[str, StringConstraints(min_length=1, max_length=100_000)] | None = None
+
+
+class TemplateResponse(BaseModel):
+    id: str
+    name: str
+    kind: str
+    subject: str | None
+    body: str
+    created_at: str
+    updated_at: str
+    version: int
+    copied_from: str | None
+
+    @classmethod
+    def of(cls, template: Template) -> TemplateResponse:
+        return cls(**asdict(template))
+
+
+class TemplatesPage(BaseModel):
+    items: list[TemplateResponse]
+    next_cursor: str | None
+
+
+class AuditEntryResponse(BaseModel):
+    id: str
+    at: str
+    actor_id: str
+    actor_via: str
+    action: str
+    target: str | None
+    details: dict
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryResponse:
+        return cls(**asdict(entry))
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryResponse]
+    next_cursor: str | None
+
+
+class LogoUploadRequest(_Body):
+    content_type: Literal["image/png", "image/jpeg", "image/webp"]
+
+
+class LogoUploadResponse(BaseModel):
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_at: str
+
+
+class LogoConfirmRequest(_Body):
+    upload_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-z]{26}$")]

@@ -1,0 +1,57 @@
+"""Partners: /tenants/{tenantId}/subtenants, copy-content into one, and handing one over."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from kontor import api, pages
+from tenants import hierarchy
+from tenants.schemas import (
+    CopyContentRequest,
+    CopyContentResponse,
+    CreateSubtenantRequest,
+    SubtenantResponse,
+    SubtenantsPage,
+)
+
+app = api.make_resolver()
+
+
+@app.post("/tenants/<tenantId>/subtenants", responses={201: {"description": "The new sub-tenant."}})
+def create(tenantId: str, body: CreateSubtenantRequest) -> Response[SubtenantResponse]:  # noqa: N803
+    context = api.tenant(app)
+
+    def produce() -> dict:
+        sub = hierarchy.create_subtenant(
+            context, body.name, body.type.value, body.edition.value, body.charset.value
+        )
+        return SubtenantResponse.of(sub).model_dump()
+
+    scope = f"{context.tenant_id}#{context.caller.user_id}"
+    return api.created(
+        api.once(app, "create_subtenant", scope=scope, payload=body.model_dump(), produce=produce)
+    )
+
+
+@app.get("/tenants/<tenantId>/subtenants")
+def listing(
+    tenantId: str,  # noqa: N803
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> SubtenantsPage:
+    page = hierarchy.subtenants(api.tenant(app), limit, cursor)
+    return SubtenantsPage(items=[SubtenantResponse.of(t) for t in page.items], next_cursor=page.next_cursor)
+
+
+@app.post("/tenants/<tenantId>/subtenants/<subId>/copy-content")
+def copy_content(tenantId: str, subId: str, body: CopyContentRequest) -> CopyContentResponse:  # noqa: N803
+    report = hierarchy.copy_content(api.tenant(app), subId, list(body.kinds), body.on_conflict)
+    return CopyContentResponse(copied=report.copied, overwritten=report.overwritten, skipped=report.skipped)
+
+
+@app.post("/tenants/<tenantId>/handover")
+def hand_over(tenantId: str) -> SubtenantResponse:  # noqa: N803
+    return SubtenantResponse.of(hierarchy.hand_over(api.tenant(app)))
+
+
+handler = api.lambda_handler(app)

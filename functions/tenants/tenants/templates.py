@@ -1,0 +1,70 @@
+"""Templates: /tenants/{tenantId}/templates and …/templates/{templateId}."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from kontor import api, pages
+from kontor.errors import Unprocessable
+from tenants import templating
+from tenants.schemas import CreateTemplateRequest, TemplateResponse, TemplatesPage, UpdateTemplateRequest
+
+app = api.make_resolver()
+
+
+def _answer(template, status: int = 200) -> Response[TemplateResponse]:
+    body = TemplateResponse.of(template)
+    return Response(
+        status, content_types.APPLICATION_JSON, body, headers={"ETag": api.etag(template.version)}
+    )
+
+
+@app.post("/tenants/<tenantId>/templates", responses={201: {"description": "The new template."}})
+def create(tenantId: str, body: CreateTemplateRequest) -> Response[TemplateResponse]:  # noqa: N803
+    context = api.tenant(app)
+
+    def produce() -> dict:
+        return TemplateResponse.of(templating.create(context, body.model_dump())).model_dump()
+
+    scope = f"{context.tenant_id}#{context.caller.user_id}"
+    return api.created(
+        api.once(app, "create_template", scope=scope, payload=body.model_dump(), produce=produce)
+    )
+
+
+@app.get("/tenants/<tenantId>/templates")
+def listing(
+    tenantId: str,  # noqa: N803
+    kind: Annotated[
+        Literal["email", "document"] | None, Query(description="Only templates of this kind.")
+    ] = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> TemplatesPage:
+    page = templating.listing(api.tenant(app), kind, limit, cursor)
+    return TemplatesPage(items=[TemplateResponse.of(t) for t in page.items], next_cursor=page.next_cursor)
+
+
+@app.get("/tenants/<tenantId>/templates/<templateId>")
+def read(tenantId: str, templateId: str) -> Response[TemplateResponse]:  # noqa: N803
+    return _answer(templating.read(api.tenant(app), templateId))
+
+
+@app.patch("/tenants/<tenantId>/templates/<templateId>")
+def update(tenantId: str, templateId: str, body: UpdateTemplateRequest) -> Response[TemplateResponse]:  # noqa: N803
+    changes = body.model_dump(exclude_unset=True)
+    if not changes or any(value is None for key, value in changes.items() if key != "subject"):
+        raise Unprocessable("Send the fields to change; only subject may be null.", code="nothing_to_change")
+    return _answer(templating.update(api.tenant(app), templateId, api.if_match(app), changes))
+
+
+@app.delete("/tenants/<tenantId>/templates/<templateId>", responses={204: {"description": "Deleted."}})
+def delete(tenantId: str, templateId: str) -> Response[None]:  # noqa: N803
+    templating.delete(api.tenant(app), templateId)
+    return api.no_content()
+
+
+handler = api.lambda_handler(app)
