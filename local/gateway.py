@@ -163,6 +163,7 @@ class Gateway:
             "httpMethod": route.method,
             "path": f"/{STAGE}{request.path}",
             "stage": STAGE,
+            "domainName": request.host,
             "requestId": str(uuid.uuid4()),
             "identity": {"sourceIp": request.remote_addr or "127.0.0.1"},
         }

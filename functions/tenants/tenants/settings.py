@@ -30,7 +30,7 @@ def update_tenant(tenantId: str, body: UpdateTenantRequest) -> Response[TenantRe
 
 
 @app.get("/tenants/<tenantId>/connection-file")
-def connection_file(tenantId: str) -> Response[dict]:  # noqa: N803
+def connection_file(tenantId: str) -> Response[str]:  # noqa: N803
     document = administration.connection_file(api.tenant(app), _api_url())
     filename = f"kontor-{document['tenant_id']}.json"
     return Response(

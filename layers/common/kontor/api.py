@@ -104,7 +104,8 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
                 logger.append_keys(tenant_id=tenant_context.tenant_id, via=tenant_context.via)
                 app.append_context(tenant=tenant_context)
             result = app.resolve(event, context)
-            if tenant_context is not None and tenant_context.via == "partner":
+            # A refused request leaves no trace, a partner's answered one is on the tenant's record.
+            if tenant_context is not None and tenant_context.via == "partner" and result["statusCode"] < 400:
                 _audit_partner(tenant_context, event, result["statusCode"])
         # API Gateway answers CORS preflights; the actual responses must name the SPA's origin.
         result.setdefault("multiValueHeaders", {})["Access-Control-Allow-Origin"] = [settings().spa_base_url]
