@@ -121,6 +121,34 @@ class Api:
         assert accepted.status == 200, accepted.body
         return Account(email, accepted.body["user_id"], tenant_id, self.sign_in(email)["IdToken"])
 
+    def upload_logo(self, account: Account, data: bytes, content_type: str = "image/png") -> str:
+        """Post a file with the presigned form, as a browser would; its upload id."""
+        form = self.call(
+            "POST",
+            f"/tenants/{account.tenant_id}/logo/upload",
+            token=account.token,
+            json_body={"content_type": content_type},
+        )
+        assert form.status == 200, form.body
+        posted = requests.post(
+            form.body["url"],
+            data=form.body["fields"],
+            files={"file": ("logo", data, content_type)},
+            timeout=30,
+        )
+        assert posted.status_code in {200, 201, 204}, posted.text
+        return form.body["upload_id"]
+
+    def subtenant(self, partner: Account, name: str = "Kunde", parent: str | None = None) -> str:
+        created = self.call(
+            "POST",
+            f"/tenants/{parent or partner.tenant_id}/subtenants",
+            token=partner.token,
+            json_body={"name": name},
+        )
+        assert created.status == 201, created.body
+        return created.body["id"]
+
 
 @dataclass
 class Account:

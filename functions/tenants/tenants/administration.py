@@ -36,7 +36,7 @@ def update(context: TenantContext, expected_version: int, changes: dict[str, Any
         raise Unprocessable("STANDARD tenants always use UTF-8.", code="charset_fixed")
     if changes.get("configuration") == "awaiting_configuration" and current.type == "STANDARD":
         raise Unprocessable("A STANDARD tenant is ready from the start.", code="configuration_fixed")
-    return repository.update_settings(context, expected_version, changes)
+    return repository.update_settings(context, current, expected_version, changes)
 
 
 def connection_file(context: TenantContext, api_url: str) -> dict[str, Any]:

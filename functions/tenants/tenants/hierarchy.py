@@ -98,7 +98,7 @@ def hand_over(context: TenantContext) -> Tenant:
             "Before handover the tenant needs an admin of its own with a verified email address: invite one.",
             code="admin_required",
         )
-    tenant = repository.record_handover(context)
+    tenant = repository.record_handover(context, repository.get(context.tenant_id))
     mail.send(
         mail.Mail(
             to=ready,

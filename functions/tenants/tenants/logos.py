@@ -61,18 +61,18 @@ def confirm(context: TenantContext, upload_id: str) -> Tenant:
     key = storage.tenant_key(context.tenant_id, "logo", f"logo-{upload_id}.png")
     storage.put(bucket, key, logo, "image/png")
     storage.delete(bucket, upload)
-    previous = repository.get(context.tenant_id).logo_key
-    tenant = repository.set_logo(context, key)
-    if previous and previous != key:
-        storage.delete(bucket, previous)
+    current = repository.get(context.tenant_id)
+    tenant = repository.set_logo(context, current, key)
+    if current.logo_key and current.logo_key != key:
+        storage.delete(bucket, current.logo_key)
     return tenant
 
 
 def remove(context: TenantContext) -> Tenant:
-    previous = repository.get(context.tenant_id).logo_key
-    tenant = repository.set_logo(context, None)
-    if previous:
-        storage.delete(settings().logos_bucket, previous)
+    current = repository.get(context.tenant_id)
+    tenant = repository.set_logo(context, current, None)
+    if current.logo_key:
+        storage.delete(settings().logos_bucket, current.logo_key)
     return tenant
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -76,7 +77,9 @@ def get(tenant_id: str) -> Tenant:
         raise NotFound("No such tenant.", code="tenant_not_found") from None
 
 
-def update_settings(context: TenantContext, expected_version: int, changes: dict[str, Any]) -> Tenant:
+def update_settings(
+    context: TenantContext, current: Tenant, expected_version: int, changes: dict[str, Any]
+) -> Tenant:
     """Apply `changes` if the tenant is still at `expected_version` (its ETag)."""
     row = TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK)
     actions = [getattr(TenantItem, name).set(value) for name, value in changes.items()]
@@ -95,16 +98,17 @@ def update_settings(context: TenantContext, expected_version: int, changes: dict
                 code="precondition_failed",
             ) from None
         raise
-    return get(context.tenant_id)
+    # The condition held, so the tenant was `current` at that version: no need to read it again.
+    return replace(current, **changes, version=expected_version + 1)
 
 
-def set_logo(context: TenantContext, logo_key: str | None) -> Tenant:
+def set_logo(context: TenantContext, current: Tenant, logo_key: str | None) -> Tenant:
     row = TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK)
     action = TenantItem.logo_key.set(logo_key) if logo_key else TenantItem.logo_key.remove()
     with db.transaction() as tx:
         tx.update(row, actions=[action, TenantItem.version.add(1)], condition=TenantItem.pk.exists())
         _record(tx, context, "tenant.logo_changed" if logo_key else "tenant.logo_removed", context.tenant_id)
-    return get(context.tenant_id)
+    return replace(current, logo_key=logo_key, version=current.version + 1)
 
 
 # ------------------------------------------------------------------ hierarchy
@@ -184,7 +188,7 @@ def admins(tenant_id: str) -> list[tuple[str, str, bool]]:
     return [(r.user_id, r.email, profiles.get(r.user_id, False)) for r in rows]
 
 
-def record_handover(context: TenantContext) -> Tenant:
+def record_handover(context: TenantContext, current: Tenant) -> Tenant:
     now = clock.iso(clock.now())
     with db.transaction() as tx:
         tx.update(
@@ -197,7 +201,7 @@ def record_handover(context: TenantContext) -> Tenant:
             condition=TenantItem.admin_count >= 1,
         )
         _record(tx, context, "tenant.handed_over", context.tenant_id, partner=context.partner_tenant_id)
-    return get(context.tenant_id)
+    return replace(current, handed_over_at=now, version=current.version + 1)
 
 
 # ------------------------------------------------------------------ templates
