@@ -245,7 +245,7 @@ def test_an_abandoned_identity_without_records_is_replaced(
 ) -> None:
     from accounts import identity
 
-    identity.create_disabled(SIGNUP["email"], "Half Made", "some-other-password-77")
+    identity.create(SIGNUP["email"], "Half Made", "some-other-password-77", verified=False)
     monkeypatch.setattr(identity, "_ABANDONED_AFTER", timedelta(0))
 
     reply = signup(invoke)
@@ -258,7 +258,7 @@ def test_an_abandoned_identity_without_records_is_replaced(
 def test_a_young_identity_without_records_is_a_signup_in_flight(invoke: Lambda) -> None:
     from accounts import identity
 
-    identity.create_disabled(SIGNUP["email"], "In Flight", "some-other-password-77")
+    identity.create(SIGNUP["email"], "In Flight", "some-other-password-77", verified=False)
 
     reply = signup(invoke)
 

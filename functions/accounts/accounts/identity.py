@@ -19,17 +19,19 @@ def _code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
-def create_disabled(email: str, name: str, password: str) -> str:
-    """A new identity that cannot sign in until `enable`; returns its user id.
+def create(email: str, name: str, password: str, *, verified: bool) -> str:
+    """A new identity; returns its user id.
 
-    Disabled before the password is set, so no step in between leaves a usable login. A step that
-    fails removes what the earlier ones made.
+    An unverified one (signup) cannot sign in until `enable`: it is disabled before the password is
+    set, so no step in between leaves a usable login. A verified one (the address was proven by an
+    invitation link) can sign in at once. A step that fails removes what the earlier ones made.
+    Callers have found no email claim first (see `_remove_if_abandoned`).
     """
     cognito = client("cognito-idp")
     pool = settings().user_pool_id
     attributes = [
         {"Name": "email", "Value": email},
-        {"Name": "email_verified", "Value": "false"},
+        {"Name": "email_verified", "Value": "true" if verified else "false"},
         {"Name": "name", "Value": name},
     ]
     try:
@@ -44,39 +46,8 @@ def create_disabled(email: str, name: str, password: str) -> str:
         )
     user_id = next(a["Value"] for a in created["User"]["Attributes"] if a["Name"] == "sub")
     try:
-        cognito.admin_disable_user(UserPoolId=pool, Username=email)
-        cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
-    except ClientError as error:
-        delete(email)
-        if _code(error) == "InvalidPasswordException":
-            message = error.response["Error"].get("Message", "The password was refused.")
-            raise BadRequest(message, code="weak_password") from None
-        raise
-    except BaseException:
-        delete(email)
-        raise
-    return user_id
-
-
-def create_verified(email: str, name: str, password: str) -> str:
-    """A new identity that can sign in at once: its address is proven (an invitation link)."""
-    cognito = client("cognito-idp")
-    pool = settings().user_pool_id
-    attributes = [
-        {"Name": "email", "Value": email},
-        {"Name": "email_verified", "Value": "true"},
-        {"Name": "name", "Value": name},
-    ]
-    try:
-        created = cognito.admin_create_user(
-            UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes
-        )
-    except ClientError as error:
-        if _code(error) == "UsernameExistsException":
-            raise Conflict("This address has a login: sign in to accept.", code="sign_in_required") from None
-        raise
-    user_id = next(a["Value"] for a in created["User"]["Attributes"] if a["Name"] == "sub")
-    try:
+        if not verified:
+            cognito.admin_disable_user(UserPoolId=pool, Username=email)
         cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
     except ClientError as error:
         delete(email)

@@ -122,7 +122,7 @@ def _new_identity(item: InvitationItem, token: TokenItem, name: str | None, pass
         )
     tenant_name = invitations_repository.tenant_name(item.tenant_id)
     passwords.check(password, email=item.email, name=name, tenant_name=tenant_name)
-    user_id = identity.create_verified(item.email, name, password)
+    user_id = identity.create(item.email, name, password, verified=True)
     user = User(id=user_id, email=item.email, name=name, email_verified=True)
     try:
         invitations_repository.accept(item, token, user, new_identity=True)

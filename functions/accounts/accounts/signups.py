@@ -28,7 +28,7 @@ def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup
             code="identity_exists",
         )
 
-    user_id = identity.create_disabled(email, name, password)
+    user_id = identity.create(email, name, password, verified=False)
     user = User(id=user_id, email=email, name=name, email_verified=False)
     tenant = Tenant(id=ids.new_id(), name=tenant_name)
     secret, token = tokens.issue(
