@@ -363,11 +363,12 @@ def due(partition: str, until: str) -> Iterator[tuple[str, str]]:
 def claim_scheduled(tenant_id: str, slot: str, next_at: str, backup_id: str, created_at: str) -> bool:
     """Move the tenant's backup marker past `slot` and create that slot's backup, together.
 
-    False when the marker is no longer at `slot` (claimed before, or the policy changed).
+    False when the marker is no longer at `slot` (claimed before, or the policy changed). While
+    the tenant restores it raises `tenant_restoring`, so SQS retries the slot after the restore.
     """
     pk = keys.tenant_pk(tenant_id)
     try:
-        with db.transaction() as tx:
+        with restoring.write(tenant_id) as tx:
             tx.update(
                 BackupPolicyItem(pk, keys.BACKUP_POLICY_SK),
                 actions=[
