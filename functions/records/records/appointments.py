@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 
 from kontor import api, clock, pages
 from kontor.context import Role
-from records import http, logic
+from records import logic, replies
 from records.schemas import (
     AppointmentPage,
     AppointmentResponse,
@@ -35,7 +35,7 @@ def create(tenantId: str, body: CreateAppointmentRequest) -> Response[Appointmen
     scope = f"{tenant.tenant_id}#{tenant.caller.user_id}"
     payload = body.model_dump(mode="json")
     result = api.once(app, "appointment.create", scope=scope, payload=payload, produce=produce)
-    return http.record(AppointmentResponse(**result), result["version"], status=201)
+    return replies.record(AppointmentResponse(**result), result["version"], status=201)
 
 
 @app.get("/tenants/<tenantId>/appointments")
@@ -61,7 +61,7 @@ def list_appointments(
 @app.get("/tenants/<tenantId>/appointments/<appointmentId>")
 def read(tenantId: str, appointmentId: str) -> Response[AppointmentResponse]:  # noqa: N803
     appointment = logic.get_appointment(api.tenant(app), appointmentId)
-    return http.record(AppointmentResponse.of(appointment), appointment.version)
+    return replies.record(AppointmentResponse.of(appointment), appointment.version)
 
 
 @app.patch("/tenants/<tenantId>/appointments/<appointmentId>")
@@ -72,13 +72,13 @@ def update(
 ) -> Response[AppointmentResponse]:
     tenant = api.tenant(app, Role.MEMBER)
     appointment = logic.update_appointment(tenant, appointmentId, api.if_match(app), body.changes())
-    return http.record(AppointmentResponse.of(appointment), appointment.version)
+    return replies.record(AppointmentResponse.of(appointment), appointment.version)
 
 
 @app.delete("/tenants/<tenantId>/appointments/<appointmentId>", responses={204: {"description": "Deleted."}})
 def delete(tenantId: str, appointmentId: str) -> Response[None]:  # noqa: N803
-    logic.delete_appointment(api.tenant(app, Role.MEMBER), appointmentId, http.expected_version(app))
-    return http.no_content()
+    logic.delete_appointment(api.tenant(app, Role.MEMBER), appointmentId, replies.expected_version(app))
+    return replies.no_content()
 
 
 handler = api.lambda_handler(app)

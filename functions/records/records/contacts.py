@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from kontor import api, pages
 from kontor.context import Role
-from records import http, logic
+from records import logic, replies
 from records.schemas import ContactPage, ContactResponse, CreateContactRequest, UpdateContactRequest
 
 app = api.make_resolver()
@@ -29,7 +29,7 @@ def create(tenantId: str, body: CreateContactRequest) -> Response[ContactRespons
     result = api.once(
         app, "contact.create", scope=scope, payload=body.model_dump(mode="json"), produce=produce
     )
-    return http.record(ContactResponse(**result), result["version"], status=201)
+    return replies.record(ContactResponse(**result), result["version"], status=201)
 
 
 @app.get("/tenants/<tenantId>/contacts")
@@ -46,20 +46,20 @@ def list_contacts(
 @app.get("/tenants/<tenantId>/contacts/<contactId>")
 def read(tenantId: str, contactId: str) -> Response[ContactResponse]:  # noqa: N803
     contact = logic.get_contact(api.tenant(app), contactId)
-    return http.record(ContactResponse.of(contact), contact.version)
+    return replies.record(ContactResponse.of(contact), contact.version)
 
 
 @app.patch("/tenants/<tenantId>/contacts/<contactId>")
 def update(tenantId: str, contactId: str, body: UpdateContactRequest) -> Response[ContactResponse]:  # noqa: N803
     tenant = api.tenant(app, Role.MEMBER)
     contact = logic.update_contact(tenant, contactId, api.if_match(app), body.changes())
-    return http.record(ContactResponse.of(contact), contact.version)
+    return replies.record(ContactResponse.of(contact), contact.version)
 
 
 @app.delete("/tenants/<tenantId>/contacts/<contactId>", responses={204: {"description": "Deleted."}})
 def delete(tenantId: str, contactId: str) -> Response[None]:  # noqa: N803
-    logic.delete_contact(api.tenant(app, Role.MEMBER), contactId, http.expected_version(app))
-    return http.no_content()
+    logic.delete_contact(api.tenant(app, Role.MEMBER), contactId, replies.expected_version(app))
+    return replies.no_content()
 
 
 handler = api.lambda_handler(app)
