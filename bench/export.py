@@ -147,18 +147,27 @@ def _export(tenant_id: str, backup_id: str) -> dict[str, Any]:
 
 
 MEMORY_PROBE = """
-import json, resource, sys, tracemalloc
+import json, sys, tracemalloc
 sys.path[:0] = {paths!r}
 from bench.export import _export, _request
+
+
+def high_water_kib():
+    # VmHWM belongs to this process's own address space; ru_maxrss would also count the parent's
+    # memory at fork time, before exec.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
 from kontor.aws import client
 client("dynamodb"); client("s3")  # clients exist before measuring, as in a warm worker
 backup_id = _request({tenant!r})
-rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss_before = high_water_kib()
 tracemalloc.start()
 result = _export({tenant!r}, backup_id)
 _, heap_peak = tracemalloc.get_traced_memory()
 tracemalloc.stop()
-rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss_peak = high_water_kib()
 peaks = {{"heap_peak": heap_peak, "rss_before_kib": rss_before, "rss_peak_kib": rss_peak}}
 print(json.dumps({{**result, **peaks}}))
 """
