@@ -264,6 +264,7 @@ class Jobs:
         self.functions = functions
         # One delivery at a time, as one event source mapping: a fired schedule's work is its own.
         self.lock = threading.RLock()
+        self._sqs: Any = None
 
     def deliver_in_background(self, interval: float = 0.5) -> threading.Thread:
         """Poll the queues like Lambda's SQS event source mappings do (for `make run`)."""
@@ -321,7 +322,9 @@ class Jobs:
 
     def drain(self, calls: Counter[str] | None = None) -> int:
         """Deliver queued messages to their consumers, honouring partial batch failures."""
-        sqs = boto3.client("sqs")
+        if self._sqs is None:  # one client: the background poller calls this twice a second
+            self._sqs = boto3.client("sqs")
+        sqs = self._sqs
         processed = 0
         for _ in range(self.MAX_ROUNDS):
             delivered = 0
