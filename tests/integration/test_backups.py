@@ -693,3 +693,44 @@ def test_retention_prunes_scheduled_backups_to_the_policy(invoke: Lambda, admin)
     assert worked.jobs == ["backup.prune"] and worked.failed == 0
     left = backups_call(invoke, "backup_list", claims, tenant_id).body["items"]
     assert [b["id"] for b in left] == [b["id"] for b in scheduled[:3]] + [manual["id"]]
+
+
+def test_items_of_other_contexts_are_restored_too_and_ones_added_since_removed(invoke: Lambda, admin) -> None:
+    claims, tenant_id = admin
+    dynamodb, table = boto3.client("dynamodb"), invoke.stack.refs["Table"]
+    pk = {"S": f"TENANT#{tenant_id}"}
+    template = {
+        "pk": pk,
+        "sk": {"S": "TEMPLATE#offer"},
+        "body": {"S": "Sehr geehrte…"},
+        "logo": {"B": b"\x89PNG"},
+    }
+    dynamodb.put_item(TableName=table, Item=template)
+    backup = make_backup(invoke, claims, tenant_id)
+    dynamodb.put_item(TableName=table, Item={**template, "body": {"S": "changed"}})
+    dynamodb.put_item(TableName=table, Item={"pk": pk, "sk": {"S": "SETTINGS#mail"}, "from": {"S": "x@y.z"}})
+
+    assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
+    assert run_queued(invoke).failed == 0
+
+    rows = {i["sk"]["S"]: i for i in tenant_items(invoke, tenant_id)}
+    assert rows["TEMPLATE#offer"] == template
+    assert "SETTINGS#mail" not in rows
+
+
+def test_a_scheduled_backup_waits_while_the_tenant_restores(invoke: Lambda, admin) -> None:
+    claims, tenant_id = admin
+    backup = make_backup(invoke, claims, tenant_id)
+    backups_call(invoke, "backup_policy_put", claims, tenant_id, body={"schedule": "daily"})
+    assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
+    dispatch(invoke, "backup_schedule")
+    scheduled = next(m for m in queued(invoke) if m["job"] == "backup.scheduled")
+
+    from backups import jobs
+    from kontor.errors import Conflict
+
+    with pytest.raises(Conflict) as refused:
+        jobs.scheduled_backup(scheduled)  # SQS retries it after the restore
+
+    assert refused.value.code == "tenant_restoring"
+    assert not [i for i in tenant_items(invoke, tenant_id) if i.get("kind", {}).get("S") == "scheduled"]
