@@ -13,11 +13,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve Kontor's API locally on an embedded moto server.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument(
+        "--no-delivery",
+        action="store_true",
+        help="leave queued work until POST /_local/queues/drain or a fired schedule (tests)",
+    )
     options = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     stack = LocalStack.start()
     server = stack.serve(options.host, options.port)
+    if not options.no_delivery:
+        stack.gateway.jobs.deliver_in_background()
     print(f"Kontor API        {stack.api_url(server.server_port)}", flush=True)
     print(f"Cognito endpoint  {stack.endpoint}", flush=True)
     print(f"User pool id      {stack.stack.refs['UserPool']}", flush=True)

@@ -13,6 +13,7 @@ import logging
 import sys
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -204,6 +205,8 @@ class Gateway:
             if parts[1] not in {s.name for s in self.template.schedules}:
                 return _json(404, {"error": {"code": "schedule_not_found", "message": "No such schedule."}})
             return _json(200, self.jobs.fire(parts[1]))
+        if parts == ["queues", "drain"] and request.method == "POST":
+            return _json(200, self.jobs.drain_now())
         if parts == ["clock"] and request.method == "GET":
             return _json(
                 200, {"now": clock.iso(clock.now()), "offset_days": clock.offset() / timedelta(days=1)}
@@ -260,26 +263,69 @@ class Jobs:
         self.template = template
         self.stack = stack
         self.functions = functions
+        # One delivery at a time, as one event source mapping: a fired schedule's work is its own.
+        self.lock = threading.RLock()
+        self._sqs: Any = None
+
+    def deliver_in_background(self, interval: float = 0.5) -> threading.Thread:
+        """Poll the queues like Lambda's SQS event source mappings do (for `make run`)."""
+
+        def poll() -> None:
+            while True:
+                try:
+                    self.drain_now()
+                except Exception:
+                    log.exception("delivering queued work failed")
+                threading.Event().wait(interval)
+
+        thread = threading.Thread(target=poll, name="sqs-delivery", daemon=True)
+        thread.start()
+        return thread
+
+    def drain_now(self) -> dict[str, Any]:
+        """Run everything queued so far to the end; what it cost."""
+        with self.lock:
+            calls: Counter[str] = Counter()
+            return {"processed": self.drain(calls), "calls": dict(calls)}
 
     def fire(self, name: str) -> dict[str, Any]:
+        with self.lock:
+            return self._fire(name)
+
+    def _fire(self, name: str) -> dict[str, Any]:
         from kontor import clock
 
         schedule = next(s for s in self.template.schedules if s.name == name)
-        event = {
-            "version": "0",
-            "id": str(uuid.uuid4()),
-            "detail-type": "Scheduled Event",
-            "source": "aws.scheduler",
-            "time": clock.iso(clock.now()),
-            "resources": [f"schedule/{name}"],
-            "detail": {},
+        # EventBridge Scheduler hands a Lambda target the schedule's Input as the event itself.
+        event = (
+            json.loads(schedule.input)
+            if schedule.input is not None
+            else {
+                "version": "0",
+                "id": str(uuid.uuid4()),
+                "detail-type": "Scheduled Event",
+                "source": "aws.scheduler",
+                "time": clock.iso(clock.now()),
+                "resources": [f"schedule/{name}"],
+                "detail": {},
+            }
+        )
+        result, dispatch_calls = self.functions.invoke(schedule.function, event)
+        work_calls: Counter[str] = Counter()
+        processed = self.drain(work_calls)
+        # The AWS calls of the dispatcher and of all the work it queued, for call budgets.
+        return {
+            "schedule": name,
+            "processed": processed,
+            "result": result,
+            "calls": {"dispatch": dispatch_calls, "work": dict(work_calls)},
         }
-        self.functions.invoke(schedule.function, event)
-        return {"schedule": name, "processed": self.drain()}
 
-    def drain(self) -> int:
+    def drain(self, calls: Counter[str] | None = None) -> int:
         """Deliver queued messages to their consumers, honouring partial batch failures."""
-        sqs = boto3.client("sqs")
+        if self._sqs is None:  # one client: the background poller calls this twice a second
+            self._sqs = boto3.client("sqs")
+        sqs = self._sqs
         processed = 0
         for _ in range(self.MAX_ROUNDS):
             delivered = 0
@@ -291,7 +337,9 @@ class Jobs:
                 if not received:
                     continue
                 event = {"Records": [_sqs_record(m, self.stack.arns[consumer.queue]) for m in received]}
-                result, _ = self.functions.invoke(consumer.function, event)
+                result, made = self.functions.invoke(consumer.function, event)
+                if calls is not None:
+                    calls.update(made)
                 failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
                 for message in received:
                     if message["MessageId"] not in failed:

@@ -28,7 +28,10 @@ def build(template: Template) -> dict[str, Any]:
     public = {(route.method.lower(), route.path) for route in template.routes if route.public}
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
+    serving = {route.function for route in template.routes}  # scheduled and queue workers have no API
     for function in template.functions.values():
+        if function.logical_id not in serving:
+            continue
         module = importlib.import_module(function.handler.rsplit(".", 1)[0])
         document = json.loads(module.app.get_openapi_json_schema(title=TITLE, version=VERSION))
         for path, operations in document.get("paths", {}).items():

@@ -66,6 +66,7 @@ class Schedule:
     name: str
     function: str
     expression: str
+    input: str | None = None  # ScheduleV2's `Input`: the event the function receives, as JSON text
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,10 @@ class Template:
     def schedules(self) -> list[Schedule]:
         return [
             Schedule(
-                name=props.get("Name", event_name), function=function, expression=props["ScheduleExpression"]
+                name=props.get("Name", event_name),
+                function=function,
+                expression=props["ScheduleExpression"],
+                input=props.get("Input"),
             )
             for function, event_name, props in self._events("Schedule", "ScheduleV2")
         ]

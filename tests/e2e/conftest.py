@@ -168,7 +168,7 @@ def _free_port() -> int:
 def local_stack() -> Iterator[Api]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "local", "--port", str(port)],
+        [sys.executable, "-m", "local", "--port", str(port), "--no-delivery"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

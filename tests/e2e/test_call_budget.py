@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from local.template import load
+from tests.e2e import budgets_records_backups as records_backups
 from tests.e2e.conftest import PASSWORD, Account, Api, HttpReply
 from tests.support import link_token
 
@@ -317,6 +318,10 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
         "DELETE", _template_path(api, account), token=account.token
     ),
 }
+
+# Records and backups keep their scenarios and budgets beside them.
+SCENARIOS.update(records_backups.SCENARIOS)
+BUDGETS.update(records_backups.BUDGETS)
 
 
 @pytest.fixture(scope="module")

@@ -113,3 +113,20 @@ def test_the_readme_states_every_routes_minimum_role() -> None:
     for route, role in MINIMUM_ROLE.items():
         method, path = route.split(" ", 1)
         assert re.search(rf"\| `{method} {re.escape(path)}` \| {role.value} \|", readme), route
+
+
+def test_every_function_with_tenant_routes_may_read_what_the_tenant_check_reads() -> None:
+    # The check reads the membership, and for partners the tenant and a batch of ancestors.
+    for name, function in TEMPLATE.of_type("AWS::Serverless::Function").items():
+        events = function["Properties"].get("Events", {}).values()
+        if not any("{tenantId}" in event.get("Properties", {}).get("Path", "") for event in events):
+            continue
+        actions = {
+            action
+            for policy in function["Properties"]["Policies"]
+            for statement in policy["Statement"]
+            for action in (
+                statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            )
+        }
+        assert {"dynamodb:GetItem", "dynamodb:BatchGetItem"} <= actions, name

@@ -97,3 +97,81 @@ def template_name_sk(name: str) -> str:
 def logo_key_parts(version: int) -> tuple[str, str]:
     """Where a tenant's logo lives below its object prefix (`storage.tenant_key`)."""
     return "logo", f"logo-{version}.png"
+
+
+# ---------------------------------------------------------------- records and backups
+CONTACT_PREFIX = "CONTACT#"
+APPOINTMENT_PREFIX = "APPOINTMENT#"
+BACKUP_PREFIX = "BACKUP#"
+BACKUP_POLICY_SK = "BACKUP_POLICY"
+BACKUP_RETENTION_SK = "BACKUP_RETENTION"
+RESTORE_SK = "RESTORE"
+# Partitions of the sparse `due` index, one per job: a dispatcher queries only its own.
+BACKUP_DUE = "DUE#BACKUP"
+PRUNE_DUE = "DUE#PRUNE"
+
+# What a restore never rolls back: the tenant row, who may enter, what happened, the backups
+# themselves and (later) licences and billing. A trailing `#` marks a prefix, else the exact key.
+NOT_RESTORED = (
+    TENANT_SK,
+    MEMBER_PREFIX,
+    AUDIT_PREFIX,
+    INVITATION_PREFIX,
+    "INVITEE#",
+    DESCENDANT_PREFIX,  # the partner hierarchy is structure, not business data
+    "LICENCE#",
+    "BILLING#",
+    BACKUP_PREFIX,
+    BACKUP_POLICY_SK,
+    BACKUP_RETENTION_SK,
+    RESTORE_SK,
+)
+
+
+def restorable(sk: str) -> bool:
+    """True for a tenant's business data (records, templates, settings), which a restore replaces."""
+    return not any(sk.startswith(kept) if kept.endswith("#") else sk == kept for kept in NOT_RESTORED)
+
+
+def contact_sk(contact_id: str) -> str:
+    return f"{CONTACT_PREFIX}{contact_id}"
+
+
+def contacts_by_name_pk(tenant_id: str) -> str:
+    """gsi1 partition of a tenant's contacts, sorted by `contact_name_sk`."""
+    return f"{tenant_pk(tenant_id)}#CONTACTS"
+
+
+def contact_name_sk(name_key: str, contact_id: str) -> str:
+    return f"{name_key}#{contact_id}"
+
+
+def appointment_sk(appointment_id: str) -> str:
+    return f"{APPOINTMENT_PREFIX}{appointment_id}"
+
+
+def appointments_by_start_pk(tenant_id: str) -> str:
+    """gsi1 partition of a tenant's appointments, sorted by `appointment_start_sk`."""
+    return f"{tenant_pk(tenant_id)}#APPOINTMENTS"
+
+
+def appointment_start_sk(starts_at_iso: str, appointment_id: str) -> str:
+    return f"{starts_at_iso}#{appointment_id}"
+
+
+def backup_sk(backup_id: str) -> str:
+    return f"{BACKUP_PREFIX}{backup_id}"
+
+
+def due_sk(at_iso: str, tenant_id: str) -> str:
+    """Position in a `due` partition: by time, then tenant; `due_until` bounds a dispatcher's Query."""
+    return f"{at_iso}#{tenant_id}"
+
+
+def due_until(at_iso: str) -> str:
+    return f"{at_iso}#~"  # `~` sorts after every id character: all of `at_iso`'s second is included
+
+
+def due_at(due_sort_key: str) -> str:
+    """The moment a `due_sk` stands for."""
+    return due_sort_key.split("#", 1)[0]

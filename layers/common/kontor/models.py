@@ -12,7 +12,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from kontor.settings import settings
@@ -203,3 +203,134 @@ class TemplateNameItem(Item):
     """PK: TENANT#<tenant_id>  SK: TEMPLATENAME#<lower-case name> — names are unique in a tenant."""
 
     template_id = UnicodeAttribute()
+
+
+# ---------------------------------------------------------------- records and backups
+class DueIndex(GlobalSecondaryIndex):
+    """Sparse index of work that falls due. due_pk: DUE#<job> -> due_sk: <at>#<tenant_id>."""
+
+    class Meta:
+        index_name = "due"
+        projection = KeysOnlyProjection()
+
+    due_pk = UnicodeAttribute(hash_key=True)
+    due_sk = UnicodeAttribute(range_key=True)
+
+
+class AddressMap(MapAttribute):
+    street = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+
+
+class ContactItem(Item):
+    """PK: TENANT#<tenant_id>  SK: CONTACT#<contact_id>
+    GSI1: TENANT#<tenant_id>#CONTACTS / <name key>#<contact_id>  (listing by name prefix)"""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_name = Gsi1()
+
+    id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # person | company
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    address = AddressMap(null=True)
+    notes = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, null=True)
+    version = NumberAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class AppointmentItem(Item):
+    """PK: TENANT#<tenant_id>  SK: APPOINTMENT#<appointment_id>
+    GSI1: TENANT#<tenant_id>#APPOINTMENTS / <starts_at>#<appointment_id>  (listing by date range)"""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_start = Gsi1()
+
+    id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    starts_at = UnicodeAttribute()
+    ends_at = UnicodeAttribute()
+    location = UnicodeAttribute(null=True)
+    contact_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    version = NumberAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class BackupItem(Item):
+    """PK: TENANT#<tenant_id>  SK: BACKUP#<backup_id>  (ids sort by the product clock: newest last)"""
+
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # manual | scheduled | pre_restore
+    state = UnicodeAttribute()  # pending | running | completed | failed | deleting
+    note = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    started_at = UnicodeAttribute(null=True)
+    completed_at = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    attempt = UnicodeAttribute(null=True)  # the running attempt's token: only it may complete
+    object_key = UnicodeAttribute(null=True)
+    object_version = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    item_count = NumberAttribute(null=True)
+    checksum = UnicodeAttribute(null=True)
+    format_version = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+
+
+class BackupPolicyItem(Item):
+    """PK: TENANT#<tenant_id>  SK: BACKUP_POLICY
+    DUE: DUE#BACKUP / <next_backup_at>#<tenant_id>  (only while the schedule is not off)"""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    schedule = UnicodeAttribute()  # off | daily | weekly
+    keep_last = NumberAttribute()
+    keep_daily = NumberAttribute()
+    keep_weekly = NumberAttribute()
+    keep_monthly = NumberAttribute()
+    next_backup_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class BackupRetentionItem(Item):
+    """PK: TENANT#<tenant_id>  SK: BACKUP_RETENTION
+    DUE: DUE#PRUNE / <next_prune_at>#<tenant_id>  (once a policy was saved)"""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    next_prune_at = UnicodeAttribute()
+
+
+class RestoreItem(Item):
+    """PK: TENANT#<tenant_id>  SK: RESTORE — the tenant's current or last restore.
+
+    While its state is pending, running or failed the tenant refuses writes (`kontor.restoring`)."""
+
+    id = UnicodeAttribute()
+    backup_id = UnicodeAttribute()
+    pre_restore_backup_id = UnicodeAttribute()
+    state = UnicodeAttribute()  # pending | running | completed | failed | refused
+    requested_at = UnicodeAttribute()
+    requested_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    restored_items = NumberAttribute(null=True)
+    removed_items = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)

@@ -1,0 +1,212 @@
+"""The work behind backups: exports, scheduled backups, retention and restores, one tenant each.
+
+Every job is safe to run twice: SQS delivers at least once and retries what failed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from backups import archive, logic, objects, queue, repository, retention, tenant_data
+from backups.domain import DEFAULT_POLICY, INTERVALS, Backup
+from kontor import clock, ids, keys
+from kontor.observability import count, logger
+from kontor.settings import settings
+
+
+def _now() -> str:
+    return clock.iso(clock.now())
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+# ---------------------------------------------------------------- dispatch
+def dispatch(partition: str, job: str) -> int:
+    """One message per tenant whose marker in `partition` is due; how many were sent.
+
+    Reads only the due markers (keys of the sparse index), so the cost grows with the tenants that
+    are due, not with the table.
+    """
+    due = ({"tenant_id": tenant_id, "slot": slot} for tenant_id, slot in repository.due(partition, _now()))
+    sent = queue.send_each(job, due)
+    logger.info("job dispatched", job=job, tenants=sent)
+    return sent
+
+
+# ---------------------------------------------------------------- export
+def export(tenant_id: str, backup_id: str) -> Backup | None:
+    """Write the tenant's whole key range to S3 and complete the backup; None if not ours to run.
+
+    The backup becomes `completed` only after its object exists, by the attempt that wrote it. An
+    attempt that dies half-way leaves the backup `running`; the retry starts over, and after
+    `MAX_ATTEMPTS` it is marked failed.
+    """
+    attempt = ids.new_id()
+    backup = repository.start(tenant_id, backup_id, attempt, _now())
+    if backup is None:
+        return repository.find(tenant_id, backup_id)
+    bucket = settings().backups_bucket
+    upload = objects.Upload(bucket, objects.backup_key(tenant_id, backup_id))
+    header = archive.Header(tenant_id=tenant_id, backup_id=backup_id, kind=backup.kind, exported_at=_now())
+    try:
+        summary = archive.write(upload, header, tenant_data.items(tenant_id))
+        stored = upload.finish()
+    except BaseException:
+        upload.abort()
+        raise
+    done = repository.complete(
+        tenant_id,
+        backup_id,
+        attempt,
+        object_key=stored.key,
+        object_version=stored.version,
+        size=stored.size,
+        item_count=summary.item_count,
+        checksum=summary.checksum,
+        format_version=archive.VERSION,
+        now=_now(),
+    )
+    if not done:  # another attempt took over meanwhile: its file is the one the catalog names
+        objects.delete_version(bucket, stored.key, stored.version)
+        return repository.find(tenant_id, backup_id)
+    count("BackupCompleted", tenant_id)
+    logger.info("backup completed", backup_id=backup_id, items=summary.item_count, size=stored.size)
+    return repository.get(tenant_id, backup_id)
+
+
+def export_message(message: dict[str, Any]) -> None:
+    export(message["tenant_id"], message["backup_id"])
+
+
+# ---------------------------------------------------------------- scheduled ⊕
+def scheduled_backup(message: dict[str, Any]) -> None:
+    """The backup of one tenant's due slot. The slot's backup id is derived from tenant and slot,
+    so a retry finds and finishes the backup its first attempt created."""
+    tenant_id, slot = message["tenant_id"], message["slot"]
+    slot_at = _parse(keys.due_at(slot))
+    backup_id = ids.new_id_at(int(slot_at.timestamp() * 1000), seed=f"{tenant_id}/{slot}".encode())
+    policy = repository.policy(tenant_id)
+    if policy is not None and policy.schedule in INTERVALS:
+        next_at = clock.iso(retention.next_slot(slot_at, policy.schedule, clock.now()))
+        repository.claim_scheduled(tenant_id, slot, next_at, backup_id, _now())
+    if repository.find(tenant_id, backup_id) is not None:
+        export(tenant_id, backup_id)
+
+
+def prune_by_policy(message: dict[str, Any]) -> list[str]:
+    """Retention: delete the scheduled backups the tenant's policy no longer keeps."""
+    tenant_id, slot = message["tenant_id"], message["slot"]
+    now = clock.now()
+    repository.claim_prune(tenant_id, slot, clock.iso(now + INTERVALS["daily"]))
+    policy = repository.policy(tenant_id) or DEFAULT_POLICY
+    chosen = retention.by_policy(repository.every(tenant_id), policy, now)
+    deleted = logic.delete_chosen(tenant_id, chosen)
+    if deleted:
+        repository.record(
+            tenant_id,
+            actor_id="system",
+            actor_via="system",
+            action="backup.pruned",
+            target=None,
+            details={"policy": True, "deleted": [b.id for b in deleted]},
+        )
+    return [b.id for b in deleted]
+
+
+# ---------------------------------------------------------------- restore
+def restore(message: dict[str, Any]) -> None:
+    """pre_restore backup, then verify the chosen file, then replace the business data.
+
+    Nothing is replaced until the whole file has been verified against the catalog. A run that
+    fails while replacing leaves the tenant locked (`failed`); the retry, or a new request, runs
+    the same steps again and converges on the backup's data.
+    """
+    tenant_id, restore_id = message["tenant_id"], message["restore_id"]
+    claimed = repository.restore_running(tenant_id, restore_id, _now())
+    if claimed is None:
+        return
+    pre_restore = export(tenant_id, claimed.pre_restore_backup_id)
+    if pre_restore is None or pre_restore.state != "completed":
+        _finish(tenant_id, restore_id, "refused", "the pre_restore backup could not be written")
+        return
+    backup = repository.find(tenant_id, claimed.backup_id)
+    if backup is None or backup.state != "completed" or backup.object_key is None:
+        _finish(tenant_id, restore_id, "refused", "the backup is no longer available")
+        return
+    bucket = settings().backups_bucket
+    expected = {
+        "tenant_pk": keys.tenant_pk(tenant_id),
+        "tenant_id": tenant_id,
+        "backup_id": backup.id,
+        "expected": archive.Summary(item_count=backup.item_count or 0, checksum=backup.checksum or ""),
+    }
+    try:
+        archive.verify(objects.open_version(bucket, backup.object_key, backup.object_version), **expected)
+    except archive.BackupRefused as refused:
+        _finish(tenant_id, restore_id, "refused", str(refused))
+        return
+    try:
+        source = objects.open_version(bucket, backup.object_key, backup.object_version)
+        restored, removed = replace(tenant_id, archive.read(source, **expected))
+    except BaseException as error:
+        _finish(tenant_id, restore_id, "failed", f"interrupted: {error.__class__.__name__}")
+        raise
+    _finish(tenant_id, restore_id, "completed", None, restored=restored, removed=removed)
+    repository.record(
+        tenant_id,
+        actor_id=claimed.requested_by,
+        actor_via="system",
+        action="backup.restored",
+        target=backup.id,
+        details={"restore_id": restore_id, "items": restored},
+    )
+    count("RestoreCompleted", tenant_id)
+
+
+def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
+    """Make the tenant's business data equal the backup's: a merge of two streams in key order.
+
+    The backup file and the Query both run in sort-key order, so memory stays flat: an item only in
+    the table is deleted, one only in the backup or different in it is written, an equal one is
+    left alone (a re-run after a failure writes only what is still missing). Rows a restore never
+    rolls back (`keys.NOT_RESTORED`) are skipped on both sides. How many were written and removed.
+    """
+    writer = tenant_data.Writer()
+    current = iter(tenant_data.items(tenant_id))
+    here = next(current, None)
+    for wanted in backup_items:
+        sk = wanted["sk"]["S"]
+        while here is not None and here["sk"]["S"] < sk:
+            if keys.restorable(here["sk"]["S"]):
+                writer.delete(here)
+            here = next(current, None)
+        if not keys.restorable(sk):
+            continue
+        if here is not None and here["sk"]["S"] == sk:
+            if here != wanted:
+                writer.put(wanted)
+            here = next(current, None)
+        else:
+            writer.put(wanted)
+    while here is not None:
+        if keys.restorable(here["sk"]["S"]):
+            writer.delete(here)
+        here = next(current, None)
+    writer.flush()
+    return writer.puts, writer.deletes
+
+
+def _finish(tenant_id: str, restore_id: str, state: str, error: str | None, **counts: int) -> None:
+    repository.restore_finished(tenant_id, restore_id, state, _now(), error=error, **counts)
+    logger.info("restore finished", restore_id=restore_id, state=state, error=error)
+
+
+HANDLERS = {
+    queue.EXPORT: export_message,
+    queue.SCHEDULED: scheduled_backup,
+    queue.PRUNE: prune_by_policy,
+    queue.RESTORE: restore,
+}

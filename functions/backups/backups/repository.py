@@ -1,0 +1,514 @@
+"""Backups' rows: the catalog, the policy with its due markers, and the restore lock.
+
+Every state change is a conditional write: a backup moves pending -> running -> completed | failed
+only from the state it is expected to be in, and only the attempt that started it may finish it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from backups.domain import IN_FLIGHT, MAX_ATTEMPTS, Backup, Policy, Restore
+from kontor import audit, db, keys, restoring
+from kontor.errors import Conflict, NotFound
+from kontor.models import BackupItem, BackupPolicyItem, BackupRetentionItem, RestoreItem
+
+
+def _failed_condition(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+# ---------------------------------------------------------------- conversions
+def _backup(item: BackupItem) -> Backup:
+    return Backup(
+        id=item.id,
+        tenant_id=item.tenant_id,
+        kind=item.kind,
+        state=item.state,
+        note=item.note,
+        created_at=item.created_at,
+        created_by=item.created_by,
+        started_at=item.started_at,
+        completed_at=item.completed_at,
+        size=None if item.size is None else int(item.size),
+        item_count=None if item.item_count is None else int(item.item_count),
+        checksum=item.checksum,
+        format_version=None if item.format_version is None else int(item.format_version),
+        error=item.error,
+        attempts=int(item.attempts or 0),
+        attempt=item.attempt,
+        object_key=item.object_key,
+        object_version=item.object_version,
+    )
+
+
+def _restore(item: RestoreItem) -> Restore:
+    return Restore(
+        id=item.id,
+        tenant_id=keys.tenant_id_of(item.pk),
+        backup_id=item.backup_id,
+        pre_restore_backup_id=item.pre_restore_backup_id,
+        state=item.state,
+        requested_at=item.requested_at,
+        requested_by=item.requested_by,
+        updated_at=item.updated_at,
+        attempts=int(item.attempts or 0),
+        restored_items=None if item.restored_items is None else int(item.restored_items),
+        removed_items=None if item.removed_items is None else int(item.removed_items),
+        error=item.error,
+    )
+
+
+def _new_backup_item(
+    tenant_id: str, backup_id: str, kind: str, created_at: str, created_by: str, note: str | None = None
+) -> BackupItem:
+    return BackupItem(
+        keys.tenant_pk(tenant_id),
+        keys.backup_sk(backup_id),
+        id=backup_id,
+        tenant_id=tenant_id,
+        kind=kind,
+        state="pending",
+        note=note,
+        created_at=created_at,
+        created_by=created_by,
+        attempts=0,
+    )
+
+
+def _ref(tenant_id: str, backup_id: str) -> BackupItem:
+    return BackupItem(keys.tenant_pk(tenant_id), keys.backup_sk(backup_id))
+
+
+# ---------------------------------------------------------------- catalog reads
+def get(tenant_id: str, backup_id: str) -> Backup:
+    try:
+        item = BackupItem.get(keys.tenant_pk(tenant_id), keys.backup_sk(backup_id), consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No such backup.", code="backup_not_found") from None
+    return _backup(item)
+
+
+def find(tenant_id: str, backup_id: str) -> Backup | None:
+    try:
+        return get(tenant_id, backup_id)
+    except NotFound:
+        return None
+
+
+def page(tenant_id: str, limit: int, last_key: dict[str, Any] | None) -> tuple[list[Backup], Any]:
+    """One Query page of the catalog, newest first."""
+    results = BackupItem.query(
+        keys.tenant_pk(tenant_id),
+        BackupItem.sk.startswith(keys.BACKUP_PREFIX),
+        scan_index_forward=False,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=last_key,
+    )
+    found = [_backup(item) for item in results]
+    return found, results.last_evaluated_key
+
+
+def every(tenant_id: str) -> Iterator[Backup]:
+    """The whole catalog, newest first (it grows with one tenant's backups, which prune bounds)."""
+    for item in BackupItem.query(
+        keys.tenant_pk(tenant_id),
+        BackupItem.sk.startswith(keys.BACKUP_PREFIX),
+        scan_index_forward=False,
+        consistent_read=True,
+    ):
+        yield _backup(item)
+
+
+# ---------------------------------------------------------------- catalog writes
+def create(
+    tenant_id: str,
+    backup_id: str,
+    kind: str,
+    *,
+    created_at: str,
+    created_by: str,
+    actor_via: str,
+    note: str | None,
+) -> Backup:
+    """A pending backup, with its audit entry; refused while the tenant restores."""
+    item = _new_backup_item(tenant_id, backup_id, kind, created_at, created_by, note)
+    with restoring.write(tenant_id) as tx:
+        tx.save(item, condition=BackupItem.pk.does_not_exist())
+        audit.record(
+            tx,
+            tenant_id=tenant_id,
+            actor_id=created_by,
+            actor_via=actor_via,
+            action="backup.requested",
+            target=backup_id,
+            details={"kind": kind},
+        )
+    return _backup(item)
+
+
+def start(tenant_id: str, backup_id: str, attempt: str, now: str) -> Backup | None:
+    """Claim the export for `attempt`: pending, or running after an attempt that died.
+
+    None when there is nothing (more) to do: completed, failed, deleted, or out of attempts.
+    """
+    item = _ref(tenant_id, backup_id)
+    try:
+        item.update(
+            actions=[
+                BackupItem.state.set("running"),
+                BackupItem.attempt.set(attempt),
+                BackupItem.attempts.add(1),
+                BackupItem.started_at.set(now),
+            ],
+            condition=BackupItem.state.is_in(*IN_FLIGHT) & (BackupItem.attempts < MAX_ATTEMPTS),
+        )
+    except UpdateError as error:
+        if not _failed_condition(error):
+            raise
+        found = find(tenant_id, backup_id)
+        if found is not None and found.state == "running":  # every attempt died half-way
+            fail(tenant_id, backup_id, found.attempt, f"gave up after {MAX_ATTEMPTS} attempts", now)
+        return None
+    return _backup(item)
+
+
+def complete(
+    tenant_id: str,
+    backup_id: str,
+    attempt: str,
+    *,
+    object_key: str,
+    object_version: str | None,
+    size: int,
+    item_count: int,
+    checksum: str,
+    format_version: int,
+    now: str,
+) -> bool:
+    """Completed only by the attempt that is running it, after its object exists; False otherwise."""
+    actions = [
+        BackupItem.state.set("completed"),
+        BackupItem.completed_at.set(now),
+        BackupItem.object_key.set(object_key),
+        BackupItem.size.set(size),
+        BackupItem.item_count.set(item_count),
+        BackupItem.checksum.set(checksum),
+        BackupItem.format_version.set(format_version),
+        BackupItem.error.remove(),
+    ]
+    if object_version:
+        actions.append(BackupItem.object_version.set(object_version))
+    try:
+        _ref(tenant_id, backup_id).update(
+            actions=actions, condition=(BackupItem.state == "running") & (BackupItem.attempt == attempt)
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return False
+        raise
+    return True
+
+
+def fail(tenant_id: str, backup_id: str, attempt: str | None, reason: str, now: str) -> None:
+    condition = BackupItem.state.is_in(*IN_FLIGHT)
+    if attempt is not None:
+        condition &= BackupItem.attempt == attempt
+    try:
+        _ref(tenant_id, backup_id).update(
+            actions=[
+                BackupItem.state.set("failed"),
+                BackupItem.error.set(reason),
+                BackupItem.completed_at.set(now),
+            ],
+            condition=condition,
+        )
+    except UpdateError as error:
+        if not _failed_condition(error):
+            raise
+
+
+def mark_deleting(tenant_id: str, backup_id: str) -> bool:
+    """Take a finished backup out of use before its object goes; False if it is in flight or gone."""
+    try:
+        _ref(tenant_id, backup_id).update(
+            actions=[BackupItem.state.set("deleting")],
+            condition=BackupItem.state.is_in("completed", "failed", "deleting"),
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return False
+        raise
+    return True
+
+
+def remove(tenant_id: str, backup_ids: list[str]) -> None:
+    """Drop catalog rows already marked `deleting` (25 a call)."""
+    with BackupItem.batch_write() as batch:
+        for backup_id in backup_ids:
+            batch.delete(_ref(tenant_id, backup_id))
+
+
+def record(
+    tenant_id: str,
+    *,
+    actor_id: str,
+    actor_via: str,
+    action: str,
+    target: str | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """An audit entry on its own, for actions whose effect is outside the table."""
+    with db.transaction() as tx:
+        audit.record(
+            tx,
+            tenant_id=tenant_id,
+            actor_id=actor_id,
+            actor_via=actor_via,
+            action=action,
+            target=target,
+            details=details,
+        )
+
+
+# ---------------------------------------------------------------- policy
+def policy(tenant_id: str) -> Policy | None:
+    try:
+        item = BackupPolicyItem.get(keys.tenant_pk(tenant_id), keys.BACKUP_POLICY_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return Policy(
+        schedule=item.schedule,
+        keep_last=int(item.keep_last),
+        keep_daily=int(item.keep_daily),
+        keep_weekly=int(item.keep_weekly),
+        keep_monthly=int(item.keep_monthly),
+        next_backup_at=item.next_backup_at,
+        updated_at=item.updated_at,
+    )
+
+
+def save_policy(
+    tenant_id: str, new: Policy, *, previous: Policy | None, next_prune_at: str, actor_id: str, actor_via: str
+) -> None:
+    """The policy and both due markers, if nobody saved another policy since `previous` was read."""
+    pk = keys.tenant_pk(tenant_id)
+    scheduled = new.next_backup_at is not None
+    row = BackupPolicyItem(
+        pk,
+        keys.BACKUP_POLICY_SK,
+        schedule=new.schedule,
+        keep_last=new.keep_last,
+        keep_daily=new.keep_daily,
+        keep_weekly=new.keep_weekly,
+        keep_monthly=new.keep_monthly,
+        next_backup_at=new.next_backup_at,
+        due_pk=keys.BACKUP_DUE if scheduled else None,
+        due_sk=keys.due_sk(new.next_backup_at, tenant_id) if scheduled else None,
+        updated_at=new.updated_at,
+        updated_by=actor_id,
+    )
+    unchanged = (
+        BackupPolicyItem.pk.does_not_exist()
+        if previous is None
+        else BackupPolicyItem.updated_at == previous.updated_at
+    )
+    try:
+        with db.transaction() as tx:
+            tx.save(row, condition=unchanged)
+            tx.save(
+                BackupRetentionItem(
+                    pk,
+                    keys.BACKUP_RETENTION_SK,
+                    next_prune_at=next_prune_at,
+                    due_pk=keys.PRUNE_DUE,
+                    due_sk=keys.due_sk(next_prune_at, tenant_id),
+                )
+            )
+            audit.record(
+                tx,
+                tenant_id=tenant_id,
+                actor_id=actor_id,
+                actor_via=actor_via,
+                action="backup_policy.saved",
+                target=None,
+                details={
+                    "schedule": new.schedule,
+                    "keep_last": new.keep_last,
+                    "keep_daily": new.keep_daily,
+                    "keep_weekly": new.keep_weekly,
+                    "keep_monthly": new.keep_monthly,
+                },
+            )
+    except db.Cancelled as cancelled:
+        if (pk, keys.BACKUP_POLICY_SK) in cancelled.failed:
+            raise Conflict(
+                "The policy was changed at the same time; read it again.", code="conflict"
+            ) from None
+        raise
+
+
+def due(partition: str, until: str) -> Iterator[tuple[str, str]]:
+    """(tenant_id, due_sk) of every marker in `partition` due by `until`: one Query per page of keys."""
+    model = BackupPolicyItem if partition == keys.BACKUP_DUE else BackupRetentionItem
+    for item in model.due.query(partition, model.due_sk <= keys.due_until(until)):
+        yield keys.tenant_id_of(item.pk), item.due_sk
+
+
+def claim_scheduled(tenant_id: str, slot: str, next_at: str, backup_id: str, created_at: str) -> bool:
+    """Move the tenant's backup marker past `slot` and create that slot's backup, together.
+
+    False when the marker is no longer at `slot` (claimed before, or the policy changed). While
+    the tenant restores it raises `tenant_restoring`, so SQS retries the slot after the restore.
+    """
+    pk = keys.tenant_pk(tenant_id)
+    try:
+        with restoring.write(tenant_id) as tx:
+            tx.update(
+                BackupPolicyItem(pk, keys.BACKUP_POLICY_SK),
+                actions=[
+                    BackupPolicyItem.next_backup_at.set(next_at),
+                    BackupPolicyItem.due_sk.set(keys.due_sk(next_at, tenant_id)),
+                ],
+                condition=BackupPolicyItem.due_sk == slot,
+            )
+            tx.save(
+                _new_backup_item(tenant_id, backup_id, "scheduled", created_at, "system"),
+                condition=BackupItem.pk.does_not_exist(),
+            )
+    except db.Cancelled as cancelled:
+        if (pk, keys.BACKUP_POLICY_SK) in cancelled.failed:
+            return False
+        raise
+    return True
+
+
+def claim_prune(tenant_id: str, slot: str, next_at: str) -> bool:
+    try:
+        BackupRetentionItem(keys.tenant_pk(tenant_id), keys.BACKUP_RETENTION_SK).update(
+            actions=[
+                BackupRetentionItem.next_prune_at.set(next_at),
+                BackupRetentionItem.due_sk.set(keys.due_sk(next_at, tenant_id)),
+            ],
+            condition=BackupRetentionItem.due_sk == slot,
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return False
+        raise
+    return True
+
+
+# ---------------------------------------------------------------- restore lock
+def restore(tenant_id: str) -> Restore | None:
+    try:
+        return _restore(RestoreItem.get(keys.tenant_pk(tenant_id), keys.RESTORE_SK, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def begin_restore(
+    tenant_id: str, restore: Restore, *, pre_restore_created_at: str, stale_before: str, actor_via: str
+) -> None:
+    """Take the restore lock and create the pre_restore backup, together.
+
+    The lock is free when no restore ran, the last one finished, or it failed half-way (a new run
+    converges); a running one that went silent past `stale_before` may be taken over.
+    """
+    pk = keys.tenant_pk(tenant_id)
+    free = (
+        RestoreItem.sk.does_not_exist()
+        | RestoreItem.state.is_in("completed", "refused", "failed")
+        | (RestoreItem.updated_at < stale_before)
+    )
+    try:
+        with db.transaction() as tx:
+            tx.save(
+                RestoreItem(
+                    pk,
+                    keys.RESTORE_SK,
+                    id=restore.id,
+                    backup_id=restore.backup_id,
+                    pre_restore_backup_id=restore.pre_restore_backup_id,
+                    state="pending",
+                    requested_at=restore.requested_at,
+                    requested_by=restore.requested_by,
+                    updated_at=restore.updated_at,
+                    attempts=0,
+                ),
+                condition=free,
+            )
+            tx.save(
+                _new_backup_item(
+                    tenant_id,
+                    restore.pre_restore_backup_id,
+                    "pre_restore",
+                    pre_restore_created_at,
+                    restore.requested_by,
+                    note=f"before restoring {restore.backup_id}",
+                ),
+                condition=BackupItem.pk.does_not_exist(),
+            )
+            audit.record(
+                tx,
+                tenant_id=tenant_id,
+                actor_id=restore.requested_by,
+                actor_via=actor_via,
+                action="backup.restore_requested",
+                target=restore.backup_id,
+                details={"restore_id": restore.id, "pre_restore_backup_id": restore.pre_restore_backup_id},
+            )
+    except db.Cancelled as cancelled:
+        if (pk, keys.RESTORE_SK) in cancelled.failed:
+            raise Conflict(
+                "A restore is already running in this tenant.", code="restore_in_progress"
+            ) from None
+        raise
+
+
+def restore_running(tenant_id: str, restore_id: str, now: str) -> Restore | None:
+    """Claim the restore for this attempt (pending, or failed/running on a retry); None if stale."""
+    item = RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK)
+    try:
+        item.update(
+            actions=[
+                RestoreItem.state.set("running"),
+                RestoreItem.attempts.add(1),
+                RestoreItem.updated_at.set(now),
+                RestoreItem.error.remove(),
+            ],
+            condition=(RestoreItem.id == restore_id)
+            & RestoreItem.state.is_in("pending", "running", "failed"),
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return None
+        raise
+    return _restore(item)
+
+
+def restore_finished(
+    tenant_id: str,
+    restore_id: str,
+    state: str,
+    now: str,
+    *,
+    error: str | None = None,
+    restored: int | None = None,
+    removed: int | None = None,
+) -> None:
+    """Record how the restore ended: completed and refused release the lock, failed keeps it."""
+    actions = [RestoreItem.state.set(state), RestoreItem.updated_at.set(now)]
+    actions.append(RestoreItem.error.set(error) if error else RestoreItem.error.remove())
+    if restored is not None:
+        actions.append(RestoreItem.restored_items.set(restored))
+    if removed is not None:
+        actions.append(RestoreItem.removed_items.set(removed))
+    RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK).update(
+        actions=actions, condition=RestoreItem.id == restore_id
+    )

@@ -1,0 +1,69 @@
+"""A tenant's whole key range in the table, raw: read for an export, rewritten by a restore.
+
+Raw DynamoDB attribute values (not models), so every item — whichever context owns it — round-trips
+exactly. Reads are one consistent Query per page; writes are BatchWriteItem of 25, retried with
+back-off for what DynamoDB leaves unprocessed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from kontor import keys
+from kontor.aws import client
+from kontor.settings import settings
+
+BATCH = 25
+MAX_BACKOFF_SECONDS = 5.0
+
+
+def items(tenant_id: str) -> Iterator[dict[str, Any]]:
+    """Every item under `TENANT#<tenant_id>`, in key order, one page in memory at a time."""
+    dynamodb = client("dynamodb")
+    request: dict[str, Any] = {
+        "TableName": settings().table_name,
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.tenant_pk(tenant_id)}},
+        "ConsistentRead": True,
+    }
+    while True:
+        page = dynamodb.query(**request)
+        yield from page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class Writer:
+    """Buffers puts and deletes into BatchWriteItem calls; `flush()` at the end."""
+
+    def __init__(self) -> None:
+        self._requests: list[dict[str, Any]] = []
+        self.puts = 0
+        self.deletes = 0
+
+    def put(self, item: dict[str, Any]) -> None:
+        self._requests.append({"PutRequest": {"Item": item}})
+        self.puts += 1
+        if len(self._requests) == BATCH:
+            self.flush()
+
+    def delete(self, item: dict[str, Any]) -> None:
+        self._requests.append({"DeleteRequest": {"Key": {"pk": item["pk"], "sk": item["sk"]}}})
+        self.deletes += 1
+        if len(self._requests) == BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        table = settings().table_name
+        pending = self._requests
+        self._requests = []
+        delay = 0.05
+        while pending:
+            result = client("dynamodb").batch_write_item(RequestItems={table: pending})
+            pending = result.get("UnprocessedItems", {}).get(table, [])
+            if pending:  # throttled: a large tenant's restore is paced by DynamoDB itself
+                time.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)

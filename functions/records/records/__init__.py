@@ -1,0 +1,1 @@
+"""Records: the CRM data a tenant keeps — contacts and appointments."""

@@ -1,0 +1,84 @@
+"""Appointments: /tenants/{tenantId}/appointments — viewers read, members write."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import AwareDatetime
+
+from kontor import api, clock, pages
+from kontor.context import Role
+from records import logic, replies
+from records.schemas import (
+    AppointmentPage,
+    AppointmentResponse,
+    CreateAppointmentRequest,
+    UpdateAppointmentRequest,
+)
+
+app = api.make_resolver()
+From = Annotated[AwareDatetime | None, Query(alias="from", description="Earliest start (inclusive).")]
+To = Annotated[AwareDatetime | None, Query(alias="to", description="Latest start (exclusive).")]
+
+
+@app.post(
+    "/tenants/<tenantId>/appointments", responses={201: {"description": "Created; ETag holds its version."}}
+)
+def create(tenantId: str, body: CreateAppointmentRequest) -> Response[AppointmentResponse]:  # noqa: N803
+    tenant = api.tenant(app, Role.MEMBER)
+
+    def produce() -> dict:
+        return AppointmentResponse.of(logic.create_appointment(tenant, body.fields())).model_dump()
+
+    scope = f"{tenant.tenant_id}#{tenant.caller.user_id}"
+    payload = body.model_dump(mode="json")
+    result = api.once(app, "appointment.create", scope=scope, payload=payload, produce=produce)
+    return replies.record(AppointmentResponse(**result), result["version"], status=201)
+
+
+@app.get("/tenants/<tenantId>/appointments")
+def list_appointments(
+    tenantId: str,  # noqa: N803
+    starts_from: From = None,
+    starts_before: To = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> AppointmentPage:
+    page = logic.list_appointments(
+        api.tenant(app),
+        clock.iso(starts_from) if starts_from else None,
+        clock.iso(starts_before) if starts_before else None,
+        limit,
+        cursor,
+    )
+    return AppointmentPage(
+        items=[AppointmentResponse.of(a) for a in page.items], next_cursor=page.next_cursor
+    )
+
+
+@app.get("/tenants/<tenantId>/appointments/<appointmentId>")
+def read(tenantId: str, appointmentId: str) -> Response[AppointmentResponse]:  # noqa: N803
+    appointment = logic.get_appointment(api.tenant(app), appointmentId)
+    return replies.record(AppointmentResponse.of(appointment), appointment.version)
+
+
+@app.patch("/tenants/<tenantId>/appointments/<appointmentId>")
+def update(
+    tenantId: str,  # noqa: N803
+    appointmentId: str,  # noqa: N803
+    body: UpdateAppointmentRequest,
+) -> Response[AppointmentResponse]:
+    tenant = api.tenant(app, Role.MEMBER)
+    appointment = logic.update_appointment(tenant, appointmentId, api.if_match(app), body.changes())
+    return replies.record(AppointmentResponse.of(appointment), appointment.version)
+
+
+@app.delete("/tenants/<tenantId>/appointments/<appointmentId>", responses={204: {"description": "Deleted."}})
+def delete(tenantId: str, appointmentId: str) -> Response[None]:  # noqa: N803
+    logic.delete_appointment(api.tenant(app, Role.MEMBER), appointmentId, replies.expected_version(app))
+    return replies.no_content()
+
+
+handler = api.lambda_handler(app)

@@ -1,0 +1,65 @@
+"""Contacts: /tenants/{tenantId}/contacts — viewers read, members write."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from kontor import api, pages
+from kontor.context import Role
+from records import logic, replies
+from records.schemas import ContactPage, ContactResponse, CreateContactRequest, UpdateContactRequest
+
+app = api.make_resolver()
+Prefix = Annotated[str | None, Query(max_length=200, description="Name prefix; accents and case ignored.")]
+
+
+@app.post(
+    "/tenants/<tenantId>/contacts", responses={201: {"description": "Created; ETag holds its version."}}
+)
+def create(tenantId: str, body: CreateContactRequest) -> Response[ContactResponse]:  # noqa: N803
+    tenant = api.tenant(app, Role.MEMBER)
+
+    def produce() -> dict:
+        return ContactResponse.of(logic.create_contact(tenant, body.fields())).model_dump()
+
+    scope = f"{tenant.tenant_id}#{tenant.caller.user_id}"
+    result = api.once(
+        app, "contact.create", scope=scope, payload=body.model_dump(mode="json"), produce=produce
+    )
+    return replies.record(ContactResponse(**result), result["version"], status=201)
+
+
+@app.get("/tenants/<tenantId>/contacts")
+def list_contacts(
+    tenantId: str,  # noqa: N803
+    prefix: Prefix = None,
+    limit: pages.Limit = pages.DEFAULT_LIMIT,
+    cursor: pages.Cursor = None,
+) -> ContactPage:
+    page = logic.list_contacts(api.tenant(app), prefix, limit, cursor)
+    return ContactPage(items=[ContactResponse.of(c) for c in page.items], next_cursor=page.next_cursor)
+
+
+@app.get("/tenants/<tenantId>/contacts/<contactId>")
+def read(tenantId: str, contactId: str) -> Response[ContactResponse]:  # noqa: N803
+    contact = logic.get_contact(api.tenant(app), contactId)
+    return replies.record(ContactResponse.of(contact), contact.version)
+
+
+@app.patch("/tenants/<tenantId>/contacts/<contactId>")
+def update(tenantId: str, contactId: str, body: UpdateContactRequest) -> Response[ContactResponse]:  # noqa: N803
+    tenant = api.tenant(app, Role.MEMBER)
+    contact = logic.update_contact(tenant, contactId, api.if_match(app), body.changes())
+    return replies.record(ContactResponse.of(contact), contact.version)
+
+
+@app.delete("/tenants/<tenantId>/contacts/<contactId>", responses={204: {"description": "Deleted."}})
+def delete(tenantId: str, contactId: str) -> Response[None]:  # noqa: N803
+    logic.delete_contact(api.tenant(app, Role.MEMBER), contactId, replies.expected_version(app))
+    return replies.no_content()
+
+
+handler = api.lambda_handler(app)
