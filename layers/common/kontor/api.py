@@ -27,18 +27,25 @@ from kontor.errors import (
     Unauthorized,
 )
 from kontor.observability import logger, metrics
-from kontor.pages import Page
 from kontor.settings import settings
 
 TENANT_PARAM = "tenantId"
 _ID = re.compile(r"^[0-9a-z]{26}$")
 
 
-def error(status: int, code: str, message: str, details: Any = None) -> Response:
+def _error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     payload: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         payload["details"] = details
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"error": payload})
+    return {"error": payload}
+
+
+def error(status: int, code: str, message: str, details: Any = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=_error_body(code, message, details),
+    )
 
 
 def created(body: Any) -> Response:
@@ -150,7 +157,7 @@ def _audit_partner(context: TenantContext, event: dict[str, Any], status: int) -
 
 
 def _proxy_error(ex: KontorError) -> dict[str, Any]:
-    body = {"error": {"code": ex.code, "message": ex.message}}
+    body = _error_body(ex.code, ex.message, ex.details)
     return {
         "statusCode": ex.status,
         "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
@@ -211,10 +218,6 @@ def if_match(app: APIGatewayRestResolver) -> int:
             "If-Match does not hold an ETag of this resource.", code="precondition_failed"
         )
     return int(value)
-
-
-def page_body(page: Page[Any]) -> dict[str, Any]:
-    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 def once(

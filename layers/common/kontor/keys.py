@@ -94,11 +94,6 @@ def template_name_sk(name: str) -> str:
     return f"TEMPLATENAME#{name.strip().lower()}"
 
 
-def logo_key_parts(version: int) -> tuple[str, str]:
-    """Where a tenant's logo lives below its object prefix (`storage.tenant_key`)."""
-    return "logo", f"logo-{version}.png"
-
-
 # ---------------------------------------------------------------- records and backups
 CONTACT_PREFIX = "CONTACT#"
 APPOINTMENT_PREFIX = "APPOINTMENT#"
