@@ -16,6 +16,8 @@ os.environ.update(
     POWERTOOLS_SERVICE_NAME="kontor",
     POWERTOOLS_METRICS_NAMESPACE="Kontor",
     POWERTOOLS_LOG_LEVEL="WARNING",
+    # A restore's wait for writes in flight, kept short (its rule is tested in tests/unit).
+    KONTOR_FENCE_GRACE_SECONDS="0.5",
 )
 
 from local.fidelity import serialize_dynamodb_writes  # noqa: E402

@@ -393,7 +393,7 @@ def test_members_are_listed_with_a_cursor(invoke: Lambda) -> None:
     assert {m["user_id"] for m in one.body["items"] + two.body["items"]} == {
         m["user_id"] for m in first.body["items"]
     }
-    assert one.calls == {"dynamodb.GetItem": 1, "dynamodb.Query": 1}
+    assert one.calls == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1}
 
 
 def test_a_cursor_of_another_tenant_is_refused(invoke: Lambda) -> None:
@@ -504,7 +504,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(
     """Both requests read the memberships before either writes: the transaction's condition on the
     tenant's admin count lets exactly one through."""
     from accounts import members_repository, memberships
-    from kontor.context import Caller, Role, TenantContext
+    from kontor.access import Access, Caller, Role
 
     admin, tenant_id = signed_up(invoke)
     ben = joined(invoke, admin, tenant_id, "ben@example.com", "admin")
@@ -520,7 +520,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(
     outcomes: list[str] = []
 
     def demote(actor: dict, target: dict) -> None:
-        context = TenantContext(tenant_id, Caller(actor["sub"], actor["email"]), Role.ADMIN, "member")
+        context = Access(tenant_id, Caller(actor["sub"], actor["email"]), Role.ADMIN, "member")
         try:
             memberships.change_role(context, target["sub"], Role.MEMBER)
             outcomes.append("changed")

@@ -312,5 +312,14 @@ def test_an_unexpected_failure_answers_500_without_internals(
     reply = signup(invoke)
 
     assert reply.status == 500
-    assert reply.body == {"error": {"code": "internal_error", "message": "Something went wrong on our side."}}
+    # The request id, and nothing else, lets support find what happened in the logs.
+    request_id = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"  # events/signup.json's requestContext
+    assert reply.body == {
+        "error": {
+            "code": "internal_error",
+            "message": "Something went wrong on our side.",
+            "request_id": request_id,
+        }
+    }
+    assert reply.headers["X-Request-Id"] == [request_id]
     assert invoke.table() == []

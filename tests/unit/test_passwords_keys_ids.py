@@ -10,7 +10,7 @@ from moto import mock_aws
 
 from accounts import passwords
 from kontor import ids, keys, storage
-from kontor.context import Role, caller_from_claims
+from kontor.access import Role, caller_from_claims
 from kontor.errors import BadRequest, Forbidden, Unauthorized
 from local.recorder import ScanForbidden, recorder
 
@@ -87,9 +87,9 @@ def test_claims_without_a_subject_or_of_an_access_token_are_refused() -> None:
 
 
 def test_forbidden_names_the_needed_role() -> None:
-    from kontor.context import Caller, TenantContext
+    from kontor.access import Access, Caller
 
-    context = TenantContext("t1", Caller("u1", "a@b.de"), Role.VIEWER, "member")
+    context = Access("t1", Caller("u1", "a@b.de"), Role.VIEWER, "member")
     with pytest.raises(Forbidden, match="admin"):
         context.require(Role.ADMIN)
 

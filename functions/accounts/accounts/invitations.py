@@ -21,7 +21,7 @@ app = api.make_resolver()
 
 @app.post("/tenants/<tenantId>/invitations", responses={201: {"description": "Invited; the mail is sent."}})
 def invite(tenantId: str, body: InviteRequest) -> Response[InvitationResponse]:  # noqa: N803
-    context = api.tenant(app)
+    context = api.access(app)
 
     def produce() -> dict:
         return InvitationResponse.of(inviting.invite(context, body.email, body.role)).model_dump()
@@ -36,18 +36,18 @@ def list_invitations(
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
 ) -> InvitationsPage:
-    page = inviting.list_invitations(api.tenant(app), limit, cursor)
+    page = inviting.list_invitations(api.access(app), limit, cursor)
     return InvitationsPage(items=[InvitationResponse.of(i) for i in page.items], next_cursor=page.next_cursor)
 
 
 @app.delete("/tenants/<tenantId>/invitations/<invitationId>")
 def revoke(tenantId: str, invitationId: str) -> InvitationResponse:  # noqa: N803
-    return InvitationResponse.of(inviting.revoke(api.tenant(app), invitationId))
+    return InvitationResponse.of(inviting.revoke(api.access(app), invitationId))
 
 
 @app.post("/tenants/<tenantId>/invitations/<invitationId>/resend")
 def resend(tenantId: str, invitationId: str) -> InvitationResponse:  # noqa: N803
-    return InvitationResponse.of(inviting.resend(api.tenant(app), invitationId))
+    return InvitationResponse.of(inviting.resend(api.access(app), invitationId))
 
 
 @app.get("/invitations/<token>")

@@ -12,7 +12,7 @@ from pynamodb.transactions import TransactWrite
 from accounts.domain import Invitation, User
 from accounts.repository import claim_row, membership_row, user_row
 from kontor import audit, clock, db, keys, pages, tokens
-from kontor.context import TenantContext
+from kontor.access import Access
 from kontor.errors import Conflict, Gone, NotFound, TooManyRequests
 from kontor.models import (
     EmailClaimItem,
@@ -104,7 +104,7 @@ def _limits(tx: TransactWrite, tenant_id: str, email: str, limits: tuple[int, in
 
 
 def create(
-    context: TenantContext,
+    context: Access,
     *,
     invitation_id: str,
     email: str,
@@ -179,9 +179,7 @@ def _not_pending(item: InvitationItem) -> Conflict:
     return Conflict(f"This invitation is {item.state}, not pending.", code="invitation_not_pending")
 
 
-def renew(
-    context: TenantContext, item: InvitationItem, fresh: TokenItem, limits: tuple[int, int]
-) -> Invitation:
+def renew(context: Access, item: InvitationItem, fresh: TokenItem, limits: tuple[int, int]) -> Invitation:
     """A new link for a pending invitation; the old link stops working."""
     now = clock.now()
     pending = (InvitationItem.state == "pending") & (InvitationItem.token == item.token)
@@ -235,7 +233,7 @@ def _close(tx: TransactWrite, item: InvitationItem, actions: list[Any]) -> None:
     )
 
 
-def revoke(context: TenantContext, item: InvitationItem) -> Invitation:
+def revoke(context: Access, item: InvitationItem) -> Invitation:
     now = clock.iso(clock.now())
     try:
         with db.transaction() as tx:

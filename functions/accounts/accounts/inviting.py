@@ -8,7 +8,7 @@ from accounts import identity, invitations_repository, passwords, repository
 from accounts.domain import Invitation, InvitationPreview, Member, User
 from accounts.signups import normalize_email
 from kontor import clock, ids, mail, pages, tokens
-from kontor.context import Caller, Role, TenantContext
+from kontor.access import Access, Caller, Role
 from kontor.errors import BadRequest, Forbidden, Gone
 from kontor.models import InvitationItem, TokenItem
 from kontor.observability import count
@@ -26,7 +26,7 @@ def _ttl() -> timedelta:
     return timedelta(days=settings().invitation_ttl_days)
 
 
-def invite(context: TenantContext, email: str, role: Role) -> Invitation:
+def invite(context: Access, email: str, role: Role) -> Invitation:
     email = normalize_email(email)
     inviter = repository.profile(context.caller.user_id)
     tenant_name = invitations_repository.tenant_name(context.tenant_id)
@@ -48,11 +48,11 @@ def invite(context: TenantContext, email: str, role: Role) -> Invitation:
     return invitation
 
 
-def list_invitations(context: TenantContext, limit: int, cursor: str | None) -> pages.Page[Invitation]:
+def list_invitations(context: Access, limit: int, cursor: str | None) -> pages.Page[Invitation]:
     return invitations_repository.page(context.tenant_id, limit, cursor)
 
 
-def resend(context: TenantContext, invitation_id: str) -> Invitation:
+def resend(context: Access, invitation_id: str) -> Invitation:
     item = invitations_repository.get_row(context.tenant_id, invitation_id)
     secret, token = tokens.issue(INVITATION, item.id, item.email, _ttl())
     token.tenant_id = context.tenant_id
@@ -61,7 +61,7 @@ def resend(context: TenantContext, invitation_id: str) -> Invitation:
     return invitation
 
 
-def revoke(context: TenantContext, invitation_id: str) -> Invitation:
+def revoke(context: Access, invitation_id: str) -> Invitation:
     return invitations_repository.revoke(
         context, invitations_repository.get_row(context.tenant_id, invitation_id)
     )

@@ -17,18 +17,18 @@ def list_members(
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
 ) -> MembersPage:
-    page = memberships.list_members(api.tenant(app), limit, cursor)
+    page = memberships.list_members(api.access(app), limit, cursor)
     return MembersPage(items=[MemberResponse.of(m) for m in page.items], next_cursor=page.next_cursor)
 
 
 @app.patch("/tenants/<tenantId>/members/<userId>")
 def change_role(tenantId: str, userId: str, body: ChangeRoleRequest) -> MemberResponse:  # noqa: N803
-    return MemberResponse.of(memberships.change_role(api.tenant(app), userId, body.role))
+    return MemberResponse.of(memberships.change_role(api.access(app), userId, body.role))
 
 
 @app.delete("/tenants/<tenantId>/members/<userId>", responses={204: {"description": "Removed or left."}})
 def remove(tenantId: str, userId: str) -> Response[None]:  # noqa: N803
-    memberships.remove(api.tenant(app), userId)
+    memberships.remove(api.access(app), userId)
     return api.no_content()
 
 

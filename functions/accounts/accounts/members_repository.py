@@ -14,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist
 from accounts.domain import Member, Tenant, User
 from accounts.repository import membership_row, tenant_row
 from kontor import audit, clock, content, db, keys, pages
-from kontor.context import TenantContext
+from kontor.access import Access
 from kontor.errors import Conflict, NotFound
 from kontor.models import MembershipItem, TenantItem
 
@@ -80,7 +80,7 @@ def _conflict(cancelled: db.Cancelled, tenant_id: str) -> Conflict:
     return Conflict("The membership changed meanwhile; reload and try again.", code="concurrent_change")
 
 
-def change_role(context: TenantContext, member: Member, role: str) -> Member:
+def change_role(context: Access, member: Member, role: str) -> Member:
     """Give `member` the `role`, if nobody changed them since they were read."""
     row = MembershipItem(keys.tenant_pk(context.tenant_id), keys.member_sk(member.user_id))
     try:
@@ -104,7 +104,7 @@ def change_role(context: TenantContext, member: Member, role: str) -> Member:
     return Member(member.user_id, member.email, member.name, role, member.joined_at)
 
 
-def remove(context: TenantContext, member: Member) -> None:
+def remove(context: Access, member: Member) -> None:
     """End `member`'s membership, if nobody changed them since they were read."""
     row = MembershipItem(keys.tenant_pk(context.tenant_id), keys.member_sk(member.user_id))
     leaving = member.user_id == context.caller.user_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from accounts import members_repository, repository
 from accounts.domain import Member, Tenant
 from kontor import ids, pages
-from kontor.context import Caller, Role, TenantContext
+from kontor.access import Access, Caller, Role
 from kontor.observability import count, logger
 
 
@@ -19,18 +19,18 @@ def create_tenant(caller: Caller, name: str) -> Tenant:
     return tenant
 
 
-def list_members(context: TenantContext, limit: int, cursor: str | None) -> pages.Page[Member]:
+def list_members(context: Access, limit: int, cursor: str | None) -> pages.Page[Member]:
     return members_repository.page(context.tenant_id, limit, cursor)
 
 
-def change_role(context: TenantContext, user_id: str, role: Role) -> Member:
+def change_role(context: Access, user_id: str, role: Role) -> Member:
     member = members_repository.get(context.tenant_id, user_id)
     if member.role == role.value:
         return member
     return members_repository.change_role(context, member, role.value)
 
 
-def remove(context: TenantContext, user_id: str) -> None:
+def remove(context: Access, user_id: str) -> None:
     """An admin removes someone; anyone may leave. The last admin can do neither."""
     if user_id != context.caller.user_id:
         context.require(Role.ADMIN)

@@ -7,6 +7,7 @@ from pynamodb.exceptions import DoesNotExist
 from accounts.domain import Tenant, User
 from kontor import audit, clock, content, db, keys, tokens
 from kontor.errors import Conflict, Gone, NotFound
+from kontor.fences import Status
 from kontor.models import (
     DescendantItem,
     EmailClaimItem,
@@ -179,10 +180,12 @@ def profile(user_id: str) -> User:
 
 
 def tenants_brief(tenant_ids: set[str]) -> dict[str, TenantItem]:
-    """Name, sub-tenant count and partner access of tenants by id, one BatchGetItem per 100."""
+    """Name, sub-tenant count and partner access of the visible tenants by id (a closed one does
+    not exist for its users), one BatchGetItem per 100."""
     keys_ = [(keys.tenant_pk(tenant_id), keys.TENANT_SK) for tenant_id in sorted(tenant_ids)]
-    wanted = ["id", "name", "subtenant_count", "partner_access"]
-    return {tenant.id: tenant for tenant in TenantItem.batch_get(keys_, attributes_to_get=wanted)}
+    wanted = ["id", "name", "subtenant_count", "partner_access", "status"]
+    found = TenantItem.batch_get(keys_, attributes_to_get=wanted)
+    return {tenant.id: tenant for tenant in found if tenant.status != Status.CLOSED}
 
 
 def descendants_of(tenant_id: str) -> list[str]:

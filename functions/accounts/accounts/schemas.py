@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from accounts.domain import Invitation, InvitationPreview, Me, Member, Signup, User
-from kontor.context import Role
+from kontor.access import Role
 from kontor.types import Email
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]

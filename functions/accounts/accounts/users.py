@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts import repository
 from accounts.domain import Me, Membership, PendingInvitation
-from kontor.context import Caller, Role
+from kontor.access import Caller, Role
 
 
 def me(caller: Caller) -> Me:
@@ -42,7 +42,7 @@ def me(caller: Caller) -> Me:
 def _via_partner(direct: list[Membership], tenants: dict) -> list[Membership]:
     """Sub-tenants the user reaches as a partner, with the role held in the partner tenant.
 
-    Access itself is decided on every request (kontor.context); this is the switcher's list.
+    Access itself is decided on every request (kontor.access); this is the switcher's list.
     """
     reached: dict[str, Role] = {}
     own = {m.tenant_id for m in direct}

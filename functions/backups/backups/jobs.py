@@ -5,12 +5,13 @@ Every job is safe to run twice: SQS delivers at least once and retries what fail
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from backups import archive, logic, objects, queue, repository, retention, tenant_data
 from backups.domain import DEFAULT_POLICY, INTERVALS, Backup
-from kontor import clock, ids, keys
+from kontor import clock, fences, ids, keys
 from kontor.observability import count, logger
 from kontor.settings import settings
 
@@ -128,6 +129,14 @@ def restore(message: dict[str, Any]) -> None:
     claimed = repository.restore_running(tenant_id, restore_id, _now())
     if claimed is None:
         return
+    # Writes that saw the tenant open before the fence rose may still commit for a moment: wait them
+    # out, so the pre_restore backup holds them and the replacement does not drop them.
+    wait = fences.settled(
+        claimed.requested_at, clock.now(), timedelta(seconds=settings().fence_grace_seconds)
+    )
+    if wait:
+        logger.info("restore waits for writes in flight to settle", seconds=wait)
+        time.sleep(wait)
     pre_restore = export(tenant_id, claimed.pre_restore_backup_id)
     if pre_restore is None or pre_restore.state != "completed":
         _finish(tenant_id, restore_id, "refused", "the pre_restore backup could not be written")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from backups import objects, queue, repository, retention
 from backups.domain import DEFAULT_POLICY, IN_FLIGHT, RESTORE_STALE_AFTER, Backup, Download, Policy, Restore
 from kontor import clock, ids, keys, pages
-from kontor.context import TenantContext
+from kontor.access import Access
 from kontor.errors import Conflict, NotFound
 from kontor.observability import count, logger
 from kontor.pages import Page
@@ -26,7 +26,7 @@ def _now_id() -> str:
     return ids.new_id_at(int(clock.now().timestamp() * 1000))
 
 
-def _known(tenant: TenantContext, backup_id: str) -> Backup:
+def _known(tenant: Access, backup_id: str) -> Backup:
     if not _ID.match(backup_id):
         raise NotFound("No such backup.", code="backup_not_found")
     backup = repository.get(tenant.tenant_id, backup_id)
@@ -36,7 +36,7 @@ def _known(tenant: TenantContext, backup_id: str) -> Backup:
 
 
 # ---------------------------------------------------------------- backups ▶
-def request_backup(tenant: TenantContext, note: str | None) -> Backup:
+def request_backup(tenant: Access, note: str | None) -> Backup:
     """A pending manual backup; the worker exports it."""
     now = clock.iso(clock.now())
     backup = repository.create(
@@ -58,18 +58,18 @@ def request_backup(tenant: TenantContext, note: str | None) -> Backup:
     return backup
 
 
-def list_backups(tenant: TenantContext, limit: int, cursor: str | None) -> Page[Backup]:
+def list_backups(tenant: Access, limit: int, cursor: str | None) -> Page[Backup]:
     """Newest first; one Query a page."""
     start = pages.decode(cursor, partition_key="pk", partition=keys.tenant_pk(tenant.tenant_id))
     found, last_key = repository.page(tenant.tenant_id, limit, start)
     return Page(items=[b for b in found if b.state != "deleting"], next_cursor=pages.encode(last_key))
 
 
-def get_backup(tenant: TenantContext, backup_id: str) -> Backup:
+def get_backup(tenant: Access, backup_id: str) -> Backup:
     return _known(tenant, backup_id)
 
 
-def download(tenant: TenantContext, backup_id: str) -> Download:
+def download(tenant: Access, backup_id: str) -> Download:
     """A short-lived link to the backup's file (the version the catalog checked)."""
     backup = _known(tenant, backup_id)
     if backup.state != "completed" or backup.object_key is None:
@@ -87,7 +87,7 @@ def download(tenant: TenantContext, backup_id: str) -> Download:
     return Download(url=url, expires_at=clock.iso(clock.now() + DOWNLOAD_LINK_LIFETIME))
 
 
-def delete_backup(tenant: TenantContext, backup_id: str) -> None:
+def delete_backup(tenant: Access, backup_id: str) -> None:
     backup = _known(tenant, backup_id)
     if backup.state in IN_FLIGHT or not delete_chosen(tenant.tenant_id, [backup]):
         raise Conflict(
@@ -102,7 +102,7 @@ def delete_backup(tenant: TenantContext, backup_id: str) -> None:
     )
 
 
-def prune(tenant: TenantContext, older_than_days: int) -> list[Backup]:
+def prune(tenant: Access, older_than_days: int) -> list[Backup]:
     """„Alte Backups löschen“: every finished backup older than the cutoff but the newest completed."""
     cutoff = clock.now() - timedelta(days=older_than_days)
     chosen = retention.older_than(repository.every(tenant.tenant_id), cutoff)
@@ -132,11 +132,11 @@ def delete_chosen(tenant_id: str, backups: list[Backup]) -> list[Backup]:
 
 
 # ---------------------------------------------------------------- policy ⊕
-def get_policy(tenant: TenantContext) -> Policy:
+def get_policy(tenant: Access) -> Policy:
     return repository.policy(tenant.tenant_id) or DEFAULT_POLICY
 
 
-def save_policy(tenant: TenantContext, wanted: Policy) -> Policy:
+def save_policy(tenant: Access, wanted: Policy) -> Policy:
     """Save the policy. Switching a schedule on makes the tenant due at the next dispatcher run; an
     unchanged schedule keeps its next slot."""
     previous = repository.policy(tenant.tenant_id)
@@ -159,7 +159,7 @@ def save_policy(tenant: TenantContext, wanted: Policy) -> Policy:
 
 
 # ---------------------------------------------------------------- restore ▶
-def request_restore(tenant: TenantContext, backup_id: str) -> Restore:
+def request_restore(tenant: Access, backup_id: str) -> Restore:
     """Lock the tenant, then let the worker take a pre_restore backup, verify and replace.
 
     Only this tenant's catalog is looked at, so another tenant's backup is not found here.
@@ -194,7 +194,7 @@ def request_restore(tenant: TenantContext, backup_id: str) -> Restore:
     return restore
 
 
-def current_restore(tenant: TenantContext) -> Restore:
+def current_restore(tenant: Access) -> Restore:
     found = repository.restore(tenant.tenant_id)
     if found is None:
         raise NotFound("No backup was restored into this tenant yet.", code="restore_not_found")

@@ -12,9 +12,10 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from backups.domain import IN_FLIGHT, MAX_ATTEMPTS, Backup, Policy, Restore
-from kontor import audit, db, keys, restoring
+from kontor import audit, db, fences, keys
 from kontor.errors import Conflict, NotFound
-from kontor.models import BackupItem, BackupPolicyItem, BackupRetentionItem, RestoreItem
+from kontor.fences import Fence
+from kontor.models import BackupItem, BackupPolicyItem, BackupRetentionItem, RestoreItem, TenantItem
 
 
 def _failed_condition(error: Exception) -> bool:
@@ -138,7 +139,7 @@ def create(
 ) -> Backup:
     """A pending backup, with its audit entry; refused while the tenant restores."""
     item = _new_backup_item(tenant_id, backup_id, kind, created_at, created_by, note)
-    with restoring.write(tenant_id) as tx:
+    with fences.write(tenant_id) as tx:
         tx.save(item, condition=BackupItem.pk.does_not_exist())
         audit.record(
             tx,
@@ -368,7 +369,7 @@ def claim_scheduled(tenant_id: str, slot: str, next_at: str, backup_id: str, cre
     """
     pk = keys.tenant_pk(tenant_id)
     try:
-        with restoring.write(tenant_id) as tx:
+        with fences.write(tenant_id, system=True) as tx:
             tx.update(
                 BackupPolicyItem(pk, keys.BACKUP_POLICY_SK),
                 actions=[
@@ -454,6 +455,12 @@ def begin_restore(
                 ),
                 condition=BackupItem.pk.does_not_exist(),
             )
+            # From now on the tenant refuses writes; the worker replaces nothing before they settled.
+            tx.update(
+                TenantItem(pk, keys.TENANT_SK),
+                actions=fences.raise_fence(Fence.RESTORING, restore.id, restore.requested_at),
+                condition=TenantItem.pk.exists(),
+            )
             audit.record(
                 tx,
                 tenant_id=tenant_id,
@@ -502,13 +509,33 @@ def restore_finished(
     restored: int | None = None,
     removed: int | None = None,
 ) -> None:
-    """Record how the restore ended: completed and refused release the lock, failed keeps it."""
+    """Record how the restore ended: completed and refused lower the tenant's fence with it (if it is
+    still this restore's), failed keeps it up."""
     actions = [RestoreItem.state.set(state), RestoreItem.updated_at.set(now)]
     actions.append(RestoreItem.error.set(error) if error else RestoreItem.error.remove())
     if restored is not None:
         actions.append(RestoreItem.restored_items.set(restored))
     if removed is not None:
         actions.append(RestoreItem.removed_items.set(removed))
-    RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK).update(
-        actions=actions, condition=RestoreItem.id == restore_id
-    )
+    pk = keys.tenant_pk(tenant_id)
+    lower = state in ("completed", "refused")
+    try:
+        with db.transaction() as tx:
+            tx.update(
+                RestoreItem(pk, keys.RESTORE_SK), actions=actions, condition=RestoreItem.id == restore_id
+            )
+            if lower:
+                tx.update(
+                    TenantItem(pk, keys.TENANT_SK),
+                    actions=fences.lower_fence(Fence.RESTORING),
+                    condition=fences.raised_by(Fence.RESTORING, restore_id),
+                )
+    except db.Cancelled as cancelled:
+        if (
+            not lower
+            or (pk, keys.TENANT_SK) not in cancelled.failed
+            or (pk, keys.RESTORE_SK) in cancelled.failed
+        ):
+            raise
+        # The fence is not this restore's (already lowered by a retry): record the end alone.
+        RestoreItem(pk, keys.RESTORE_SK).update(actions=actions, condition=RestoreItem.id == restore_id)

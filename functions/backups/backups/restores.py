@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from backups import logic
 from backups.schemas import PolicyRequest, PolicyResponse, RestoreResponse
 from kontor import api
-from kontor.context import Role
+from kontor.access import Role
 
 app = api.make_resolver()
 
@@ -17,23 +17,23 @@ app = api.make_resolver()
     responses={202: {"description": "Queued; writes answer 409 tenant_restoring until it finishes."}},
 )
 def restore(tenantId: str, backupId: str) -> Response[RestoreResponse]:  # noqa: N803
-    restore = logic.request_restore(api.tenant(app, Role.ADMIN), backupId)
+    restore = logic.request_restore(api.access(app, Role.ADMIN), backupId)
     return api.accepted(RestoreResponse.of(restore).model_dump())
 
 
 @app.get("/tenants/<tenantId>/restore")
 def current_restore(tenantId: str) -> RestoreResponse:  # noqa: N803
-    return RestoreResponse.of(logic.current_restore(api.tenant(app, Role.MEMBER)))
+    return RestoreResponse.of(logic.current_restore(api.access(app, Role.MEMBER)))
 
 
 @app.get("/tenants/<tenantId>/backup-policy")
 def get_policy(tenantId: str) -> PolicyResponse:  # noqa: N803
-    return PolicyResponse.of(logic.get_policy(api.tenant(app, Role.MEMBER)))
+    return PolicyResponse.of(logic.get_policy(api.access(app, Role.MEMBER)))
 
 
 @app.put("/tenants/<tenantId>/backup-policy")
 def put_policy(tenantId: str, body: PolicyRequest) -> PolicyResponse:  # noqa: N803
-    return PolicyResponse.of(logic.save_policy(api.tenant(app, Role.ADMIN), body.domain()))
+    return PolicyResponse.of(logic.save_policy(api.access(app, Role.ADMIN), body.domain()))
 
 
 handler = api.lambda_handler(app)

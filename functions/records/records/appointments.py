@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import AwareDatetime
 
 from kontor import api, clock, pages
-from kontor.context import Role
+from kontor.access import Role
 from records import logic, replies
 from records.schemas import (
     AppointmentPage,
@@ -27,7 +27,7 @@ To = Annotated[AwareDatetime | None, Query(alias="to", description="Latest start
     "/tenants/<tenantId>/appointments", responses={201: {"description": "Created; ETag holds its version."}}
 )
 def create(tenantId: str, body: CreateAppointmentRequest) -> Response[AppointmentResponse]:  # noqa: N803
-    tenant = api.tenant(app, Role.MEMBER)
+    tenant = api.access(app, Role.MEMBER)
 
     def produce() -> dict:
         return AppointmentResponse.of(logic.create_appointment(tenant, body.fields())).model_dump()
@@ -47,7 +47,7 @@ def list_appointments(
     cursor: pages.Cursor = None,
 ) -> AppointmentPage:
     page = logic.list_appointments(
-        api.tenant(app),
+        api.access(app),
         clock.iso(starts_from) if starts_from else None,
         clock.iso(starts_before) if starts_before else None,
         limit,
@@ -60,7 +60,7 @@ def list_appointments(
 
 @app.get("/tenants/<tenantId>/appointments/<appointmentId>")
 def read(tenantId: str, appointmentId: str) -> Response[AppointmentResponse]:  # noqa: N803
-    appointment = logic.get_appointment(api.tenant(app), appointmentId)
+    appointment = logic.get_appointment(api.access(app), appointmentId)
     return replies.record(AppointmentResponse.of(appointment), appointment.version)
 
 
@@ -70,14 +70,14 @@ def update(
     appointmentId: str,  # noqa: N803
     body: UpdateAppointmentRequest,
 ) -> Response[AppointmentResponse]:
-    tenant = api.tenant(app, Role.MEMBER)
+    tenant = api.access(app, Role.MEMBER)
     appointment = logic.update_appointment(tenant, appointmentId, api.if_match(app), body.changes())
     return replies.record(AppointmentResponse.of(appointment), appointment.version)
 
 
 @app.delete("/tenants/<tenantId>/appointments/<appointmentId>", responses={204: {"description": "Deleted."}})
 def delete(tenantId: str, appointmentId: str) -> Response[None]:  # noqa: N803
-    logic.delete_appointment(api.tenant(app, Role.MEMBER), appointmentId, replies.expected_version(app))
+    logic.delete_appointment(api.access(app, Role.MEMBER), appointmentId, replies.expected_version(app))
     return replies.no_content()
 
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from kontor import api, pages
-from kontor.context import Role
+from kontor.access import Role
 from records import logic, replies
 from records.schemas import ContactPage, ContactResponse, CreateContactRequest, UpdateContactRequest
 
@@ -20,7 +20,7 @@ Prefix = Annotated[str | None, Query(max_length=200, description="Name prefix; a
     "/tenants/<tenantId>/contacts", responses={201: {"description": "Created; ETag holds its version."}}
 )
 def create(tenantId: str, body: CreateContactRequest) -> Response[ContactResponse]:  # noqa: N803
-    tenant = api.tenant(app, Role.MEMBER)
+    tenant = api.access(app, Role.MEMBER)
 
     def produce() -> dict:
         return ContactResponse.of(logic.create_contact(tenant, body.fields())).model_dump()
@@ -39,26 +39,26 @@ def list_contacts(
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
 ) -> ContactPage:
-    page = logic.list_contacts(api.tenant(app), prefix, limit, cursor)
+    page = logic.list_contacts(api.access(app), prefix, limit, cursor)
     return ContactPage(items=[ContactResponse.of(c) for c in page.items], next_cursor=page.next_cursor)
 
 
 @app.get("/tenants/<tenantId>/contacts/<contactId>")
 def read(tenantId: str, contactId: str) -> Response[ContactResponse]:  # noqa: N803
-    contact = logic.get_contact(api.tenant(app), contactId)
+    contact = logic.get_contact(api.access(app), contactId)
     return replies.record(ContactResponse.of(contact), contact.version)
 
 
 @app.patch("/tenants/<tenantId>/contacts/<contactId>")
 def update(tenantId: str, contactId: str, body: UpdateContactRequest) -> Response[ContactResponse]:  # noqa: N803
-    tenant = api.tenant(app, Role.MEMBER)
+    tenant = api.access(app, Role.MEMBER)
     contact = logic.update_contact(tenant, contactId, api.if_match(app), body.changes())
     return replies.record(ContactResponse.of(contact), contact.version)
 
 
 @app.delete("/tenants/<tenantId>/contacts/<contactId>", responses={204: {"description": "Deleted."}})
 def delete(tenantId: str, contactId: str) -> Response[None]:  # noqa: N803
-    logic.delete_contact(api.tenant(app, Role.MEMBER), contactId, replies.expected_version(app))
+    logic.delete_contact(api.access(app, Role.MEMBER), contactId, replies.expected_version(app))
     return replies.no_content()
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from kontor import clock, ids
-from kontor.context import TenantContext
+from kontor.access import Access
 from kontor.errors import NotFound, PreconditionFailed, Unprocessable
 from kontor.observability import count
 from kontor.pages import Page
@@ -46,19 +46,19 @@ def _expect(record: Record, expected_version: int | None, kind: str) -> int:
 
 
 # ---------------------------------------------------------------- contacts
-def create_contact(tenant: TenantContext, fields: dict[str, Any]) -> Contact:
+def create_contact(tenant: Access, fields: dict[str, Any]) -> Contact:
     now = clock.iso(clock.now())
     contact = Contact(id=ids.new_id(), version=1, created_at=now, updated_at=now, **fields)
     write(Change(tenant.tenant_id, tenant.caller.user_id, "create", contact))
     return contact
 
 
-def get_contact(tenant: TenantContext, contact_id: str) -> Contact:
+def get_contact(tenant: Access, contact_id: str) -> Contact:
     return repository.get_contact(tenant.tenant_id, _known(contact_id, "contact"))
 
 
 def update_contact(
-    tenant: TenantContext, contact_id: str, expected_version: int, changes: dict[str, Any]
+    tenant: Access, contact_id: str, expected_version: int, changes: dict[str, Any]
 ) -> Contact:
     current = get_contact(tenant, contact_id)
     version = _expect(current, expected_version, "contact")
@@ -67,19 +67,19 @@ def update_contact(
     return updated
 
 
-def delete_contact(tenant: TenantContext, contact_id: str, expected_version: int | None) -> None:
+def delete_contact(tenant: Access, contact_id: str, expected_version: int | None) -> None:
     current = get_contact(tenant, contact_id)
     version = _expect(current, expected_version, "contact")
     write(Change(tenant.tenant_id, tenant.caller.user_id, "delete", current, expected_version=version))
 
 
-def list_contacts(tenant: TenantContext, prefix: str | None, limit: int, cursor: str | None) -> Page[Contact]:
+def list_contacts(tenant: Access, prefix: str | None, limit: int, cursor: str | None) -> Page[Contact]:
     """Contacts by name (accents and case ignored), those starting with `prefix` if given."""
     return repository.contacts_by_name(tenant.tenant_id, name_key(prefix or ""), limit, cursor)
 
 
 # ---------------------------------------------------------------- appointments
-def create_appointment(tenant: TenantContext, fields: dict[str, Any]) -> Appointment:
+def create_appointment(tenant: Access, fields: dict[str, Any]) -> Appointment:
     now = clock.iso(clock.now())
     appointment = Appointment(id=ids.new_id(), version=1, created_at=now, updated_at=now, **fields)
     change = Change(
@@ -89,12 +89,12 @@ def create_appointment(tenant: TenantContext, fields: dict[str, Any]) -> Appoint
     return appointment
 
 
-def get_appointment(tenant: TenantContext, appointment_id: str) -> Appointment:
+def get_appointment(tenant: Access, appointment_id: str) -> Appointment:
     return repository.get_appointment(tenant.tenant_id, _known(appointment_id, "appointment"))
 
 
 def update_appointment(
-    tenant: TenantContext, appointment_id: str, expected_version: int, changes: dict[str, Any]
+    tenant: Access, appointment_id: str, expected_version: int, changes: dict[str, Any]
 ) -> Appointment:
     current = get_appointment(tenant, appointment_id)
     version = _expect(current, expected_version, "appointment")
@@ -109,14 +109,14 @@ def update_appointment(
     return updated
 
 
-def delete_appointment(tenant: TenantContext, appointment_id: str, expected_version: int | None) -> None:
+def delete_appointment(tenant: Access, appointment_id: str, expected_version: int | None) -> None:
     current = get_appointment(tenant, appointment_id)
     version = _expect(current, expected_version, "appointment")
     write(Change(tenant.tenant_id, tenant.caller.user_id, "delete", current, expected_version=version))
 
 
 def list_appointments(
-    tenant: TenantContext, starts_from: str | None, starts_before: str | None, limit: int, cursor: str | None
+    tenant: Access, starts_from: str | None, starts_before: str | None, limit: int, cursor: str | None
 ) -> Page[Appointment]:
     """Appointments starting in `[starts_from, starts_before)`, earliest first; open ends are open."""
     if starts_from and starts_before and starts_before < starts_from:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from kontor import db, keys, pages, restoring
+from kontor import db, fences, keys, pages
 from kontor.errors import NotFound, PreconditionFailed, Unprocessable
 from kontor.models import AddressMap, AppointmentItem, ContactItem
 from kontor.pages import Page
@@ -174,7 +174,7 @@ def write(change: Change) -> None:
     else:
         model, sk = AppointmentItem, keys.appointment_sk(record.id)
     try:
-        with restoring.write(change.tenant_id) as tx:
+        with fences.write(change.tenant_id) as tx:
             for contact_id in change.new_links:
                 tx.condition_check(
                     ContactItem, tenant_pk, keys.contact_sk(contact_id), condition=ContactItem.pk.exists()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from kontor import clock, pages, storage
-from kontor.context import TenantContext
+from kontor.access import Access
 from kontor.errors import Forbidden, Unprocessable
 from kontor.settings import settings
 from tenants import repository
@@ -21,11 +21,11 @@ def logo_url(tenant: Tenant) -> str | None:
     return storage.download_url(settings().logos_bucket, tenant.logo_key, LOGO_LINK_LIFETIME)
 
 
-def view(context: TenantContext) -> Tenant:
+def view(context: Access) -> Tenant:
     return repository.get(context.tenant_id)
 
 
-def update(context: TenantContext, expected_version: int, changes: dict[str, Any]) -> Tenant:
+def update(context: Access, expected_version: int, changes: dict[str, Any]) -> Tenant:
     """Change settings under the rules the manuals give; the ETag guards against lost updates."""
     if not changes:
         raise Unprocessable("Send at least one setting to change.", code="nothing_to_change")
@@ -39,7 +39,7 @@ def update(context: TenantContext, expected_version: int, changes: dict[str, Any
     return repository.update_settings(context, current, expected_version, changes)
 
 
-def connection_file(context: TenantContext, api_url: str) -> dict[str, Any]:
+def connection_file(context: Access, api_url: str) -> dict[str, Any]:
     """What a workstation needs to connect to this tenant, and no secret (M6.CRM's configuration file)."""
     current = settings()
     tenant = repository.get(context.tenant_id)
@@ -59,7 +59,5 @@ def connection_file(context: TenantContext, api_url: str) -> dict[str, Any]:
     return document
 
 
-def audit(
-    context: TenantContext, action: str | None, limit: int, cursor: str | None
-) -> pages.Page[AuditEntry]:
+def audit(context: Access, action: str | None, limit: int, cursor: str | None) -> pages.Page[AuditEntry]:
     return repository.audit_page(context.tenant_id, action, limit, cursor)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from kontor import clock, ids, mail, pages
-from kontor.context import TenantContext
+from kontor.access import Access
 from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kontor.observability import count
 from tenants import repository
 from tenants.domain import MAX_DEPTH, CopyReport, Tenant
 
 
-def create_subtenant(context: TenantContext, name: str, type_: str, edition: str, charset: str) -> Tenant:
+def create_subtenant(context: Access, name: str, type_: str, edition: str, charset: str) -> Tenant:
     parent = repository.get(context.tenant_id)
     ancestors = (*parent.ancestors, parent.id)
     if len(ancestors) > MAX_DEPTH:
@@ -40,11 +40,11 @@ def create_subtenant(context: TenantContext, name: str, type_: str, edition: str
     return sub
 
 
-def subtenants(context: TenantContext, limit: int, cursor: str | None) -> pages.Page[Tenant]:
+def subtenants(context: Access, limit: int, cursor: str | None) -> pages.Page[Tenant]:
     return repository.children(context.tenant_id, limit, cursor)
 
 
-def _own_subtenant(context: TenantContext, sub_id: str) -> Tenant:
+def _own_subtenant(context: Access, sub_id: str) -> Tenant:
     """A tenant below the caller's tenant; any other does not exist for them."""
     try:
         sub = repository.get(sub_id)
@@ -57,7 +57,7 @@ def _own_subtenant(context: TenantContext, sub_id: str) -> Tenant:
     return sub
 
 
-def copy_content(context: TenantContext, sub_id: str, kinds: list[str], on_conflict: str) -> CopyReport:
+def copy_content(context: Access, sub_id: str, kinds: list[str], on_conflict: str) -> CopyReport:
     """Copy the partner's templates of `kinds` into its own sub-tenant; safe to repeat.
 
     Only content is copied, never customer data.
@@ -87,7 +87,7 @@ def copy_content(context: TenantContext, sub_id: str, kinds: list[str], on_confl
     return report
 
 
-def hand_over(context: TenantContext) -> Tenant:
+def hand_over(context: Access) -> Tenant:
     """A partner hands a sub-tenant to its customer, once it has an admin of its own."""
     if context.via != "partner":
         raise Forbidden("Only the partner hands a sub-tenant over.", code="partner_only")

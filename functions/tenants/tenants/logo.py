@@ -14,17 +14,17 @@ app = api.make_resolver()
 
 @app.post("/tenants/<tenantId>/logo/upload")
 def upload(tenantId: str, body: LogoUploadRequest) -> LogoUploadResponse:  # noqa: N803
-    return LogoUploadResponse(**logos.upload_form(api.tenant(app), body.content_type))
+    return LogoUploadResponse(**logos.upload_form(api.access(app), body.content_type))
 
 
 @app.post("/tenants/<tenantId>/logo/confirm")
 def confirm(tenantId: str, body: LogoConfirmRequest) -> Response[TenantResponse]:  # noqa: N803
-    return tenant_answer(api.tenant(app), logos.confirm(api.tenant(app), body.upload_id))
+    return tenant_answer(api.access(app), logos.confirm(api.access(app), body.upload_id))
 
 
 @app.delete("/tenants/<tenantId>/logo")
 def remove(tenantId: str) -> Response[TenantResponse]:  # noqa: N803
-    return tenant_answer(api.tenant(app), logos.remove(api.tenant(app)))
+    return tenant_answer(api.access(app), logos.remove(api.access(app)))
 
 
 handler = api.lambda_handler(app)

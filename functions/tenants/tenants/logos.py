@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from kontor import clock, ids, storage
-from kontor.context import TenantContext
+from kontor.access import Access
 from kontor.errors import Unprocessable
 from kontor.settings import settings
 from tenants import repository
@@ -30,7 +30,7 @@ def _upload_key(tenant_id: str, upload_id: str) -> str:
     return storage.tenant_key(tenant_id, "logo", f"upload-{upload_id}")
 
 
-def upload_form(context: TenantContext, content_type: str) -> dict[str, Any]:
+def upload_form(context: Access, content_type: str) -> dict[str, Any]:
     upload_id = ids.new_id()
     form = storage.upload_form(
         settings().logos_bucket,
@@ -48,7 +48,7 @@ def upload_form(context: TenantContext, content_type: str) -> dict[str, Any]:
     }
 
 
-def confirm(context: TenantContext, upload_id: str) -> Tenant:
+def confirm(context: Access, upload_id: str) -> Tenant:
     """Check what was uploaded; keep a re-encoded copy as the logo, or refuse it with the reason."""
     bucket = settings().logos_bucket
     upload = _upload_key(context.tenant_id, upload_id)
@@ -68,7 +68,7 @@ def confirm(context: TenantContext, upload_id: str) -> Tenant:
     return tenant
 
 
-def remove(context: TenantContext) -> Tenant:
+def remove(context: Access) -> Tenant:
     current = repository.get(context.tenant_id)
     tenant = repository.set_logo(context, current, None)
     if current.logo_key:

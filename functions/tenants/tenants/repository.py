@@ -7,8 +7,8 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from kontor import audit, clock, content, db, keys, pages
-from kontor.context import TenantContext
+from kontor import audit, clock, content, db, fences, keys, pages
+from kontor.access import Access
 from kontor.errors import Conflict, NotFound, PreconditionFailed
 from kontor.models import (
     AuditItem,
@@ -57,7 +57,7 @@ def _template(item: TemplateItem) -> Template:
     )
 
 
-def _record(tx: Any, context: TenantContext, action: str, target: str | None, **details: Any) -> None:
+def _record(tx: Any, context: Access, action: str, target: str | None, **details: Any) -> None:
     audit.record(
         tx,
         tenant_id=context.tenant_id,
@@ -78,13 +78,13 @@ def get(tenant_id: str) -> Tenant:
 
 
 def update_settings(
-    context: TenantContext, current: Tenant, expected_version: int, changes: dict[str, Any]
+    context: Access, current: Tenant, expected_version: int, changes: dict[str, Any]
 ) -> Tenant:
     """Apply `changes` if the tenant is still at `expected_version` (its ETag)."""
     row = TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK)
     actions = [getattr(TenantItem, name).set(value) for name, value in changes.items()]
     try:
-        with db.transaction() as tx:
+        with fences.write(context.tenant_id) as tx:
             tx.update(
                 row,
                 actions=[*actions, TenantItem.version.add(1)],
@@ -102,17 +102,17 @@ def update_settings(
     return replace(current, **changes, version=expected_version + 1)
 
 
-def set_logo(context: TenantContext, current: Tenant, logo_key: str | None) -> Tenant:
+def set_logo(context: Access, current: Tenant, logo_key: str | None) -> Tenant:
     row = TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK)
     action = TenantItem.logo_key.set(logo_key) if logo_key else TenantItem.logo_key.remove()
-    with db.transaction() as tx:
+    with fences.write(context.tenant_id) as tx:
         tx.update(row, actions=[action, TenantItem.version.add(1)], condition=TenantItem.pk.exists())
         _record(tx, context, "tenant.logo_changed" if logo_key else "tenant.logo_removed", context.tenant_id)
     return replace(current, logo_key=logo_key, version=current.version + 1)
 
 
 # ------------------------------------------------------------------ hierarchy
-def create_subtenant(context: TenantContext, parent: Tenant, sub: Tenant) -> None:
+def create_subtenant(context: Access, parent: Tenant, sub: Tenant) -> None:
     """The sub-tenant, its place below every ancestor, the parent's count, its content and audit."""
     now = sub.created_at
     item = TenantItem(
@@ -188,7 +188,7 @@ def admins(tenant_id: str) -> list[tuple[str, str, bool]]:
     return [(r.user_id, r.email, profiles.get(r.user_id, False)) for r in rows]
 
 
-def record_handover(context: TenantContext, current: Tenant) -> Tenant:
+def record_handover(context: Access, current: Tenant) -> Tenant:
     now = clock.iso(clock.now())
     with db.transaction() as tx:
         tx.update(
@@ -235,11 +235,11 @@ def _name_taken(name: str) -> Conflict:
     return Conflict(f"A template named {name!r} exists already.", code="template_name_taken")
 
 
-def create_template(context: TenantContext, fields: dict[str, Any]) -> Template:
+def create_template(context: Access, fields: dict[str, Any]) -> Template:
     now = clock.iso(clock.now())
     row, name = content.template_rows(context.tenant_id, now=now, **fields)
     try:
-        with db.transaction() as tx:
+        with fences.write(context.tenant_id) as tx:
             tx.save(name, condition=TemplateNameItem.pk.does_not_exist())
             tx.save(row)
             _record(tx, context, "template.created", row.id, name=row.name, kind=row.kind)
@@ -251,7 +251,7 @@ def create_template(context: TenantContext, fields: dict[str, Any]) -> Template:
 
 
 def update_template(
-    context: TenantContext, current: Template, expected_version: int, changes: dict[str, Any]
+    context: Access, current: Template, expected_version: int, changes: dict[str, Any]
 ) -> Template:
     row = TemplateItem(keys.tenant_pk(context.tenant_id), keys.template_sk(current.id))
     renamed = "name" in changes and keys.template_name_sk(changes["name"]) != keys.template_name_sk(
@@ -268,7 +268,7 @@ def update_template(
         for field, value in changes.items()
     ]
     try:
-        with db.transaction() as tx:
+        with fences.write(context.tenant_id) as tx:
             tx.update(
                 row,
                 actions=[*actions, TemplateItem.updated_at.set(now), TemplateItem.version.add(1)],
@@ -292,8 +292,8 @@ def update_template(
     return template(context.tenant_id, current.id)
 
 
-def delete_template(context: TenantContext, current: Template) -> None:
-    with db.transaction() as tx:
+def delete_template(context: Access, current: Template) -> None:
+    with fences.write(context.tenant_id) as tx:
         tx.delete(
             TemplateItem(keys.tenant_pk(context.tenant_id), keys.template_sk(current.id)),
             condition=TemplateItem.pk.exists(),
@@ -309,11 +309,11 @@ def templates_named(tenant_id: str, names: list[str]) -> dict[str, str]:
     return {row.sk.removeprefix("TEMPLATENAME#"): row.template_id for row in found}
 
 
-def copy_template(context: TenantContext, target_id: str, source: Template, existing_id: str | None) -> None:
+def copy_template(context: Access, target_id: str, source: Template, existing_id: str | None) -> None:
     """Write `source` into `target_id`: a new template, or over the one with its name."""
     now = clock.iso(clock.now())
     fields = {"name": source.name, "kind": source.kind, "subject": source.subject, "body": source.body}
-    with db.transaction() as tx:
+    with fences.write(target_id) as tx:
         if existing_id is None:
             row, name = content.template_rows(target_id, now=now, copied_from=context.tenant_id, **fields)
             tx.save(name, condition=TemplateNameItem.pk.does_not_exist())
@@ -335,7 +335,7 @@ def copy_template(context: TenantContext, target_id: str, source: Template, exis
             )
 
 
-def record_copy(context: TenantContext, target_id: str, report: dict[str, list[str]]) -> None:
+def record_copy(context: Access, target_id: str, report: dict[str, list[str]]) -> None:
     with db.transaction() as tx:
         audit.record(
             tx,

@@ -19,19 +19,19 @@ app = api.make_resolver()
 
 @app.get("/tenants/<tenantId>")
 def get_tenant(tenantId: str) -> Response[TenantResponse]:  # noqa: N803 - the template's path parameter
-    return tenant_answer(api.tenant(app), administration.view(api.tenant(app)))
+    return tenant_answer(api.access(app), administration.view(api.access(app)))
 
 
 @app.patch("/tenants/<tenantId>")
 def update_tenant(tenantId: str, body: UpdateTenantRequest) -> Response[TenantResponse]:  # noqa: N803
     return tenant_answer(
-        api.tenant(app), administration.update(api.tenant(app), api.if_match(app), body.changes())
+        api.access(app), administration.update(api.access(app), api.if_match(app), body.changes())
     )
 
 
 @app.get("/tenants/<tenantId>/connection-file")
 def connection_file(tenantId: str) -> Response[str]:  # noqa: N803
-    document = administration.connection_file(api.tenant(app), _api_url())
+    document = administration.connection_file(api.access(app), _api_url())
     filename = f"kontor-{document['tenant_id']}.json"
     return Response(
         200,
@@ -48,7 +48,7 @@ def audit_log(
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
 ) -> AuditPage:
-    page = administration.audit(api.tenant(app), action, limit, cursor)
+    page = administration.audit(api.access(app), action, limit, cursor)
     return AuditPage(items=[AuditEntryResponse.of(e) for e in page.items], next_cursor=page.next_cursor)
 
 

@@ -19,7 +19,7 @@ app = api.make_resolver()
 
 @app.post("/tenants/<tenantId>/subtenants", responses={201: {"description": "The new sub-tenant."}})
 def create(tenantId: str, body: CreateSubtenantRequest) -> Response[SubtenantResponse]:  # noqa: N803
-    context = api.tenant(app)
+    context = api.access(app)
 
     def produce() -> dict:
         sub = hierarchy.create_subtenant(
@@ -39,19 +39,19 @@ def listing(
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
 ) -> SubtenantsPage:
-    page = hierarchy.subtenants(api.tenant(app), limit, cursor)
+    page = hierarchy.subtenants(api.access(app), limit, cursor)
     return SubtenantsPage(items=[SubtenantResponse.of(t) for t in page.items], next_cursor=page.next_cursor)
 
 
 @app.post("/tenants/<tenantId>/subtenants/<subId>/copy-content")
 def copy_content(tenantId: str, subId: str, body: CopyContentRequest) -> CopyContentResponse:  # noqa: N803
-    report = hierarchy.copy_content(api.tenant(app), subId, list(body.kinds), body.on_conflict)
+    report = hierarchy.copy_content(api.access(app), subId, list(body.kinds), body.on_conflict)
     return CopyContentResponse(copied=report.copied, overwritten=report.overwritten, skipped=report.skipped)
 
 
 @app.post("/tenants/<tenantId>/handover")
 def hand_over(tenantId: str) -> SubtenantResponse:  # noqa: N803
-    return SubtenantResponse.of(hierarchy.hand_over(api.tenant(app)))
+    return SubtenantResponse.of(hierarchy.hand_over(api.access(app)))
 
 
 handler = api.lambda_handler(app)

@@ -24,7 +24,7 @@ def _answer(template, status: int = 200) -> Response[TemplateResponse]:
 
 @app.post("/tenants/<tenantId>/templates", responses={201: {"description": "The new template."}})
 def create(tenantId: str, body: CreateTemplateRequest) -> Response[TemplateResponse]:  # noqa: N803
-    context = api.tenant(app)
+    context = api.access(app)
 
     def produce() -> dict:
         return TemplateResponse.of(templating.create(context, body.model_dump())).model_dump()
@@ -44,13 +44,13 @@ def listing(
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
 ) -> TemplatesPage:
-    page = templating.listing(api.tenant(app), kind, limit, cursor)
+    page = templating.listing(api.access(app), kind, limit, cursor)
     return TemplatesPage(items=[TemplateResponse.of(t) for t in page.items], next_cursor=page.next_cursor)
 
 
 @app.get("/tenants/<tenantId>/templates/<templateId>")
 def read(tenantId: str, templateId: str) -> Response[TemplateResponse]:  # noqa: N803
-    return _answer(templating.read(api.tenant(app), templateId))
+    return _answer(templating.read(api.access(app), templateId))
 
 
 @app.patch("/tenants/<tenantId>/templates/<templateId>")
@@ -58,12 +58,12 @@ def update(tenantId: str, templateId: str, body: UpdateTemplateRequest) -> Respo
     changes = body.model_dump(exclude_unset=True)
     if not changes or any(value is None for key, value in changes.items() if key != "subject"):
         raise Unprocessable("Send the fields to change; only subject may be null.", code="nothing_to_change")
-    return _answer(templating.update(api.tenant(app), templateId, api.if_match(app), changes))
+    return _answer(templating.update(api.access(app), templateId, api.if_match(app), changes))
 
 
 @app.delete("/tenants/<tenantId>/templates/<templateId>", responses={204: {"description": "Deleted."}})
 def delete(tenantId: str, templateId: str) -> Response[None]:  # noqa: N803
-    templating.delete(api.tenant(app), templateId)
+    templating.delete(api.access(app), templateId)
     return api.no_content()
 
 

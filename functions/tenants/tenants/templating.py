@@ -5,29 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from kontor import pages
-from kontor.context import TenantContext
+from kontor.access import Access
 from tenants import repository
 from tenants.domain import Template
 
 
-def create(context: TenantContext, fields: dict[str, Any]) -> Template:
+def create(context: Access, fields: dict[str, Any]) -> Template:
     return repository.create_template(context, fields)
 
 
-def read(context: TenantContext, template_id: str) -> Template:
+def read(context: Access, template_id: str) -> Template:
     return repository.template(context.tenant_id, template_id)
 
 
-def listing(context: TenantContext, kind: str | None, limit: int, cursor: str | None) -> pages.Page[Template]:
+def listing(context: Access, kind: str | None, limit: int, cursor: str | None) -> pages.Page[Template]:
     return repository.templates(context.tenant_id, limit, cursor, kind)
 
 
-def update(
-    context: TenantContext, template_id: str, expected_version: int, changes: dict[str, Any]
-) -> Template:
+def update(context: Access, template_id: str, expected_version: int, changes: dict[str, Any]) -> Template:
     current = repository.template(context.tenant_id, template_id)
     return repository.update_template(context, current, expected_version, changes)
 
 
-def delete(context: TenantContext, template_id: str) -> None:
+def delete(context: Access, template_id: str) -> None:
     repository.delete_template(context, repository.template(context.tenant_id, template_id))

@@ -1,8 +1,11 @@
-"""The HTTP edge every function shares: the resolver, error mapping, tenant context, responses.
+"""The HTTP edge every function shares: the resolver, error mapping, the gates, responses.
 
-Every request whose path holds `{tenantId}` passes the tenant-context check in `lambda_handler`
-before routing and body validation: a route cannot forget it, and a caller outside the tenant
-learns nothing about it, not even whether their body would have been valid.
+Every request whose path holds `{tenantId}` passes the tenant gate in `lambda_handler` before
+routing and body validation: a route cannot forget it, and a caller outside the tenant learns
+nothing about it, not even whether their body would have been valid. The gate reads the caller's
+membership and the tenant row in one round trip, applies the route's minimum role
+(`permissions`), and refuses writes to a fenced tenant (`fences`). Routes under `/operator/` pass
+the operator gate instead. Every response carries `X-Request-Id`, every error body `request_id`.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from kontor import permissions
-from kontor.context import Caller, Role, TenantContext, caller_from_claims, resolve
+from kontor import fences, permissions
+from kontor.access import Access, Caller, Role, caller_from_claims, resolve
 from kontor.errors import (
     Forbidden,
     KontorError,
@@ -30,6 +33,9 @@ from kontor.observability import logger, metrics
 from kontor.settings import settings
 
 TENANT_PARAM = "tenantId"
+OPERATOR_PREFIX = "/operator/"
+REQUEST_ID_HEADER = "X-Request-Id"
+READS = {"GET", "HEAD", "OPTIONS"}
 _ID = re.compile(r"^[0-9a-z]{26}$")
 
 
@@ -98,60 +104,100 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+        request_id = request_id_of(event)
+        claims = _claims(event)
         if claims.get("sub"):
             logger.append_keys(user_id=claims["sub"])
+        fences.remember(None)
         try:
-            tenant_context = _tenant_context(event)
+            access = _gate(event)
         except KontorError as ex:
             logger.info("request refused", status=ex.status, code=ex.code)
             result = _proxy_error(ex)
         else:
-            if tenant_context is not None:
-                logger.append_keys(tenant_id=tenant_context.tenant_id, via=tenant_context.via)
-                app.append_context(tenant=tenant_context)
+            if access is not None:
+                logger.append_keys(tenant_id=access.tenant_id, via=access.via)
+                app.append_context(access=access)
             result = app.resolve(event, context)
             # A refused request leaves no trace, a partner's answered one is on the tenant's record.
-            if tenant_context is not None and tenant_context.via == "partner" and result["statusCode"] < 400:
-                _audit_partner(tenant_context, event, result["statusCode"])
+            if access is not None and access.via == "partner" and result["statusCode"] < 400:
+                _audit_partner(access, event, result["statusCode"])
+        headers = result.setdefault("multiValueHeaders", {})
         # API Gateway answers CORS preflights; the actual responses must name the SPA's origin.
-        result.setdefault("multiValueHeaders", {})["Access-Control-Allow-Origin"] = [settings().spa_base_url]
+        headers["Access-Control-Allow-Origin"] = [settings().spa_base_url]
+        headers[REQUEST_ID_HEADER] = [request_id]
+        if result["statusCode"] >= 400:
+            result["body"] = _with_request_id(result.get("body"), request_id)
         return result
 
     return handler
 
 
-def _tenant_context(event: dict[str, Any]) -> TenantContext | None:
-    """The caller's standing in the path's tenant, with the role the route needs (`permissions`)."""
+def request_id_of(event: dict[str, Any]) -> str:
+    """API Gateway's id of the request: in every response, error body, log line and queued message."""
+    return str((event.get("requestContext") or {}).get("requestId") or "")
+
+
+def _claims(event: dict[str, Any]) -> dict[str, Any]:
+    return ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+
+
+def _with_request_id(body: str | None, request_id: str) -> str | None:
+    """The error body with `request_id`, so a user's report can be found in the logs."""
+    try:
+        payload = json.loads(body or "")
+    except ValueError:
+        return body
+    if isinstance(payload, dict) and isinstance(payload.get("error"), dict):
+        payload["error"]["request_id"] = request_id
+        return json.dumps(payload)
+    return body
+
+
+def _gate(event: dict[str, Any]) -> Access | None:
+    """The operator gate for `/operator/` routes; the tenant gate for routes with a tenant id."""
+    if str(event.get("resource", "")).startswith(OPERATOR_PREFIX):
+        from kontor import operators
+
+        operators.require(caller_from_claims(_claims(event)))
+        return None
     tenant_id = (event.get("pathParameters") or {}).get(TENANT_PARAM)
     if tenant_id is None:
         return None
+    return _tenant_gate(event, tenant_id)
+
+
+def _tenant_gate(event: dict[str, Any], tenant_id: str) -> Access:
+    """The caller's access to the path's tenant with the role the route needs (`permissions`);
+    a write must find the tenant unfenced."""
     if not _ID.match(tenant_id):
         raise NotFound("No such tenant.", code="tenant_not_found")
-    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims")
-    context = resolve(caller_from_claims(claims), tenant_id)
+    access = resolve(caller_from_claims(_claims(event)), tenant_id)
     minimum = permissions.minimum_role(event.get("httpMethod", ""), event.get("resource", ""))
     if minimum is None:  # a tenant route nobody classified: refuse rather than guess
         raise Forbidden("This route is not open to anyone yet.", code="forbidden")
-    context.require(minimum)
-    return context
+    access.require(minimum)
+    fences.remember(access.fences)
+    if event.get("httpMethod", "") not in READS and access.fences is not None:
+        access.fences.writable(passes=permissions.fences_passed(event["httpMethod"], event["resource"]))
+    return access
 
 
-def _audit_partner(context: TenantContext, event: dict[str, Any], status: int) -> None:
+def _audit_partner(access: Access, event: dict[str, Any], status: int) -> None:
     """Every request a partner makes inside a sub-tenant is recorded there."""
     from kontor import audit
 
     audit.record_now(
-        tenant_id=context.tenant_id,
-        actor_id=context.caller.user_id,
+        tenant_id=access.tenant_id,
+        actor_id=access.caller.user_id,
         actor_via="partner",
         action="partner.request",
         details={
             "method": event.get("httpMethod", ""),
             "route": event.get("resource", ""),
             "status": status,
-            "partner_tenant_id": context.partner_tenant_id,
-            "role": context.role.value,
+            "partner_tenant_id": access.partner_tenant_id,
+            "role": access.role.value,
         },
     )
 
@@ -191,13 +237,13 @@ def optional_caller(app: APIGatewayRestResolver) -> Caller | None:
     return caller_from_claims(claims)
 
 
-def tenant(app: APIGatewayRestResolver, minimum: Role | None = None) -> TenantContext:
-    """The tenant context `lambda_handler` resolved; the route's role (`permissions`) is already
+def access(app: APIGatewayRestResolver, minimum: Role | None = None) -> Access:
+    """The caller's access the tenant gate resolved; the route's role (`permissions`) is already
     checked, `minimum` adds a stricter need of one route."""
-    context: TenantContext = app.context["tenant"]
+    found: Access = app.context["access"]
     if minimum is not None:
-        context.require(minimum)
-    return context
+        found.require(minimum)
+    return found
 
 
 def etag(version: int) -> str:

@@ -1,7 +1,17 @@
-"""Transactions over the table, and which of their conditions failed when one is cancelled."""
+"""Transactions over the table, and which of their conditions failed when one is cancelled.
+
+Every transaction carries a `ClientRequestToken`: when botocore resends a commit whose reply was
+lost, DynamoDB recognises it (for ten minutes) and answers success instead of evaluating the
+conditions again against what the first send already wrote. A transaction that DynamoDB cancels
+because another one touched the same item at the same moment (`TransactionConflict`) is sent
+again a few times after a jittered pause, with a new token: it wrote nothing.
+"""
 
 from __future__ import annotations
 
+import random
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +26,12 @@ from kontor.settings import settings
 
 Key = tuple[str, str]
 _connection: Connection | None = None
+CONFLICT_ATTEMPTS = 4
+CONFLICT_PAUSE = 0.05  # seconds, doubled on each attempt, with full jitter
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, CONFLICT_PAUSE * 2**attempt))  # noqa: S311 - jitter, not a secret
 
 
 class Cancelled(Exception):
@@ -24,6 +40,12 @@ class Cancelled(Exception):
     def __init__(self, failed: set[Key], reasons: list[str]) -> None:
         super().__init__(f"transaction cancelled: {reasons}")
         self.failed = failed
+        self.reasons = reasons
+
+    @property
+    def conflicted(self) -> bool:
+        """Cancelled because a concurrent transaction touched one of its items, not by a condition."""
+        return "TransactionConflict" in self.reasons and not self.failed
 
 
 def _shared_connection() -> Connection:
@@ -36,12 +58,19 @@ def _shared_connection() -> Connection:
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
     """All writes added inside the block commit together, or none does (then: `Cancelled`)."""
-    tx = TransactWrite(connection=_shared_connection())
-    try:
-        with tx:
-            yield tx
-    except TransactWriteError as error:
-        raise _cancelled(tx, error) from error
+    tx = TransactWrite(connection=_shared_connection(), client_request_token=str(uuid.uuid4()))
+    yield tx
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            tx._commit()
+            return
+        except TransactWriteError as error:
+            cancelled = _cancelled(tx, error)
+            if not cancelled.conflicted or attempt == CONFLICT_ATTEMPTS - 1:
+                raise cancelled from error
+        _pause(attempt)
+        # Cancelled means nothing was written: the next send is a new request with a token of its own.
+        tx._client_request_token = str(uuid.uuid4())
 
 
 def _cancelled(tx: TransactWrite, error: TransactWriteError) -> Cancelled:

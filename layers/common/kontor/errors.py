@@ -52,6 +52,11 @@ class PreconditionFailed(KontorError):
     code = "precondition_failed"
 
 
+class Locked(KontorError):
+    status = 423
+    code = "locked"
+
+
 class PreconditionRequired(KontorError):
     status = 428
     code = "precondition_required"

@@ -46,6 +46,14 @@ def audit_sk(at_iso: str, event_id: str) -> str:
     return f"{AUDIT_PREFIX}{at_iso}#{event_id}"
 
 
+OPERATOR_SK = "OPERATOR"
+
+
+def operator_pk(user_id: str) -> str:
+    """The vendor's staff: a role outside every tenant, so outside every tenant's key range."""
+    return f"OPERATOR#{user_id}"
+
+
 def idempotency_pk(operation: str) -> str:
     return f"IDEMPOTENCY#{operation}"
 

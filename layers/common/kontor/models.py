@@ -79,6 +79,9 @@ class TenantItem(Item):
     logo_key = UnicodeAttribute(null=True)
     handed_over_at = UnicodeAttribute(null=True)
     handed_over_by = UnicodeAttribute(null=True)
+    # Write fences by name (`kontor.fences`): {"restoring": {"since": …, "by": <restore id>}}.
+    # Always a map, so a fence can be set by its path without a read.
+    fences = MapAttribute(default=dict)
 
 
 class MembershipItem(Item):
@@ -107,6 +110,15 @@ class UserItem(Item):
     verified_at = UnicodeAttribute(null=True)
     verification_token = UnicodeAttribute(null=True)  # PK of the newest verification token
     verification_sent_at = UnicodeAttribute(null=True)
+
+
+class OperatorItem(Item):
+    """PK: OPERATOR#<user_id>  SK: OPERATOR — one of the vendor's staff (`kontor.operators`)."""
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    added_at = UnicodeAttribute()
+    added_by = UnicodeAttribute()
 
 
 class EmailClaimItem(Item):

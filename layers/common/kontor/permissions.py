@@ -6,7 +6,8 @@ here is refused (fail closed), and a test keeps this table, template.yaml and th
 
 from __future__ import annotations
 
-from kontor.context import Role
+from kontor.access import Role
+from kontor.fences import Fence
 
 VIEWER, MEMBER, ADMIN = Role.VIEWER, Role.MEMBER, Role.ADMIN
 
@@ -59,5 +60,16 @@ MINIMUM_ROLE: dict[str, Role] = {
 }
 
 
+# Writes that go on while one of the tenant's fences is up (every other write is refused).
+PASSES_FENCES: dict[str, frozenset[Fence]] = {
+    # A restore that failed half-way keeps the tenant fenced until a new one converges.
+    "POST /tenants/{tenantId}/backups/{backupId}/restore": frozenset({Fence.RESTORING}),
+}
+
+
 def minimum_role(method: str, resource: str) -> Role | None:
     return MINIMUM_ROLE.get(f"{method.upper()} {resource}")
+
+
+def fences_passed(method: str, resource: str) -> frozenset[Fence]:
+    return PASSES_FENCES.get(f"{method.upper()} {resource}", frozenset())

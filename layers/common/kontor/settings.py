@@ -29,6 +29,9 @@ class Settings(BaseModel):
     invitation_ttl_days: int = Field(default=7, validation_alias="KONTOR_INVITATION_TTL_DAYS")
     # Invitation mails a tenant may send a day, and one address may receive a day (from all tenants).
     invitations_per_tenant_per_day: int = Field(default=100, validation_alias="KONTOR_INVITATIONS_PER_TENANT")
+    # How long a restore waits after raising the tenant's write fence before it touches the data:
+    # longer than an API function may run and than a write relies on a fence it read (`kontor.fences`).
+    fence_grace_seconds: float = Field(default=30, validation_alias="KONTOR_FENCE_GRACE_SECONDS")
     invitations_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_INVITATIONS_PER_ADDRESS")
 
 
