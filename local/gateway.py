@@ -197,14 +197,17 @@ class Gateway:
                 200,
                 {
                     "schedules": [
-                        {"name": s.name, "expression": s.expression} for s in self.template.schedules
+                        {"name": s.name, "job": s.job, "function": s.function, "expression": s.expression}
+                        for s in self.template.schedules
                     ]
                 },
             )
         if len(parts) == 2 and parts[0] == "schedules" and request.method == "POST":
-            if parts[1] not in {s.name for s in self.template.schedules}:
+            # By the schedule's name in template.yaml, or by the job it starts.
+            found = next((s for s in self.template.schedules if parts[1] in (s.name, s.job)), None)
+            if found is None:
                 return _json(404, {"error": {"code": "schedule_not_found", "message": "No such schedule."}})
-            return _json(200, self.jobs.fire(parts[1]))
+            return _json(200, self.jobs.fire(found.name))
         if parts == ["queues", "drain"] and request.method == "POST":
             return _json(200, self.jobs.drain_now())
         if parts == ["clock"] and request.method == "GET":

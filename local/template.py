@@ -6,6 +6,7 @@ The local stack and the tests read everything from here, so nothing is declared 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,10 +64,15 @@ class Route:
 
 @dataclass(frozen=True)
 class Schedule:
-    name: str
+    name: str  # the event's logical name (the deployed name is derived from the stack's)
     function: str
     expression: str
     input: str | None = None  # ScheduleV2's `Input`: the event the function receives, as JSON text
+
+    @property
+    def job(self) -> str | None:
+        """The job the schedule starts (`{"job": …}` in its Input)."""
+        return json.loads(self.input).get("job") if self.input else None
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,7 @@ class Template:
     def schedules(self) -> list[Schedule]:
         return [
             Schedule(
-                name=props.get("Name", event_name),
+                name=event_name,
                 function=function,
                 expression=props["ScheduleExpression"],
                 input=props.get("Input"),

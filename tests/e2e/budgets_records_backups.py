@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from tests.e2e.conftest import Account, Api, HttpReply
 
-AUTH = {"dynamodb.GetItem": 1}  # the membership read of every tenant route
-READ_ONE = {"dynamodb.GetItem": 2}
-LIST = {"dynamodb.GetItem": 1, "dynamodb.Query": 1}
-WRITE = {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1}
-CHANGE = {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 1}
+AUTH = {"dynamodb.BatchGetItem": 1}  # the tenant gate: the caller's membership and the tenant row
+READ_ONE = {**AUTH, "dynamodb.GetItem": 1}
+LIST = {**AUTH, "dynamodb.Query": 1}
+WRITE = {**AUTH, "dynamodb.TransactWriteItems": 1}
+CHANGE = {**AUTH, "dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1}
 
 BUDGETS: dict[str, dict[str, int]] = {
     "POST /tenants/{tenantId}/contacts": WRITE,

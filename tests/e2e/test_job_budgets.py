@@ -3,12 +3,13 @@ workers' grow with the tenants that are due — never with the table."""
 
 from __future__ import annotations
 
+from kontor import keys
 from tests.e2e.conftest import Account, Api
 
-# One scheduled backup of a small tenant (one Query page): policy and claim, the export's start,
-# its page, the object, completion, and reading the result back.
+# One scheduled backup of a small tenant (one Query page): policy, the tenant's fences, the claim,
+# the export's start, its page, the object, completion, and reading the result back.
 BACKUP_PER_TENANT = {
-    "dynamodb.GetItem": 3,
+    "dynamodb.GetItem": 4,
     "dynamodb.TransactWriteItems": 1,
     "dynamodb.UpdateItem": 2,
     "dynamodb.Query": 1,
@@ -53,10 +54,11 @@ def test_job_calls_grow_with_the_due_tenants_not_with_the_table(api: Api) -> Non
     idle = api.call("POST", "/_local/schedules/BackupSchedule").body
 
     assert backups["result"]["dispatched"] == 2
-    assert backups["calls"]["dispatch"] == {"dynamodb.Query": 1, "sqs.SendMessageBatch": 1}
+    # one Query per shard of the due index
+    assert backups["calls"]["dispatch"] == {"dynamodb.Query": keys.DUE_SHARDS, "sqs.SendMessageBatch": 1}
     assert backups["calls"]["work"] == times(BACKUP_PER_TENANT, 2)
     assert prunes["result"]["dispatched"] == 2
-    assert prunes["calls"]["dispatch"] == {"dynamodb.Query": 1, "sqs.SendMessageBatch": 1}
+    assert prunes["calls"]["dispatch"] == {"dynamodb.Query": keys.DUE_SHARDS, "sqs.SendMessageBatch": 1}
     assert prunes["calls"]["work"] == times(PRUNE_PER_TENANT, 2)
     assert idle["result"]["dispatched"] == 0
-    assert idle["calls"] == {"dispatch": {"dynamodb.Query": 1}, "work": {}}
+    assert idle["calls"] == {"dispatch": {"dynamodb.Query": keys.DUE_SHARDS}, "work": {}}

@@ -63,7 +63,7 @@ def run_queued(invoke: Lambda, function: str = "BackupWorkerFunction", *, limit:
     from tests.conftest import FUNCTIONS
 
     sqs = boto3.client("sqs")
-    url = invoke.stack.refs["WorkQueue"]
+    url = invoke.stack.refs["BackupsQueue"]
     sample = json.loads((EVENTS / "backup_work.json").read_text())["Records"][0]
     worked = Worked()
     for _ in range(limit):
@@ -81,7 +81,10 @@ def run_queued(invoke: Lambda, function: str = "BackupWorkerFunction", *, limit:
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         worked.failed += len(failed)
         for message in messages:
-            worked.jobs.append(json.loads(message["Body"])["job"])
+            try:
+                worked.jobs.append(json.loads(message["Body"])["job"])
+            except (ValueError, TypeError, KeyError):
+                worked.jobs.append(message["Body"])
             if message["MessageId"] not in failed:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         if failed:
@@ -94,6 +97,6 @@ def queued(invoke: Lambda) -> list[dict[str, Any]]:
     import boto3
 
     sqs = boto3.client("sqs")
-    url = invoke.stack.refs["WorkQueue"]
+    url = invoke.stack.refs["BackupsQueue"]
     found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0).get("Messages", [])
     return [json.loads(m["Body"]) for m in found]

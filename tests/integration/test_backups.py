@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from datetime import timedelta
@@ -10,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
+from kontor import keys
 from tests.integration.conftest import Lambda
 from tests.integration.tenancy import add_member, queued, run_queued, signed_up
 from tests.support import EVENTS, event
@@ -104,7 +106,14 @@ def test_a_backup_is_pending_then_the_worker_writes_the_whole_key_range(invoke: 
     assert reply.body["kind"] == "manual"
     assert reply.body["note"] == "year end"
     assert stored_backup(invoke, tenant_id, reply.body["id"])["state"]["S"] == "pending"
-    assert queued(invoke) == [{"job": "backup.export", "tenant_id": tenant_id, "backup_id": reply.body["id"]}]
+    assert queued(invoke) == [
+        {
+            "job": "backup.export",
+            "request_id": reply.headers["X-Request-Id"][0],
+            "tenant_id": tenant_id,
+            "backup_id": reply.body["id"],
+        }
+    ]
     expected = tenant_items(invoke, tenant_id)
 
     worked = run_queued(invoke)
@@ -207,7 +216,7 @@ def test_an_export_is_done_once_even_when_its_message_comes_twice(invoke: Lambda
     backup = make_backup(invoke, claims, tenant_id)
     before = invoke.table()
     boto3.client("sqs").send_message(
-        QueueUrl=invoke.stack.refs["WorkQueue"],
+        QueueUrl=invoke.stack.refs["BackupsQueue"],
         MessageBody=json.dumps({"job": "backup.export", "tenant_id": tenant_id, "backup_id": backup["id"]}),
     )
 
@@ -271,19 +280,70 @@ def test_an_export_that_keeps_failing_is_marked_failed(invoke: Lambda, admin, mo
     assert "5 attempts" in stored["error"]["S"]
 
 
-def test_one_bad_message_does_not_hold_up_the_others(invoke: Lambda, admin) -> None:
+def test_a_message_for_an_unknown_job_is_dead_lettered_at_once(invoke: Lambda, admin) -> None:
     claims, tenant_id = admin
     pending = backups_call(
         invoke, "backup_create", claims, tenant_id, body={}, headers={"Idempotency-Key": None}
     )
-    boto3.client("sqs").send_message(
-        QueueUrl=invoke.stack.refs["WorkQueue"], MessageBody='{"job": "nonsense"}'
-    )
+    for body in ('{"job": "nonsense"}', "not json", '["a list"]', '{"job": {"nested": 1}}'):
+        boto3.client("sqs").send_message(QueueUrl=invoke.stack.refs["BackupsQueue"], MessageBody=body)
 
     worked = run_queued(invoke)
 
-    assert worked.failed == 1
+    # Not retried five times: moved to the dead-letter queue on first sight, the rest worked on.
+    assert worked.failed == 0
     assert stored_backup(invoke, tenant_id, pending.body["id"])["state"]["S"] == "completed"
+    dead = boto3.client("sqs").receive_message(
+        QueueUrl=invoke.stack.refs["BackupsDeadLetterQueue"], MaxNumberOfMessages=10
+    )["Messages"]
+    assert sorted(m["Body"] for m in dead) == sorted(
+        ['{"job": "nonsense"}', "not json", '["a list"]', '{"job": {"nested": 1}}']
+    )
+    assert queued(invoke) == []
+
+
+def test_a_failing_job_is_retried_and_does_not_hold_up_the_others(
+    invoke: Lambda, admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backups import jobs
+
+    claims, tenant_id = admin
+    good = backups_call(
+        invoke, "backup_create", claims, tenant_id, body={}, headers={"Idempotency-Key": None}
+    )
+    broken = {"job": "backup.restore", "tenant_id": tenant_id, "restore_id": "x"}
+    boto3.client("sqs").send_message(
+        QueueUrl=invoke.stack.refs["BackupsQueue"], MessageBody=json.dumps(broken)
+    )
+    real = jobs.REGISTRY.jobs["backup.restore"]
+
+    def boom(message: dict) -> None:
+        raise ConnectionError("S3 is down")
+
+    monkeypatch.setitem(jobs.REGISTRY.jobs, "backup.restore", dataclasses.replace(real, handler=boom))
+    worked = run_queued(invoke)
+
+    assert worked.failed == 1  # stays queued for SQS to retry (then its redrive policy applies)
+    assert stored_backup(invoke, tenant_id, good.body["id"])["state"]["S"] == "completed"
+    waiting = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=invoke.stack.refs["BackupsQueue"], AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    assert waiting["ApproximateNumberOfMessagesNotVisible"] == "1"
+
+
+def test_queued_work_carries_the_request_id_of_the_request_behind_it(invoke: Lambda, admin) -> None:
+    claims, tenant_id = admin
+
+    reply = backups_call(
+        invoke, "backup_create", claims, tenant_id, body={}, headers={"Idempotency-Key": None}
+    )
+
+    [message] = queued(invoke)
+    assert message["request_id"] == reply.headers["X-Request-Id"][0]
+    assert (
+        message["request_id"]
+        == json.loads((EVENTS / "backup_create.json").read_text())["requestContext"]["requestId"]
+    )
 
 
 # ---------------------------------------------------------------- delete and prune
@@ -602,7 +662,9 @@ def test_the_policy_has_defaults_and_saving_it_puts_the_tenant_on_the_due_index(
     assert off.body["next_backup_at"] is None
     rows = {i["sk"]["S"]: i for i in tenant_items(invoke, tenant_id)}
     assert "due_pk" not in rows["BACKUP_POLICY"]  # off: not due for backups
-    assert rows["BACKUP_RETENTION"]["due_pk"]["S"] == "DUE#PRUNE"  # still pruned by policy
+    # still pruned by policy, from the shard of the tenant's hash
+    assert rows["BACKUP_RETENTION"]["due_pk"]["S"] == keys.due_pk(keys.PRUNE_DUE, tenant_id)
+    assert rows["BACKUP_RETENTION"]["due_pk"]["S"] in keys.due_partitions("PRUNE")
     assert rows["BACKUP_RETENTION"]["due_sk"]["S"].endswith(f"#{tenant_id}")
 
 
@@ -642,15 +704,16 @@ def test_the_dispatcher_finds_due_tenants_through_the_index_and_workers_back_the
     clock.advance(timedelta(days=1, minutes=1))
     third, third_calls = dispatch(invoke, "backup_schedule")
 
-    assert result == {"job": "backup", "dispatched": 2}
-    assert calls == {"dynamodb.Query": 1, "sqs.SendMessageBatch": 1}
+    assert result == {"job": "backup.scheduled", "dispatched": 2}
+    # one Query per shard of the due index, whatever the table holds
+    assert calls == {"dynamodb.Query": keys.DUE_SHARDS, "sqs.SendMessageBatch": 1}
     assert worked.failed == 0 and worked.jobs == ["backup.scheduled"] * 2
     for claims, tenant_id in tenants[:2]:
         [made] = backups_call(invoke, "backup_list", claims, tenant_id).body["items"]
         assert made["kind"] == "scheduled" and made["state"] == "completed"
     assert backups_call(invoke, "backup_list", *tenants[2]).body["items"] == []
-    assert second == {"job": "backup", "dispatched": 0}
-    assert third == {"job": "backup", "dispatched": 2}
+    assert second == {"job": "backup.scheduled", "dispatched": 0}
+    assert third == {"job": "backup.scheduled", "dispatched": 2}
     assert third_calls == calls
 
 
@@ -659,7 +722,9 @@ def test_a_scheduled_backup_message_delivered_twice_makes_one_backup(invoke: Lam
     backups_call(invoke, "backup_policy_put", claims, tenant_id, body={"schedule": "weekly"})
     dispatch(invoke, "backup_schedule")
     [message] = queued(invoke)
-    boto3.client("sqs").send_message(QueueUrl=invoke.stack.refs["WorkQueue"], MessageBody=json.dumps(message))
+    boto3.client("sqs").send_message(
+        QueueUrl=invoke.stack.refs["BackupsQueue"], MessageBody=json.dumps(message)
+    )
 
     worked = run_queued(invoke)
 
@@ -688,8 +753,8 @@ def test_retention_prunes_scheduled_backups_to_the_policy(invoke: Lambda, admin)
     worked = run_queued(invoke)
 
     assert len(scheduled) == 6
-    assert result == {"job": "prune", "dispatched": 1}
-    assert calls == {"dynamodb.Query": 1, "sqs.SendMessageBatch": 1}
+    assert result == {"job": "backup.prune", "dispatched": 1}
+    assert calls == {"dynamodb.Query": keys.DUE_SHARDS, "sqs.SendMessageBatch": 1}
     assert worked.jobs == ["backup.prune"] and worked.failed == 0
     left = backups_call(invoke, "backup_list", claims, tenant_id).body["items"]
     assert [b["id"] for b in left] == [b["id"] for b in scheduled[:3]] + [manual["id"]]

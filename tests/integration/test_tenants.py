@@ -71,16 +71,15 @@ def test_settings_are_read_with_an_etag_and_changed_with_if_match(invoke: Lambda
     assert read.body["charset"] == "UTF-8"
     assert read.body["display"] == {"kind": "name", "text": "Schmidt GmbH", "logo_url": None}
 
-    changed = patch_tenant(
-        invoke, admin, tenant_id, {"name": "Schmidt KG", "edition": "PROFESSIONAL"}, etag(read)
-    )
+    changed = patch_tenant(invoke, admin, tenant_id, {"name": "Schmidt KG", "charset": "UTF-8"}, etag(read))
 
     assert changed.status == 200, changed.body
     assert changed.body["name"] == "Schmidt KG"
-    assert changed.body["edition"] == "PROFESSIONAL"
     assert etag(changed) != etag(read)
     [entry] = [e for e in rows(invoke, tenant_id, "AUDIT#") if e["action"]["S"] == "tenant.settings_changed"]
-    assert entry["details"]["M"]["edition"]["S"] == "PROFESSIONAL"
+    assert entry["details"]["M"]["name"]["S"] == "Schmidt KG"
+    [row] = rows(invoke, tenant_id, "TENANT")
+    assert row["gsi3sk"]["S"] == f"schmidt kg#{tenant_id}"  # the operators find it by its new name
 
 
 def test_a_stale_or_missing_etag_changes_nothing(invoke: Lambda) -> None:
@@ -109,7 +108,9 @@ def test_a_stale_or_missing_etag_changes_nothing(invoke: Lambda) -> None:
         ({"type": "CUSTOM"}, 422, "validation_error"),
         ({"status": "deleted"}, 422, "validation_error"),
         ({}, 422, "nothing_to_change"),
-        ({"configuration": "awaiting_configuration"}, 422, "configuration_fixed"),
+        ({"edition": "ENTERPRISE"}, 403, "operator_only"),
+        ({"configuration": "ready"}, 403, "operator_only"),
+        ({"name": "Neu", "edition": "PROFESSIONAL"}, 403, "operator_only"),
     ],
 )
 def test_settings_that_break_the_rules_are_refused(

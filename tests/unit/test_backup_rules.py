@@ -100,7 +100,7 @@ def test_a_restore_replaces_business_data_only() -> None:
 
 def test_the_worker_fits_the_queue_it_consumes() -> None:
     template = load()
-    queue = template.resources["WorkQueue"]["Properties"]
+    queue = template.resources["BackupsQueue"]["Properties"]
     worker = template.resources["BackupWorkerFunction"]["Properties"]
     [event] = worker["Events"].values()
 
@@ -109,9 +109,13 @@ def test_the_worker_fits_the_queue_it_consumes() -> None:
     assert queue["RedrivePolicy"]["maxReceiveCount"] == MAX_ATTEMPTS
 
 
-def test_each_schedule_names_its_job() -> None:
-    schedules = {s.name: s for s in load().schedules}
+def test_each_schedule_starts_a_registered_job_and_each_scheduled_job_has_a_schedule() -> None:
+    from backups.jobs import REGISTRY
 
-    assert schedules["BackupSchedule"].input == '{"job": "backup"}'
-    assert schedules["RetentionSchedule"].input == '{"job": "prune"}'
-    assert {s.function for s in schedules.values()} == {"BackupDispatcherFunction"}
+    schedules = [s for s in load().schedules if s.function == "BackupDispatcherFunction"]
+
+    assert {s.job for s in schedules} == {job.name for job in REGISTRY.scheduled}
+    assert {s.name: s.job for s in schedules} == {
+        "BackupSchedule": "backup.scheduled",
+        "RetentionSchedule": "backup.prune",
+    }

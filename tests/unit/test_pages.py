@@ -38,9 +38,22 @@ def _raw(value: object) -> str:
         _raw({"pk": {"S": "TENANT#other"}, "sk": {"S": "CONTACT#b"}}),
         _raw({"pk": {"N": "1"}}),
         _raw({"sk": {"S": "CONTACT#b"}}),
+        # Real DynamoDB refuses start keys with missing or extra attributes; moto accepts them.
+        _raw({"pk": {"S": "TENANT#a"}}),
+        _raw({"pk": {"S": "TENANT#a"}, "sk": {"S": "CONTACT#b"}, "name": {"S": "x"}}),
+        _raw({"pk": {"S": "TENANT#a"}, "sk": {"S": "CONTACT#b"}, "gsi1pk": {"S": "TENANT#a"}}),
     ],
 )
 def test_a_foreign_or_broken_cursor_is_refused(cursor: str) -> None:
     with pytest.raises(BadRequest) as refused:
         pages.decode(cursor, partition_key="pk", partition="TENANT#a")
     assert refused.value.code == "invalid_cursor"
+
+
+def test_an_index_cursor_holds_the_table_and_the_index_keys() -> None:
+    key = {**KEY, "gsi2pk": {"S": "TENANTS"}, "gsi2sk": {"S": "2026-11-23T09:00:00Z#b"}}
+    cursor = pages.encode(key)
+
+    assert pages.decode(cursor, partition_key="gsi2pk", partition="TENANTS") == key
+    with pytest.raises(BadRequest):
+        pages.decode(pages.encode(KEY), partition_key="gsi2pk", partition="TENANTS")

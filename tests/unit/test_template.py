@@ -49,7 +49,12 @@ def test_the_table_has_keys_indexes_ttl_and_recovery() -> None:
     [table] = TEMPLATE.of_type("AWS::DynamoDB::Table").values()
     props = table["Properties"]
     assert [k["AttributeName"] for k in props["KeySchema"]] == ["pk", "sk"]
-    assert {index["IndexName"] for index in props["GlobalSecondaryIndexes"]} == {"gsi1", "due"}
+    indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "due"}
+    from kontor.models import DIRECTORY_ATTRIBUTES  # the directory pages show what the indexes project
+
+    for name in ("gsi2", "gsi3"):
+        assert indexes[name]["Projection"]["NonKeyAttributes"] == DIRECTORY_ATTRIBUTES
     assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert table["DeletionPolicy"] == "Retain"
@@ -88,9 +93,22 @@ def test_functions_get_least_privilege() -> None:
                     assert actions == ["ses:SendEmail"] and "Condition" in statement, name
 
 
-def test_the_work_queue_has_a_dead_letter_queue() -> None:
-    queue = TEMPLATE.resources["WorkQueue"]["Properties"]
-    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]}
+def test_every_job_queue_has_a_dead_letter_queue_its_worker_may_use() -> None:
+    consumers = TEMPLATE.queue_consumers
+    assert consumers
+    for consumer in consumers:
+        queue = TEMPLATE.resources[consumer.queue]["Properties"]
+        dead_letter = queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        worker = TEMPLATE.resources[consumer.function]["Properties"]
+        assert worker["Environment"]["Variables"]["KONTOR_DEAD_LETTER_QUEUE_URL"] == {"Ref": dead_letter}
+
+
+def test_schedules_are_named_from_the_stack() -> None:
+    # Scheduler names are unique per account, region and group: a second stack must not collide.
+    for function in TEMPLATE.of_type("AWS::Serverless::Function").values():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == "ScheduleV2":
+                assert event["Properties"]["Name"]["Fn::Sub"].startswith("${AWS::StackName}-")
 
 
 def test_runtime_is_python_313_on_arm64() -> None:

@@ -10,8 +10,8 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from accounts.domain import Invitation, User
-from accounts.repository import claim_row, membership_row, user_row
-from kontor import audit, clock, db, keys, pages, tokens
+from accounts.repository import claim_row, person, user_row
+from kontor import audit, clock, db, keys, pages, tenancy, tokens
 from kontor.access import Access
 from kontor.errors import Conflict, Gone, NotFound, TooManyRequests
 from kontor.models import (
@@ -269,7 +269,7 @@ def accept(item: InvitationItem, token: TokenItem, user: User, *, new_identity: 
     """Membership for `user` and the invitation closed, together; for a new person also their
     identity records (the link proved the address)."""
     now = clock.iso(clock.now())
-    membership = membership_row(item.tenant_id, user, item.role, now)
+    membership = tenancy.membership_row(item.tenant_id, person(user), item.role, now)
     try:
         with db.transaction() as tx:
             if new_identity:

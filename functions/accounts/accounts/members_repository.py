@@ -12,8 +12,8 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Member, Tenant, User
-from accounts.repository import membership_row, tenant_row
-from kontor import audit, clock, content, db, keys, pages
+from accounts.repository import person
+from kontor import audit, clock, db, keys, pages, tenancy
 from kontor.access import Access
 from kontor.errors import Conflict, NotFound
 from kontor.models import MembershipItem, TenantItem
@@ -28,20 +28,15 @@ def _member(item: MembershipItem) -> Member:
 
 
 def create_tenant(tenant: Tenant, admin: User) -> None:
-    now = clock.iso(clock.now())
     with db.transaction() as tx:
-        tx.save(tenant_row(tenant, admin.id, now), condition=TenantItem.pk.does_not_exist())
-        tx.save(membership_row(tenant.id, admin, "admin", now))
-        for row in content.standard_rows(tenant.id, now):
-            tx.save(row)
-        audit.record(
+        tenancy.create(
             tx,
-            tenant_id=tenant.id,
-            actor_id=admin.id,
+            tenancy.NewTenant(id=tenant.id, name=tenant.name),
+            created_by=admin.id,
+            admin=person(admin),
+            source="additional_account",
             actor_via="member",
-            action="tenant.created",
-            target=tenant.id,
-            details={"name": tenant.name, "admin": admin.id, "source": "additional_account"},
+            now=clock.iso(clock.now()),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
-from kontor import audit, clock, content, db, keys, tokens
+from kontor import clock, db, keys, tenancy, tokens
 from kontor.errors import Conflict, Gone, NotFound
 from kontor.fences import Status
 from kontor.models import (
@@ -21,31 +21,8 @@ from kontor.models import (
 VERIFY_EMAIL = "verify_email"
 
 
-def tenant_row(tenant: Tenant, created_by: str, now: str) -> TenantItem:
-    return TenantItem(
-        keys.tenant_pk(tenant.id),
-        keys.TENANT_SK,
-        id=tenant.id,
-        name=tenant.name,
-        created_at=now,
-        created_by=created_by,
-        admin_count=1,
-    )
-
-
-def membership_row(tenant_id: str, user: User, role: str, now: str) -> MembershipItem:
-    return MembershipItem(
-        keys.tenant_pk(tenant_id),
-        keys.member_sk(user.id),
-        gsi1pk=keys.user_pk(user.id),
-        gsi1sk=keys.tenant_pk(tenant_id),
-        tenant_id=tenant_id,
-        user_id=user.id,
-        role=role,
-        email=user.email,
-        name=user.name,
-        joined_at=now,
-    )
+def person(user: User) -> tenancy.Person:
+    return tenancy.Person(user_id=user.id, email=user.email, name=user.name)
 
 
 def user_row(user: User, now: str, **extra: str) -> UserItem:
@@ -92,20 +69,16 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
                 user_row(user, now, verification_token=verification.pk, verification_sent_at=now),
                 condition=UserItem.pk.does_not_exist(),
             )
-            tx.save(tenant_row(tenant, user.id, now), condition=TenantItem.pk.does_not_exist())
-            tx.save(membership_row(tenant.id, user, "admin", now))
-            for row in content.standard_rows(tenant.id, now):
-                tx.save(row)
-            tx.save(verification)
-            audit.record(
+            tenancy.create(
                 tx,
-                tenant_id=tenant.id,
-                actor_id=user.id,
+                tenancy.NewTenant(id=tenant.id, name=tenant.name),
+                created_by=user.id,
+                admin=person(user),
+                source="signup",
                 actor_via="member",
-                action="tenant.created",
-                target=tenant.id,
-                details={"name": tenant.name, "admin": user.id, "source": "signup"},
+                now=now,
             )
+            tx.save(verification)
     except db.Cancelled as cancelled:
         if (keys.email_pk(user.email), keys.EMAIL_SK) in cancelled.failed:
             raise Conflict(

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+# The jobs of the backups context (`backups.jobs`), named `<noun>.<verb>`.
+EXPORT = "backup.export"
+SCHEDULED = "backup.scheduled"
+PRUNE = "backup.prune"
+RESTORE = "backup.restore"
+
 Kind = Literal["manual", "scheduled", "pre_restore"]
 Schedule = Literal["off", "daily", "weekly"]
 

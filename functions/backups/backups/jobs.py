@@ -9,9 +9,9 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from backups import archive, logic, objects, queue, repository, retention, tenant_data
-from backups.domain import DEFAULT_POLICY, INTERVALS, Backup
-from kontor import clock, fences, ids, keys
+from backups import archive, logic, objects, repository, retention, tenant_data
+from backups.domain import DEFAULT_POLICY, EXPORT, INTERVALS, PRUNE, RESTORE, SCHEDULED, Backup
+from kontor import clock, fences, ids, jobs, keys
 from kontor.observability import count, logger
 from kontor.settings import settings
 
@@ -22,19 +22,6 @@ def _now() -> str:
 
 def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-# ---------------------------------------------------------------- dispatch
-def dispatch(partition: str, job: str) -> int:
-    """One message per tenant whose marker in `partition` is due; how many were sent.
-
-    Reads only the due markers (keys of the sparse index), so the cost grows with the tenants that
-    are due, not with the table.
-    """
-    due = ({"tenant_id": tenant_id, "slot": slot} for tenant_id, slot in repository.due(partition, _now()))
-    sent = queue.send_each(job, due)
-    logger.info("job dispatched", job=job, tenants=sent)
-    return sent
 
 
 # ---------------------------------------------------------------- export
@@ -213,9 +200,15 @@ def _finish(tenant_id: str, restore_id: str, state: str, error: str | None, **co
     logger.info("restore finished", restore_id=restore_id, state=state, error=error)
 
 
-HANDLERS = {
-    queue.EXPORT: export_message,
-    queue.SCHEDULED: scheduled_backup,
-    queue.PRUNE: prune_by_policy,
-    queue.RESTORE: restore,
-}
+REGISTRY = jobs.Registry(
+    "backups",
+    [
+        jobs.Job(EXPORT, export_message),
+        jobs.Job(SCHEDULED, scheduled_backup, due=keys.BACKUP_DUE),
+        jobs.Job(PRUNE, prune_by_policy, due=keys.PRUNE_DUE),
+        jobs.Job(RESTORE, restore),
+    ],
+    find_due=repository.due,
+)
+dispatcher = REGISTRY.dispatcher()
+worker = REGISTRY.worker()

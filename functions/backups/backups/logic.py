@@ -9,9 +9,19 @@ import dataclasses
 import re
 from datetime import timedelta
 
-from backups import objects, queue, repository, retention
-from backups.domain import DEFAULT_POLICY, IN_FLIGHT, RESTORE_STALE_AFTER, Backup, Download, Policy, Restore
-from kontor import clock, ids, keys, pages
+from backups import objects, repository, retention
+from backups.domain import (
+    DEFAULT_POLICY,
+    EXPORT,
+    IN_FLIGHT,
+    RESTORE,
+    RESTORE_STALE_AFTER,
+    Backup,
+    Download,
+    Policy,
+    Restore,
+)
+from kontor import clock, ids, jobs, keys, pages
 from kontor.access import Access
 from kontor.errors import Conflict, NotFound
 from kontor.observability import count, logger
@@ -49,7 +59,7 @@ def request_backup(tenant: Access, note: str | None) -> Backup:
         note=note,
     )
     try:
-        queue.send(queue.EXPORT, tenant_id=tenant.tenant_id, backup_id=backup.id)
+        jobs.send(EXPORT, tenant_id=tenant.tenant_id, backup_id=backup.id)
     except Exception:
         # No message, no worker: the backup must not stay pending for ever.
         repository.fail(tenant.tenant_id, backup.id, None, "could not be queued", now)
@@ -189,7 +199,7 @@ def request_restore(tenant: Access, backup_id: str) -> Restore:
         stale_before=clock.iso(now - RESTORE_STALE_AFTER),
         actor_via=tenant.via,
     )
-    queue.send(queue.RESTORE, tenant_id=tenant.tenant_id, restore_id=restore.id)
+    jobs.send(RESTORE, tenant_id=tenant.tenant_id, restore_id=restore.id)
     count("RestoreRequested", tenant.tenant_id)
     return restore
 

@@ -309,7 +309,7 @@ def save_policy(
         keep_weekly=new.keep_weekly,
         keep_monthly=new.keep_monthly,
         next_backup_at=new.next_backup_at,
-        due_pk=keys.BACKUP_DUE if scheduled else None,
+        due_pk=keys.due_pk(keys.BACKUP_DUE, tenant_id) if scheduled else None,
         due_sk=keys.due_sk(new.next_backup_at, tenant_id) if scheduled else None,
         updated_at=new.updated_at,
         updated_by=actor_id,
@@ -327,7 +327,7 @@ def save_policy(
                     pk,
                     keys.BACKUP_RETENTION_SK,
                     next_prune_at=next_prune_at,
-                    due_pk=keys.PRUNE_DUE,
+                    due_pk=keys.due_pk(keys.PRUNE_DUE, tenant_id),
                     due_sk=keys.due_sk(next_prune_at, tenant_id),
                 )
             )
@@ -356,7 +356,7 @@ def save_policy(
 
 def due(partition: str, until: str) -> Iterator[tuple[str, str]]:
     """(tenant_id, due_sk) of every marker in `partition` due by `until`: one Query per page of keys."""
-    model = BackupPolicyItem if partition == keys.BACKUP_DUE else BackupRetentionItem
+    model = BackupPolicyItem if partition in keys.due_partitions(keys.BACKUP_DUE) else BackupRetentionItem
     for item in model.due.query(partition, model.due_sk <= keys.due_until(until)):
         yield keys.tenant_id_of(item.pk), item.due_sk
 

@@ -13,6 +13,7 @@ from tenants import repository
 from tenants.domain import AuditEntry, Tenant
 
 LOGO_LINK_LIFETIME = timedelta(hours=1)
+OPERATOR_SETTINGS = {"edition", "configuration"}  # sold and configured by the vendor, not the tenant
 
 
 def logo_url(tenant: Tenant) -> str | None:
@@ -29,13 +30,16 @@ def update(context: Access, expected_version: int, changes: dict[str, Any]) -> T
     """Change settings under the rules the manuals give; the ETag guards against lost updates."""
     if not changes:
         raise Unprocessable("Send at least one setting to change.", code="nothing_to_change")
+    if changes.keys() & OPERATOR_SETTINGS:
+        raise Forbidden(
+            "The edition and the configuration are set by the vendor's staff; ask support.",
+            code="operator_only",
+        )
     if "partner_access" in changes and context.via != "member":
         raise Forbidden("Only the tenant's own admins decide on partner access.", code="forbidden")
     current = repository.get(context.tenant_id)
     if "charset" in changes and current.type == "STANDARD" and changes["charset"] != "UTF-8":
         raise Unprocessable("STANDARD tenants always use UTF-8.", code="charset_fixed")
-    if changes.get("configuration") == "awaiting_configuration" and current.type == "STANDARD":
-        raise Unprocessable("A STANDARD tenant is ready from the start.", code="configuration_fixed")
     return repository.update_settings(context, current, expected_version, changes)
 
 

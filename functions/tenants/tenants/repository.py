@@ -7,12 +7,11 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from kontor import audit, clock, content, db, fences, keys, pages
+from kontor import audit, clock, content, db, fences, keys, pages, tenancy
 from kontor.access import Access
 from kontor.errors import Conflict, NotFound, PreconditionFailed
 from kontor.models import (
     AuditItem,
-    DescendantItem,
     MembershipItem,
     TemplateItem,
     TemplateNameItem,
@@ -83,6 +82,9 @@ def update_settings(
     """Apply `changes` if the tenant is still at `expected_version` (its ETag)."""
     row = TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK)
     actions = [getattr(TenantItem, name).set(value) for name, value in changes.items()]
+    if "name" in changes:  # the operators' directory finds it under its new name
+        name_sk = tenancy.directory_keys(current.id, changes["name"], current.created_at)["gsi3sk"]
+        actions.append(TenantItem.gsi3sk.set(name_sk))
     try:
         with fences.write(context.tenant_id) as tx:
             tx.update(
@@ -113,51 +115,26 @@ def set_logo(context: Access, current: Tenant, logo_key: str | None) -> Tenant:
 
 # ------------------------------------------------------------------ hierarchy
 def create_subtenant(context: Access, parent: Tenant, sub: Tenant) -> None:
-    """The sub-tenant, its place below every ancestor, the parent's count, its content and audit."""
-    now = sub.created_at
-    item = TenantItem(
-        keys.tenant_pk(sub.id),
-        keys.TENANT_SK,
-        gsi1pk=keys.children_gsi_pk(parent.id),
-        gsi1sk=keys.tenant_pk(sub.id),
-        id=sub.id,
-        name=sub.name,
-        created_at=now,
-        created_by=context.caller.user_id,
-        admin_count=0,
-        type=sub.type,
-        edition=sub.edition,
-        charset=sub.charset,
-        configuration=sub.configuration,
-        parent_id=parent.id,
-        ancestors=list(sub.ancestors),
-    )
+    """The sub-tenant (`kontor.tenancy`), and the partner's record of creating it."""
     with db.transaction() as tx:
-        tx.save(item, condition=TenantItem.pk.does_not_exist())
-        for depth, ancestor in enumerate(reversed(sub.ancestors), start=1):
-            tx.save(
-                DescendantItem(
-                    keys.tenant_pk(ancestor), keys.descendant_sk(sub.id), tenant_id=sub.id, depth=depth
-                )
-            )
-        tx.update(
-            TenantItem(keys.tenant_pk(parent.id), keys.TENANT_SK),
-            actions=[TenantItem.subtenant_count.add(1)],
-            condition=TenantItem.pk.exists(),
-        )
-        if sub.type == "STANDARD":
-            for row in content.standard_rows(sub.id, now):
-                tx.save(row)
-        _record(tx, context, "subtenant.created", sub.id, name=sub.name, type=sub.type)
-        audit.record(
+        tenancy.create(
             tx,
-            tenant_id=sub.id,
-            actor_id=context.caller.user_id,
+            tenancy.NewTenant(
+                id=sub.id,
+                name=sub.name,
+                type=sub.type,
+                edition=sub.edition,
+                charset=sub.charset,
+                parent_id=parent.id,
+                ancestors=sub.ancestors,
+            ),
+            created_by=context.caller.user_id,
+            admin=None,
+            source="partner",
             actor_via="partner",
-            action="tenant.created",
-            target=sub.id,
-            details={"name": sub.name, "parent": parent.id, "source": "partner"},
+            now=sub.created_at,
         )
+        _record(tx, context, "subtenant.created", sub.id, name=sub.name, type=sub.type)
 
 
 def children(parent_id: str, limit: int, cursor: str | None) -> pages.Page[Tenant]:

@@ -6,6 +6,8 @@ Tenant-owned items live under ``TENANT#<tenant_id>`` so that a tenant is one key
 
 from __future__ import annotations
 
+import hashlib
+
 TENANT_PREFIX = "TENANT#"
 USER_PREFIX = "USER#"
 
@@ -86,6 +88,19 @@ def children_gsi_pk(parent_id: str) -> str:
     return f"CHILDREN#{parent_id}"
 
 
+# The operators' directory of every tenant (gsi2: newest first, gsi3: by name). One partition each:
+# tenants are created far below a partition's 1,000 writes a second, and a page must be one Query.
+DIRECTORY = "TENANTS"
+
+
+def directory_created_sk(created_at_iso: str, tenant_id: str) -> str:
+    return f"{created_at_iso}#{tenant_id}"
+
+
+def directory_name_sk(name_key: str, tenant_id: str) -> str:
+    return f"{name_key}#{tenant_id}"
+
+
 def descendant_sk(tenant_id: str) -> str:
     return f"DESCENDANT#{tenant_id}"
 
@@ -109,9 +124,10 @@ BACKUP_PREFIX = "BACKUP#"
 BACKUP_POLICY_SK = "BACKUP_POLICY"
 BACKUP_RETENTION_SK = "BACKUP_RETENTION"
 RESTORE_SK = "RESTORE"
-# Partitions of the sparse `due` index, one per job: a dispatcher queries only its own.
-BACKUP_DUE = "DUE#BACKUP"
-PRUNE_DUE = "DUE#PRUNE"
+# Markers of the sparse `due` index, one per scheduled job, each spread over DUE_SHARDS partitions.
+BACKUP_DUE = "BACKUP"
+PRUNE_DUE = "PRUNE"
+DUE_SHARDS = 8
 
 # What a restore never rolls back: the tenant row, who may enter, what happened, the backups
 # themselves and (later) licences and billing. A trailing `#` marks a prefix, else the exact key.
@@ -164,6 +180,20 @@ def appointment_start_sk(starts_at_iso: str, appointment_id: str) -> str:
 
 def backup_sk(backup_id: str) -> str:
     return f"{BACKUP_PREFIX}{backup_id}"
+
+
+def due_pk(marker: str, tenant_id: str) -> str:
+    """The `due` partition of a tenant's marker: `DUE#<marker>#<shard>`, the shard a hash of the tenant.
+
+    A stable hash (not Python's salted `hash`), so a marker stays in its shard across processes.
+    """
+    shard = int.from_bytes(hashlib.sha256(tenant_id.encode()).digest()[:4], "big") % DUE_SHARDS
+    return f"DUE#{marker}#{shard}"
+
+
+def due_partitions(marker: str) -> list[str]:
+    """Every shard of a marker: the partitions its dispatcher queries."""
+    return [f"DUE#{marker}#{shard}" for shard in range(DUE_SHARDS)]
 
 
 def due_sk(at_iso: str, tenant_id: str) -> str:

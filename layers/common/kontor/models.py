@@ -12,7 +12,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from kontor.settings import settings
@@ -30,6 +30,10 @@ class TableMeta(metaclass=_TableFromSettings):
     host = None  # AWS_ENDPOINT_URL where AWS is emulated
 
 
+# What a directory page shows of a tenant, projected into gsi2 and gsi3 (template.yaml says the same).
+DIRECTORY_ATTRIBUTES = ["id", "name", "status", "type", "edition", "configuration", "parent_id", "created_at"]
+
+
 class Gsi1(GlobalSecondaryIndex):
     """Reverse look-ups. gsi1pk: USER#<user_id> -> gsi1sk: TENANT#<tenant_id> (memberships)."""
 
@@ -39,6 +43,28 @@ class Gsi1(GlobalSecondaryIndex):
 
     gsi1pk = UnicodeAttribute(hash_key=True)
     gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex):
+    """The operators' directory, newest first. gsi2pk: TENANTS -> gsi2sk: <created_at>#<tenant_id>."""
+
+    class Meta:
+        index_name = "gsi2"
+        projection = IncludeProjection(DIRECTORY_ATTRIBUTES)
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(GlobalSecondaryIndex):
+    """The operators' directory by name. gsi3pk: TENANTS -> gsi3sk: <name key>#<tenant_id>."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = IncludeProjection(DIRECTORY_ATTRIBUTES)
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
 
 
 class Item(Model):
@@ -54,11 +80,18 @@ class Item(Model):
 
 
 class TenantItem(Item):
-    """PK: TENANT#<tenant_id>  SK: TENANT  GSI1 (sub-tenants): CHILDREN#<parent_id> / TENANT#<tenant_id>"""
+    """PK: TENANT#<tenant_id>  SK: TENANT  GSI1 (sub-tenants): CHILDREN#<parent_id> / TENANT#<tenant_id>
+    GSI2: TENANTS / <created_at>#<tenant_id>  GSI3: TENANTS / <name key>#<tenant_id>  (directory)"""
 
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     by_parent = Gsi1()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    newest_first = Gsi2()
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    by_name = Gsi3()
 
     id = UnicodeAttribute()
     name = UnicodeAttribute()

@@ -44,8 +44,12 @@ def decode(cursor: str | None, *, partition_key: str, partition: str) -> dict[st
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError):
         raise BadRequest("This cursor is not valid; start again without it.", code="invalid_cursor") from None
+    # Real DynamoDB refuses a start key with missing or extra attributes (moto does not): exactly the
+    # table's keys and, on an index, the index's (named `<x>pk` / `<x>sk` throughout the table).
+    attributes = {"pk", "sk", partition_key, partition_key.removesuffix("pk") + "sk"}
     valid = (
         isinstance(key, dict)
+        and set(key) == attributes
         and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
         and key.get(partition_key, {}).get("S") == partition
     )

@@ -17,7 +17,9 @@ class Settings(BaseModel):
     user_pool_client_id: str = Field(validation_alias="KONTOR_USER_POOL_CLIENT_ID")
     logos_bucket: str = Field(validation_alias="KONTOR_LOGOS_BUCKET")
     backups_bucket: str = Field(validation_alias="KONTOR_BACKUPS_BUCKET")
-    work_queue_url: str = Field(validation_alias="KONTOR_WORK_QUEUE_URL")
+    # The context's own job queue and its dead-letter queue (only functions that have one).
+    queue_url: str | None = Field(default=None, validation_alias="KONTOR_QUEUE_URL")
+    dead_letter_queue_url: str | None = Field(default=None, validation_alias="KONTOR_DEAD_LETTER_QUEUE_URL")
     mail_from: str = Field(validation_alias="KONTOR_MAIL_FROM")
     spa_base_url: str = Field(validation_alias="KONTOR_SPA_BASE_URL")
     # Set only where AWS is emulated (the local stack); on AWS the SDK's own endpoints are used.

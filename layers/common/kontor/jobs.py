@@ -1,0 +1,188 @@
+"""Jobs: work a schedule starts, fanned out one tenant per message through the context's own queue.
+
+Each context declares its jobs in one `Registry` (name, handler, and for scheduled jobs the due
+markers they read) and gets two Lambda handlers from it: the `dispatcher` a schedule invokes with
+`{"job": "<name>"}`, and the `worker` its queue feeds. Due work is found through the sparse `due`
+index in `DUE#<marker>#<shard>` partitions — a fixed number of shards, chosen by a hash of the
+tenant id, so no partition is hot and no job scans the table; the dispatcher queries each shard.
+
+A message for a job its context does not know is a bug, not bad luck: it is logged and moved to
+the dead-letter queue at once instead of being retried. Every message carries the request id of
+whatever caused it, so the worker's log lines join that request's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kontor import clock, keys
+from kontor.aws import client
+from kontor.observability import logger, metrics
+from kontor.settings import settings
+
+Handler = Callable[[dict[str, Any]], Any]
+DueFinder = Callable[[str, str], Iterator[tuple[str, str]]]  # (partition, until) -> (tenant_id, slot)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # `<noun>.<verb>`, e.g. "backup.scheduled"
+    handler: Handler
+    due: str | None = None  # the due marker it dispatches from (`keys.due_pk`), for scheduled jobs
+
+
+class UnknownJob(Exception):
+    pass
+
+
+class Registry:
+    """One context's jobs, its dispatcher and its worker."""
+
+    def __init__(self, context: str, jobs: Iterable[Job], *, find_due: DueFinder | None = None) -> None:
+        self.context = context
+        self.jobs = {job.name: job for job in jobs}
+        self._find_due = find_due
+
+    def job(self, name: Any) -> Job:
+        found = self.jobs.get(name) if isinstance(name, str) else None
+        if found is None:
+            raise UnknownJob(f"{self.context} has no job {name!r}")
+        return found
+
+    @property
+    def scheduled(self) -> list[Job]:
+        return [job for job in self.jobs.values() if job.due]
+
+    # ------------------------------------------------------------ dispatch
+    def dispatch(self, name: str) -> int:
+        """One message per tenant whose marker is due, from every shard; how many were sent.
+
+        Reads only the due markers (keys of the sparse index): the cost grows with the tenants
+        that are due, not with the table.
+        """
+        job = self.job(name)
+        if job.due is None or self._find_due is None:
+            raise UnknownJob(f"{name} is not a scheduled job")
+        until = clock.iso(clock.now())
+        due = (
+            {"tenant_id": tenant_id, "slot": slot}
+            for partition in keys.due_partitions(job.due)
+            for tenant_id, slot in self._find_due(partition, until)
+        )
+        sent = send_each(name, due)
+        logger.info("job dispatched", job=name, tenants=sent)
+        return sent
+
+    def dispatcher(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        """The Lambda handler a schedule invokes with `{"job": "<name>"}`."""
+
+        @logger.inject_lambda_context(clear_state=True)
+        @metrics.log_metrics
+        def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            # The invocation's id joins the dispatcher's log lines with its messages' workers.
+            logger.set_correlation_id(getattr(context, "aws_request_id", None))
+            name = event.get("job")
+            # A schedule that names no job of this context is misconfigured: fail loudly, so
+            # EventBridge Scheduler retries and then dead-letters the invocation.
+            return {"job": name, "dispatched": self.dispatch(str(name))}
+
+        return handler
+
+    # ------------------------------------------------------------ work
+    def run(self, message: dict[str, Any]) -> None:
+        self.job(message.get("job")).handler(message)
+
+    def worker(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        """The Lambda handler of the context's queue, reporting failures per message."""
+        from aws_lambda_powertools.utilities.batch import (
+            BatchProcessor,
+            EventType,
+            process_partial_response,
+        )
+
+        # A batch whose every message failed is reported like any other, not raised: SQS then
+        # retries exactly those messages, and the next batch is not delayed by a whole-batch retry.
+        processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+        def work(record: Any) -> None:
+            from kontor import fences
+
+            message = _parse(record.body)
+            fences.remember(None)  # a fence read belongs to one request or message
+            logger.set_correlation_id(message.get("request_id"))
+            logger.append_keys(tenant_id=message.get("tenant_id"), job=message.get("job"))
+            try:
+                self.run(message)
+            except UnknownJob:
+                logger.error("unknown job: moved to the dead-letter queue", body=record.body)
+                dead_letter(record.body)
+            except Exception:
+                logger.exception("job failed; SQS will retry it")
+                raise
+
+        @logger.inject_lambda_context(clear_state=True)
+        @metrics.log_metrics
+        def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            return process_partial_response(
+                event=event, record_handler=work, processor=processor, context=context
+            )
+
+        return handler
+
+
+def _parse(body: str) -> dict[str, Any]:
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return {}
+    return message if isinstance(message, dict) else {}
+
+
+# ---------------------------------------------------------------- sending
+def _body(job: str, fields: dict[str, Any]) -> str:
+    return json.dumps({"job": job, "request_id": logger.get_correlation_id(), **fields})
+
+
+def send(job: str, **fields: str) -> None:
+    """One message for `job` on this context's queue, carrying the current request id."""
+    client("sqs").send_message(QueueUrl=_queue_url(), MessageBody=_body(job, fields))
+
+
+def send_each(job: str, messages: Iterable[dict[str, Any]]) -> int:
+    """One message per entry, ten to a call; how many were sent."""
+    sqs = client("sqs")
+    batch: list[dict[str, str]] = []
+    sent = 0
+
+    def flush() -> int:
+        if not batch:
+            return 0
+        result = sqs.send_message_batch(QueueUrl=_queue_url(), Entries=batch)
+        if result.get("Failed"):
+            raise RuntimeError(f"the queue refused {len(result['Failed'])} messages")
+        count = len(batch)
+        batch.clear()
+        return count
+
+    for fields in messages:
+        batch.append({"Id": str(len(batch)), "MessageBody": _body(job, fields)})
+        if len(batch) == 10:
+            sent += flush()
+    return sent + flush()
+
+
+def dead_letter(body: str) -> None:
+    url = settings().dead_letter_queue_url
+    if url is None:
+        raise RuntimeError("this function has no dead-letter queue to move the message to")
+    client("sqs").send_message(QueueUrl=url, MessageBody=body)
+
+
+def _queue_url() -> str:
+    url = settings().queue_url
+    if url is None:
+        raise RuntimeError("this function has no queue: set KONTOR_QUEUE_URL in template.yaml")
+    return url
