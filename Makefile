@@ -1,4 +1,4 @@
-.PHONY: install run test lint format bench openapi lock build deploy clean
+.PHONY: install run test lint format bench openapi lock build deploy clean operator
 
 PORT ?= 3000
 # Lambda runs python3.13: develop on the same minor version when the machine has it.
@@ -20,6 +20,12 @@ install: $(STAMP)
 ## Serve the whole API on http://127.0.0.1:$(PORT) with embedded AWS (moto).
 run: $(STAMP)
 	$(BIN)/python -m local --port $(PORT)
+
+## Make a login one of the vendor's operators: the local stack's, or a deployed stack's with STACK=<name>.
+operator: $(STAMP)
+	@test -n "$(EMAIL)" || { echo "usage: make operator EMAIL=someone@example.com [STACK=name REGION=eu-central-1]"; exit 2; }
+	$(BIN)/python -m ops.operator --email "$(EMAIL)" --api http://127.0.0.1:$(PORT) \
+		$(if $(STACK),--stack "$(STACK)") $(if $(REGION),--region "$(REGION)")
 
 ## Lint, then every test (unit, integration, end-to-end).
 test: lint

@@ -18,6 +18,9 @@ def main() -> None:
         action="store_true",
         help="leave queued work until POST /_local/queues/drain or a fired schedule (tests)",
     )
+    parser.add_argument(
+        "--no-operator", action="store_true", help="do not create the local operator login (tests)"
+    )
     options = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -30,6 +33,9 @@ def main() -> None:
     print(f"User pool id      {stack.stack.refs['UserPool']}", flush=True)
     print(f"User pool client  {stack.stack.refs['UserPoolClient']}", flush=True)
     print(f"Region            {stack.region}", flush=True)
+    if not options.no_operator:
+        password = stack.create_operator()
+        print(f"Operator login    operator@kontor.local  {password}", flush=True)
     print("Ready. Ctrl-C stops.", flush=True)
     try:
         server.serve_forever()

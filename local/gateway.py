@@ -208,6 +208,8 @@ class Gateway:
             if found is None:
                 return _json(404, {"error": {"code": "schedule_not_found", "message": "No such schedule."}})
             return _json(200, self.jobs.fire(found.name))
+        if parts == ["operators"] and request.method == "POST":
+            return self._grant_operator((request.get_json(silent=True) or {}).get("email"))
         if parts == ["queues", "drain"] and request.method == "POST":
             return _json(200, self.jobs.drain_now())
         if parts == ["clock"] and request.method == "GET":
@@ -236,6 +238,20 @@ class Gateway:
                 200, {"now": clock.iso(clock.now()), "offset_days": clock.offset() / timedelta(days=1)}
             )
         return _json(404, {"error": {"code": "route_not_found", "message": "There is no such local route."}})
+
+    @staticmethod
+    def _grant_operator(email: Any) -> Response:
+        """`make operator EMAIL=…` against the local stack (kontor.operators, as on AWS)."""
+        from kontor import operators
+        from kontor.errors import KontorError
+
+        if not isinstance(email, str) or "@" not in email:
+            return _json(422, {"error": {"code": "validation_error", "message": 'Send {"email": "…"}.'}})
+        try:
+            user_id = operators.grant(email, added_by="local")
+        except KontorError as refused:
+            return _json(refused.status, {"error": {"code": refused.code, "message": refused.message}})
+        return _json(200, {"user_id": user_id, "email": email.lower()})
 
 
 def outbox(to: str | None) -> list[dict[str, Any]]:

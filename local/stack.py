@@ -64,6 +64,37 @@ class LocalStack:
         os.environ["KONTOR_API_URL"] = self.api_url(server.server_port)
         return server
 
+    def create_operator(self, email: str = "operator@kontor.local") -> str:
+        """A verified login for the vendor's staff, signed up through the API and made an operator;
+        its password."""
+        import json
+        import re
+        import secrets
+
+        from werkzeug.test import Client
+
+        from local.gateway import outbox
+
+        client = Client(self.gateway)
+        password = secrets.token_urlsafe(15)
+        client.post(
+            "/signup",
+            json={
+                "email": email,
+                "password": password,
+                "name": "Kontor Support",
+                "tenant_name": "Kontor Support",
+            },
+        )
+        token = re.search(r"token=([\w-]+)", outbox(email)[0]["text"])
+        if token is None:
+            raise RuntimeError(f"no verification link was sent to {email}")
+        client.post("/signup/verify", json={"token": token[1]})
+        granted = client.post("/_local/operators", json={"email": email})
+        if granted.status_code != 200:
+            raise RuntimeError(f"the local operator could not be made: {json.loads(granted.data)}")
+        return password
+
     @staticmethod
     def api_url(port: int) -> str:
         return f"http://127.0.0.1:{port}"

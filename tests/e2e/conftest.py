@@ -101,6 +101,13 @@ class Api:
         id_token = self.sign_in(email)["IdToken"]
         return Account(email, signup.body["user"]["id"], signup.body["tenant"]["id"], id_token)
 
+    def operator(self) -> Account:
+        """The operator login `make run` creates, signed in."""
+        email = self.info["operator_email"]
+        id_token = self.sign_in(email, self.info["operator_password"])["IdToken"]
+        me = self.call("GET", "/me", token=id_token).body
+        return Account(email, me["user"]["id"], me["memberships"][0]["tenant_id"], id_token)
+
     def join(self, admin: Account, role: str, tenant_id: str | None = None) -> Account:
         """A new person invited into `admin`'s tenant with `role`, who accepted and signed in."""
         tenant_id = tenant_id or admin.tenant_id
@@ -189,6 +196,8 @@ def local_stack() -> Iterator[Api]:
         ):
             if line.startswith(label):
                 info[key] = line.split()[-1]
+        if line.startswith("Operator login"):
+            info["operator_email"], info["operator_password"] = line.split()[-2:]
         if line.startswith("Ready.") or time.monotonic() > deadline:
             break
     if "url" not in info:

@@ -342,6 +342,54 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     ),
 }
 
+# The operators' routes: the operator check, then one Query a directory page.
+OPERATOR_CHECK = {"dynamodb.GetItem": 1}
+OPERATOR_CHANGE = {"dynamodb.GetItem": 3, "dynamodb.TransactWriteItems": 1}  # check, before, after
+BUDGETS.update(
+    {
+        "GET /operator/tenants": {**OPERATOR_CHECK, "dynamodb.Query": 1},
+        # the check, the tenant, one page of its memberships
+        "GET /operator/tenants/{tenantId}": {"dynamodb.GetItem": 2, "dynamodb.Query": 1},
+        "PUT /operator/tenants/{tenantId}/status": OPERATOR_CHANGE,
+        "PUT /operator/tenants/{tenantId}/edition": OPERATOR_CHANGE,
+        "PUT /operator/tenants/{tenantId}/configuration": OPERATOR_CHANGE,
+    }
+)
+
+
+def _operator_put(what: str, body: dict | None = None) -> Callable[[Api, Account], HttpReply]:
+    def scenario(api: Api, account: Account) -> HttpReply:
+        tenant_id = account.tenant_id
+        if what == "configuration":
+            tenant_id = api.call(
+                "POST",
+                f"/tenants/{account.tenant_id}/subtenants",
+                token=account.token,
+                json_body={"name": "Budget Sonder", "type": "CUSTOM", "charset": "UTF-8"},
+            ).body["id"]
+        return api.call(
+            "PUT", f"/operator/tenants/{tenant_id}/{what}", token=api.operator().token, json_body=body
+        )
+
+    return scenario
+
+
+SCENARIOS.update(
+    {
+        "GET /operator/tenants": lambda api, _: api.call(
+            "GET", "/operator/tenants", token=api.operator().token
+        ),
+        "GET /operator/tenants/{tenantId}": lambda api, account: api.call(
+            "GET", f"/operator/tenants/{account.tenant_id}", token=api.operator().token
+        ),
+        "PUT /operator/tenants/{tenantId}/status": _operator_put(
+            "status", {"status": "active", "reason": "budget"}
+        ),
+        "PUT /operator/tenants/{tenantId}/edition": _operator_put("edition", {"edition": "PROFESSIONAL"}),
+        "PUT /operator/tenants/{tenantId}/configuration": _operator_put("configuration"),
+    }
+)
+
 # Records and backups keep their scenarios and budgets beside them.
 SCENARIOS.update(records_backups.SCENARIOS)
 BUDGETS.update(records_backups.BUDGETS)

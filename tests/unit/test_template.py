@@ -120,8 +120,20 @@ def test_runtime_is_python_313_on_arm64() -> None:
 def test_every_tenant_route_has_a_minimum_role_and_no_other_route_does() -> None:
     from kontor.permissions import MINIMUM_ROLE
 
-    tenant_routes = {route.key for route in TEMPLATE.routes if "{tenantId}" in route.path}
+    tenant_routes = {
+        route.key
+        for route in TEMPLATE.routes
+        if "{tenantId}" in route.path and not route.path.startswith("/operator/")
+    }
     assert set(MINIMUM_ROLE) == tenant_routes
+
+
+def test_the_operator_routes_are_all_under_operator_and_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    operator_routes = [route for route in TEMPLATE.routes if route.path.startswith("/operator/")]
+    assert operator_routes
+    for route in operator_routes:
+        assert re.search(rf"\| `{route.method} {re.escape(route.path)}` \| operators \|", readme), route.key
 
 
 def test_the_readme_states_every_routes_minimum_role() -> None:
@@ -134,10 +146,14 @@ def test_the_readme_states_every_routes_minimum_role() -> None:
 
 
 def test_every_function_with_tenant_routes_may_read_what_the_tenant_check_reads() -> None:
-    # The check reads the membership, and for partners the tenant and a batch of ancestors.
+    # The gate reads membership and tenant in one batch (for partners one more batch of ancestors);
+    # the write path reads the tenant's fences again when its read grew old.
     for name, function in TEMPLATE.of_type("AWS::Serverless::Function").items():
-        events = function["Properties"].get("Events", {}).values()
-        if not any("{tenantId}" in event.get("Properties", {}).get("Path", "") for event in events):
+        paths = [
+            event.get("Properties", {}).get("Path", "")
+            for event in function["Properties"].get("Events", {}).values()
+        ]
+        if not any("{tenantId}" in path and not path.startswith("/operator/") for path in paths):
             continue
         actions = {
             action

@@ -76,3 +76,39 @@ class AuditEntry:
     action: str
     target: str | None
     details: dict
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """A tenant as the operators' directory lists it (what the directory indexes project)."""
+
+    id: str
+    name: str
+    status: str
+    type: str
+    edition: str
+    configuration: str
+    parent_id: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Admin:
+    user_id: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TenantFile:
+    """One tenant as an operator reads it: the tenant, its admins and how much it holds."""
+
+    tenant: Tenant
+    admins: tuple[Admin, ...]
+    member_count: int

@@ -7,8 +7,8 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from kontor import api
 from kontor.access import Access
 from tenants import administration
+from tenants.api.schemas import TenantResponse
 from tenants.domain import Tenant
-from tenants.schemas import TenantResponse
 
 
 def tenant_answer(context: Access, tenant: Tenant) -> Response[TenantResponse]:

@@ -6,8 +6,8 @@ from aws_lambda_powertools.event_handler import Response
 
 from kontor import api
 from tenants import logos
+from tenants.api.schemas import LogoConfirmRequest, LogoUploadRequest, LogoUploadResponse, TenantResponse
 from tenants.http import tenant_answer
-from tenants.schemas import LogoConfirmRequest, LogoUploadRequest, LogoUploadResponse, TenantResponse
 
 app = api.make_resolver()
 

@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from kontor import api, pages
 from kontor.settings import settings
 from tenants import administration
+from tenants.api.schemas import AuditEntryResponse, AuditPage, TenantResponse, UpdateTenantRequest
 from tenants.http import tenant_answer
-from tenants.schemas import AuditEntryResponse, AuditPage, TenantResponse, UpdateTenantRequest
 
 app = api.make_resolver()
 

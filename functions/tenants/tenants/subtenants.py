@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from kontor import api, pages
 from tenants import hierarchy
-from tenants.schemas import (
+from tenants.api.schemas import (
     CopyContentRequest,
     CopyContentResponse,
     CreateSubtenantRequest,

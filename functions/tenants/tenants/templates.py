@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from kontor import api, pages
 from kontor.errors import Unprocessable
 from tenants import templating
-from tenants.schemas import CreateTemplateRequest, TemplateResponse, TemplatesPage, UpdateTemplateRequest
+from tenants.api.schemas import CreateTemplateRequest, TemplateResponse, TemplatesPage, UpdateTemplateRequest
 
 app = api.make_resolver()
 

@@ -7,7 +7,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from tenants.domain import AuditEntry, Charset, Edition, Template, Tenant, TenantType
+from kontor.pages import Page
+from tenants.domain import (
+    AuditEntry,
+    Charset,
+    DirectoryEntry,
+    Edition,
+    Status,
+    Template,
+    Tenant,
+    TenantFile,
+    TenantType,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Kind = Literal["email", "document"]
@@ -191,3 +202,73 @@ class LogoUploadResponse(BaseModel):
 
 class LogoConfirmRequest(_Body):
     upload_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-z]{26}$")]
+
+
+# ---------------------------------------------------------------- the operators' directory
+class DirectoryEntryResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    status: str
+    type: str
+    edition: str
+    configuration: str
+    parent_id: str | None
+    created_at: str
+
+
+class DirectoryPage(BaseModel):
+    items: list[DirectoryEntryResponse]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[DirectoryEntry]) -> DirectoryPage:
+        return cls.model_validate(page, from_attributes=True)
+
+
+class TenantRecordResponse(DirectoryEntryResponse):
+    """A tenant as the vendor's staff see it: everything its settings hold, and its counts."""
+
+    charset: str
+    partner_access: bool
+    subtenant_count: int
+    admin_count: int
+    handed_over_at: str | None
+    version: int
+
+    @classmethod
+    def of(cls, tenant: Tenant) -> TenantRecordResponse:
+        return cls.model_validate(tenant)
+
+
+class AdminResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: str
+    email: str
+    name: str
+
+
+class TenantFileResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    tenant: TenantRecordResponse
+    admins: list[AdminResponse]
+    member_count: int
+
+    @classmethod
+    def of(cls, found: TenantFile) -> TenantFileResponse:
+        return cls.model_validate(found)
+
+
+class StatusRequest(_Body):
+    status: Status
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class EditionRequest(_Body):
+    edition: Edition
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = (
+        None
+    )

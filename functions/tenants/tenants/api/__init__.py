@@ -1,0 +1,1 @@
+"""The tenants routes: thin handlers over the logic beside this package."""
