@@ -35,7 +35,7 @@ def main() -> None:
     print(f"Region            {stack.region}", flush=True)
     if not options.no_operator:
         password = stack.create_operator()
-        print(f"Operator login    operator@kontor.local  {password}", flush=True)
+        print(f"Operator login    support@kontor.example.com  {password}", flush=True)
     print("Ready. Ctrl-C stops.", flush=True)
     try:
         server.serve_forever()

@@ -64,7 +64,7 @@ class LocalStack:
         os.environ["KONTOR_API_URL"] = self.api_url(server.server_port)
         return server
 
-    def create_operator(self, email: str = "operator@kontor.local") -> str:
+    def create_operator(self, email: str = "support@kontor.example.com") -> str:
         """A verified login for the vendor's staff, signed up through the API and made an operator;
         its password."""
         import json
@@ -77,7 +77,7 @@ class LocalStack:
 
         client = Client(self.gateway)
         password = secrets.token_urlsafe(15)
-        client.post(
+        signup = client.post(
             "/signup",
             json={
                 "email": email,
@@ -86,6 +86,8 @@ class LocalStack:
                 "tenant_name": "Kontor Support",
             },
         )
+        if signup.status_code != 201:
+            raise RuntimeError(f"the local operator could not sign up: {json.loads(signup.data)}")
         token = re.search(r"token=([\w-]+)", outbox(email)[0]["text"])
         if token is None:
             raise RuntimeError(f"no verification link was sent to {email}")

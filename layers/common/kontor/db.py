@@ -21,6 +21,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from kontor.aws import client
+from kontor.errors import Conflict
 from kontor.models import Item
 from kontor.settings import settings
 
@@ -34,11 +35,18 @@ def _pause(attempt: int) -> None:
     time.sleep(random.uniform(0, CONFLICT_PAUSE * 2**attempt))  # noqa: S311 - jitter, not a secret
 
 
-class Cancelled(Exception):
-    """A transaction that wrote nothing; `failed` holds the keys whose condition did not hold."""
+class Cancelled(Conflict):
+    """A transaction that wrote nothing; `failed` holds the keys whose condition did not hold.
+
+    Storage turns the failures it expects into domain errors; one it did not expect (or conflicts
+    that outlasted the retries) reaches the caller as `409 concurrent_change`: try again.
+    """
 
     def __init__(self, failed: set[Key], reasons: list[str]) -> None:
-        super().__init__(f"transaction cancelled: {reasons}")
+        super().__init__(
+            "Someone changed the same data at the same moment; nothing was saved. Try again.",
+            code="concurrent_change",
+        )
         self.failed = failed
         self.reasons = reasons
 
