@@ -228,7 +228,7 @@ def _patch_tenant(api: Api, account: Account) -> HttpReply:
         "PATCH",
         f"/tenants/{account.tenant_id}",
         token=account.token,
-        json_body={"edition": "PROFESSIONAL"},
+        json_body={"name": "Budget GmbH & Co. KG"},
         headers={"If-Match": read.headers["ETag"]},
     )
 
@@ -358,18 +358,17 @@ BUDGETS.update(
 
 
 def _operator_put(what: str, body: dict | None = None) -> Callable[[Api, Account], HttpReply]:
+    """An operator's change to a fresh sub-tenant of the budget account (CUSTOM: it awaits
+    configuration), so every change is a real one and the budget account stays as it is."""
+
     def scenario(api: Api, account: Account) -> HttpReply:
-        tenant_id = account.tenant_id
-        if what == "configuration":
-            tenant_id = api.call(
-                "POST",
-                f"/tenants/{account.tenant_id}/subtenants",
-                token=account.token,
-                json_body={"name": "Budget Sonder", "type": "CUSTOM", "charset": "UTF-8"},
-            ).body["id"]
-        return api.call(
-            "PUT", f"/operator/tenants/{tenant_id}/{what}", token=api.operator().token, json_body=body
-        )
+        sub = api.call(
+            "POST",
+            f"/tenants/{account.tenant_id}/subtenants",
+            token=account.token,
+            json_body={"name": f"Budget {what}", "type": "CUSTOM", "charset": "UTF-8"},
+        ).body["id"]
+        return api.call("PUT", f"/operator/tenants/{sub}/{what}", token=api.operator().token, json_body=body)
 
     return scenario
 
@@ -383,7 +382,7 @@ SCENARIOS.update(
             "GET", f"/operator/tenants/{account.tenant_id}", token=api.operator().token
         ),
         "PUT /operator/tenants/{tenantId}/status": _operator_put(
-            "status", {"status": "active", "reason": "budget"}
+            "status", {"status": "suspended", "reason": "budget"}
         ),
         "PUT /operator/tenants/{tenantId}/edition": _operator_put("edition", {"edition": "PROFESSIONAL"}),
         "PUT /operator/tenants/{tenantId}/configuration": _operator_put("configuration"),

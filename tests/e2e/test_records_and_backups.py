@@ -173,12 +173,15 @@ def test_two_weeks_of_daily_scheduled_backups_are_pruned_to_the_policy(api: Api)
     assert 4 <= len(left) < 14
 
 
-@pytest.mark.parametrize("schedule", ["BackupSchedule", "RetentionSchedule"])
-def test_the_schedules_are_declared_and_fire_locally(api: Api, schedule: str) -> None:
+@pytest.mark.parametrize(
+    ("schedule", "job"), [("BackupSchedule", "backup.scheduled"), ("RetentionSchedule", "backup.prune")]
+)
+def test_the_schedules_are_declared_and_fire_locally(api: Api, schedule: str, job: str) -> None:
     listed = api.call("GET", "/_local/schedules").body["schedules"]
 
-    fired = api.call("POST", f"/_local/schedules/{schedule}")
+    by_schedule = api.call("POST", f"/_local/schedules/{schedule}")
+    by_job = api.call("POST", f"/_local/schedules/{job}")
 
-    assert schedule in {s["name"] for s in listed}
-    assert fired.status == 200
-    assert fired.body["result"]["job"] in {"backup", "prune"}
+    assert {"name": schedule, "job": job} in [{"name": s["name"], "job": s["job"]} for s in listed]
+    assert by_schedule.status == by_job.status == 200
+    assert by_schedule.body["result"]["job"] == by_job.body["result"]["job"] == job

@@ -96,6 +96,7 @@ def test_local_schedules_lists_the_templates_schedules(api: Api) -> None:
 
     assert listed.status == 200
     assert listed.body["schedules"] == [
-        {"name": s.name, "expression": s.expression} for s in load().schedules
+        {"name": s.name, "job": s.job, "function": s.function, "expression": s.expression}
+        for s in load().schedules
     ]
     assert unknown.status == 404

@@ -12,16 +12,10 @@ app = api.make_resolver()
 
 
 @app.post("/tenants", responses={201: {"description": "The new tenant, with the caller as its admin."}})
+@api.idempotent(app, "tenant.create")
 def create_tenant(body: CreateTenantRequest) -> Response[TenantCreatedResponse]:
-    caller = api.caller(app)
-
-    def produce() -> dict:
-        tenant = memberships.create_tenant(caller, body.name)
-        return TenantCreatedResponse(id=tenant.id, name=tenant.name, role="admin").model_dump()
-
-    return api.created(
-        api.once(app, "create_tenant", scope=caller.user_id, payload=body.model_dump(), produce=produce)
-    )
+    tenant = memberships.create_tenant(api.caller(app), body.name)
+    return api.created(TenantCreatedResponse(id=tenant.id, name=tenant.name, role="admin"))
 
 
 handler = api.lambda_handler(app)

@@ -14,20 +14,15 @@ from accounts.schemas import (
     InviteRequest,
     MemberResponse,
 )
-from kontor import api, pages, tokens
+from kontor import api, pages
 
 app = api.make_resolver()
 
 
 @app.post("/tenants/<tenantId>/invitations", responses={201: {"description": "Invited; the mail is sent."}})
+@api.idempotent(app, "invitation.create")
 def invite(tenantId: str, body: InviteRequest) -> Response[InvitationResponse]:  # noqa: N803
-    context = api.access(app)
-
-    def produce() -> dict:
-        return InvitationResponse.of(inviting.invite(context, body.email, body.role)).model_dump()
-
-    scope = f"{context.tenant_id}#{context.caller.user_id}"
-    return api.created(api.once(app, "invite", scope=scope, payload=body.model_dump(), produce=produce))
+    return api.created(InvitationResponse.of(inviting.invite(api.access(app), body.email, body.role)))
 
 
 @app.get("/tenants/<tenantId>/invitations")
@@ -56,17 +51,10 @@ def preview(token: str) -> InvitationPreviewResponse:
 
 
 @app.post("/invitations/<token>/accept")
+@api.idempotent(app, "invitation.accept")
 def accept(token: str, body: AcceptRequest) -> MemberResponse:
     # Public at the gateway, so a new person can accept; a signed-in one proves who they are here.
-    caller = api.optional_caller(app)
-
-    def produce() -> dict:
-        return MemberResponse.of(inviting.accept(token, caller, body.name, body.password)).model_dump()
-
-    scope = f"accept#{tokens.digest(token)}"
-    return MemberResponse(
-        **api.once(app, "accept", scope=scope, payload=body.model_dump(exclude={"password"}), produce=produce)
-    )
+    return MemberResponse.of(inviting.accept(token, api.optional_caller(app), body.name, body.password))
 
 
 handler = api.lambda_handler(app)

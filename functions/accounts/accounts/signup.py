@@ -19,17 +19,12 @@ app = api.make_resolver()
 
 
 @app.post("/signup", responses={201: {"description": "Signed up; a verification mail is on its way."}})
+@api.idempotent(app, "signup.create")
 def sign_up(body: SignupRequest) -> Response[SignupResponse]:
-    def produce() -> dict:
-        signup = signups.sign_up(
-            email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name
-        )
-        return SignupResponse.of(signup).model_dump()
-
-    # A retry must send the same body; the password stays out of the stored fingerprint.
-    fingerprint = body.model_dump(exclude={"password"})
-    result = api.once(app, "signup", scope="signup", payload=fingerprint, produce=produce)
-    return api.created(result)
+    signup = signups.sign_up(
+        email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name
+    )
+    return api.created(SignupResponse.of(signup))
 
 
 @app.post("/signup/verify")

@@ -20,16 +20,9 @@ app = api.make_resolver()
 
 
 @app.post("/tenants/<tenantId>/backups", responses={202: {"description": "Queued; the backup is pending."}})
+@api.idempotent(app, "backup.create")
 def create(tenantId: str, body: CreateBackupRequest) -> Response[BackupResponse]:  # noqa: N803
-    tenant = api.access(app, Role.ADMIN)
-
-    def produce() -> dict:
-        return BackupResponse.of(logic.request_backup(tenant, body.note)).model_dump()
-
-    scope = f"{tenant.tenant_id}#{tenant.caller.user_id}"
-    return api.accepted(
-        api.once(app, "backup.create", scope=scope, payload=body.model_dump(), produce=produce)
-    )
+    return api.accepted(BackupResponse.of(logic.request_backup(api.access(app, Role.ADMIN), body.note)))
 
 
 @app.get("/tenants/<tenantId>/backups")

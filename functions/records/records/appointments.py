@@ -26,16 +26,10 @@ To = Annotated[AwareDatetime | None, Query(alias="to", description="Latest start
 @app.post(
     "/tenants/<tenantId>/appointments", responses={201: {"description": "Created; ETag holds its version."}}
 )
+@api.idempotent(app, "appointment.create")
 def create(tenantId: str, body: CreateAppointmentRequest) -> Response[AppointmentResponse]:  # noqa: N803
-    tenant = api.access(app, Role.MEMBER)
-
-    def produce() -> dict:
-        return AppointmentResponse.of(logic.create_appointment(tenant, body.fields())).model_dump()
-
-    scope = f"{tenant.tenant_id}#{tenant.caller.user_id}"
-    payload = body.model_dump(mode="json")
-    result = api.once(app, "appointment.create", scope=scope, payload=payload, produce=produce)
-    return replies.record(AppointmentResponse(**result), result["version"], status=201)
+    appointment = logic.create_appointment(api.access(app, Role.MEMBER), body.fields())
+    return replies.record(AppointmentResponse.of(appointment), appointment.version, status=201)
 
 
 @app.get("/tenants/<tenantId>/appointments")

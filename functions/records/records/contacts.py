@@ -19,17 +19,10 @@ Prefix = Annotated[str | None, Query(max_length=200, description="Name prefix; a
 @app.post(
     "/tenants/<tenantId>/contacts", responses={201: {"description": "Created; ETag holds its version."}}
 )
+@api.idempotent(app, "contact.create")
 def create(tenantId: str, body: CreateContactRequest) -> Response[ContactResponse]:  # noqa: N803
-    tenant = api.access(app, Role.MEMBER)
-
-    def produce() -> dict:
-        return ContactResponse.of(logic.create_contact(tenant, body.fields())).model_dump()
-
-    scope = f"{tenant.tenant_id}#{tenant.caller.user_id}"
-    result = api.once(
-        app, "contact.create", scope=scope, payload=body.model_dump(mode="json"), produce=produce
-    )
-    return replies.record(ContactResponse(**result), result["version"], status=201)
+    contact = logic.create_contact(api.access(app, Role.MEMBER), body.fields())
+    return replies.record(ContactResponse.of(contact), contact.version, status=201)
 
 
 @app.get("/tenants/<tenantId>/contacts")

@@ -18,19 +18,12 @@ app = api.make_resolver()
 
 
 @app.post("/tenants/<tenantId>/subtenants", responses={201: {"description": "The new sub-tenant."}})
+@api.idempotent(app, "subtenant.create")
 def create(tenantId: str, body: CreateSubtenantRequest) -> Response[SubtenantResponse]:  # noqa: N803
-    context = api.access(app)
-
-    def produce() -> dict:
-        sub = hierarchy.create_subtenant(
-            context, body.name, body.type.value, body.edition.value, body.charset.value
-        )
-        return SubtenantResponse.of(sub).model_dump()
-
-    scope = f"{context.tenant_id}#{context.caller.user_id}"
-    return api.created(
-        api.once(app, "create_subtenant", scope=scope, payload=body.model_dump(), produce=produce)
+    sub = hierarchy.create_subtenant(
+        api.access(app), body.name, body.type.value, body.edition.value, body.charset.value
     )
+    return api.created(SubtenantResponse.of(sub))
 
 
 @app.get("/tenants/<tenantId>/subtenants")

@@ -23,16 +23,9 @@ def _answer(template, status: int = 200) -> Response[TemplateResponse]:
 
 
 @app.post("/tenants/<tenantId>/templates", responses={201: {"description": "The new template."}})
+@api.idempotent(app, "template.create")
 def create(tenantId: str, body: CreateTemplateRequest) -> Response[TemplateResponse]:  # noqa: N803
-    context = api.access(app)
-
-    def produce() -> dict:
-        return TemplateResponse.of(templating.create(context, body.model_dump())).model_dump()
-
-    scope = f"{context.tenant_id}#{context.caller.user_id}"
-    return api.created(
-        api.once(app, "create_template", scope=scope, payload=body.model_dump(), produce=produce)
-    )
+    return _answer(templating.create(api.access(app), body.model_dump()), status=201)
 
 
 @app.get("/tenants/<tenantId>/templates")

@@ -10,10 +10,13 @@ the operator gate instead. Every response carries `X-Request-Id`, every error bo
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -32,6 +35,7 @@ from kontor.errors import (
 from kontor.observability import logger, metrics
 from kontor.settings import settings
 
+Route = TypeVar("Route", bound=Callable[..., Any])
 TENANT_PARAM = "tenantId"
 OPERATOR_PREFIX = "/operator/"
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -266,22 +270,85 @@ def if_match(app: APIGatewayRestResolver) -> int:
     return int(value)
 
 
-def once(
-    app: APIGatewayRestResolver,
-    operation: str,
-    *,
-    scope: str,
-    payload: dict[str, Any],
-    produce: Callable[[], dict[str, Any]],
-) -> dict[str, Any]:
-    """Run a create route's work once per `Idempotency-Key` header (see `kontor.idempotency`)."""
-    from kontor import idempotency
+# Inputs that are secrets: a public route's fingerprint holds their hash, never the value.
+SECRET_INPUTS = frozenset({"password", "token"})
 
-    return idempotency.once(
-        operation,
-        app.current_event.headers.get("Idempotency-Key"),
-        scope=scope,
-        payload=payload,
-        produce=produce,
-        lambda_context=app.lambda_context,
-    )
+
+def idempotent(app: APIGatewayRestResolver, operation: str) -> Callable[[Route], Route]:
+    """Run a creating route once per `Idempotency-Key`: a retry answers what the first call did.
+
+    `operation` is named `<noun>.<verb>`. The key is scoped to the tenant and the caller on a
+    signed-in route; on a public one (signup, accepting an invitation) the whole input is the
+    fingerprint, secrets as their hash, so someone else reusing a key gets `422
+    idempotency_key_reused` and never another person's answer (`kontor.idempotency`).
+    """
+
+    def decorate(route: Route) -> Route:
+        @functools.wraps(route)
+        def once(**inputs: Any) -> Response:
+            key = app.current_event.headers.get("Idempotency-Key")
+            if key is None:
+                return route(**inputs)
+            from kontor import idempotency
+
+            scope, fingerprint = _fingerprint(app, inputs)
+            answer = idempotency.once(
+                operation,
+                key,
+                scope=scope,
+                payload=fingerprint,
+                produce=lambda: _stored(route(**inputs)),
+                lambda_context=app.lambda_context,
+            )
+            return Response(
+                answer["status"], content_types.APPLICATION_JSON, answer["body"], answer["headers"]
+            )
+
+        # The resolver reads parameters and answer from the signature: resolve the route's
+        # annotations where they were written, not in this module.
+        once.__signature__ = inspect.signature(route, eval_str=True)  # type: ignore[attr-defined]
+        return once  # type: ignore[return-value]
+
+    return decorate
+
+
+def _fingerprint(app: APIGatewayRestResolver, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    from aws_lambda_powertools.event_handler.openapi.encoders import jsonable_encoder
+
+    payload = jsonable_encoder(inputs)
+    access = app.context.get("access")
+    if access is not None:
+        return f"TENANT#{access.tenant_id}#USER#{access.caller.user_id}", payload
+    claims = _claims(app.current_event.raw_event)
+    if claims.get("sub"):
+        return f"USER#{claims['sub']}", payload
+    # Public: every input counts, the caller's bearer token too (as a hash, like every secret).
+    payload = _hash_secrets(payload)
+    payload["authorization"] = _digest(app.current_event.headers.get("Authorization") or "")
+    return "PUBLIC", payload
+
+
+def _hash_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            name: _digest(str(item)) if name in SECRET_INPUTS else _hash_secrets(item)
+            for name, item in value.items()
+        }
+    return value
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _stored(answer: Any) -> dict[str, Any]:
+    """A route's answer as the idempotency record keeps it (status, JSON body, the headers that count)."""
+    from aws_lambda_powertools.event_handler.openapi.encoders import jsonable_encoder
+
+    if not isinstance(answer, Response):
+        answer = Response(200, content_types.APPLICATION_JSON, answer)
+    body = answer.body
+    if isinstance(body, str | bytes) and body:
+        body = json.loads(body)
+    headers = {name: value for name, value in (answer.headers or {}).items() if name in ("ETag", "Location")}
+    return {"status": answer.status_code, "body": jsonable_encoder(body), "headers": headers}

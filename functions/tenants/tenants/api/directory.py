@@ -44,7 +44,7 @@ def set_status(tenantId: str, body: StatusRequest) -> TenantRecordResponse:
 @app.put("/operator/tenants/<tenantId>/edition")
 def set_edition(tenantId: str, body: EditionRequest) -> TenantRecordResponse:
     return TenantRecordResponse.of(
-        directory.set_edition(api.caller(app), tenantId, body.edition, body.reason)
+        directory.set_edition(api.caller(app), tenantId, body.edition.value, body.reason)
     )
 
 
