@@ -108,12 +108,12 @@ def _bare_query(table: str, tenant_id: str) -> int:
 
 def _request(tenant_id: str) -> str:
     """A pending manual backup, as the API creates it (not timed: the request's work, not the worker's)."""
-    from backups import repository
+    from backups.store import backups
     from kontor import clock, ids
 
     backup_id = ids.new_id()
     now = clock.iso(clock.now())
-    repository.create(
+    backups.create(
         tenant_id, backup_id, "manual", created_at=now, created_by="bench", actor_via="system", note=None
     )
     return backup_id

@@ -503,26 +503,26 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(
 ) -> None:
     """Both requests read the memberships before either writes: the transaction's condition on the
     tenant's admin count lets exactly one through."""
-    from accounts import members_repository, memberships
+    from accounts import members, store
     from kontor.access import Access, Caller, Role
 
     admin, tenant_id = signed_up(invoke)
     ben = joined(invoke, admin, tenant_id, "ben@example.com", "admin")
     both_read = threading.Barrier(2)
-    original_get = members_repository.get
+    original_get = store.members.get
 
     def get_then_wait(tenant: str, user_id: str):
         member = original_get(tenant, user_id)
         both_read.wait(timeout=10)
         return member
 
-    monkeypatch.setattr(members_repository, "get", get_then_wait)
+    monkeypatch.setattr(store.members, "get", get_then_wait)
     outcomes: list[str] = []
 
     def demote(actor: dict, target: dict) -> None:
         context = Access(tenant_id, Caller(actor["sub"], actor["email"]), Role.ADMIN, "member")
         try:
-            memberships.change_role(context, target["sub"], Role.MEMBER)
+            members.change_role(context, target["sub"], Role.MEMBER)
             outcomes.append("changed")
         except Conflict as conflict:
             outcomes.append(conflict.code)

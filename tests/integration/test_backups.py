@@ -227,7 +227,7 @@ def test_an_export_is_done_once_even_when_its_message_comes_twice(invoke: Lambda
 
 
 def test_a_worker_that_dies_half_way_is_retried_and_completes(invoke: Lambda, admin, monkeypatch) -> None:
-    from backups import tenant_data
+    from backups.store import tenant_data
 
     claims, tenant_id = admin
     contact(invoke, claims, tenant_id, "Anna")
@@ -258,7 +258,8 @@ def test_a_worker_that_dies_half_way_is_retried_and_completes(invoke: Lambda, ad
 
 
 def test_an_export_that_keeps_failing_is_marked_failed(invoke: Lambda, admin, monkeypatch) -> None:
-    from backups import jobs, tenant_data
+    from backups import jobs
+    from backups.store import tenant_data
 
     claims, tenant_id = admin
     pending = backups_call(
@@ -580,7 +581,7 @@ def test_a_corrupt_or_foreign_file_is_refused_before_anything_is_replaced(
 def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_when_run_again(
     invoke: Lambda, admin, monkeypatch
 ) -> None:
-    from backups import tenant_data
+    from backups.store import tenant_data
 
     claims, tenant_id = admin
     for n in range(60):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import boto3
@@ -209,6 +210,19 @@ def test_the_same_key_with_another_body_is_refused(invoke: Lambda) -> None:
     assert len([i for i in invoke.table() if i["sk"]["S"] == "TENANT"]) == 1
 
 
+def test_someone_reusing_a_public_key_with_another_password_gets_no_answer(invoke: Lambda) -> None:
+    first = signup(invoke, headers={"Idempotency-Key": "shared-key"})
+
+    # The same address and names, another password: not the same request, so not its answer.
+    other = signup(invoke, headers={"Idempotency-Key": "shared-key"}, password="another-velvet-otter-77")
+
+    assert first.status == 201
+    assert (other.status, other.body["error"]["code"]) == (422, "idempotency_key_reused")
+    assert "user" not in other.body
+    stored = [i for i in invoke.table() if i["pk"]["S"].startswith("IDEMPOTENCY#")]
+    assert stored and all("velvet" not in json.dumps(i) for i in stored)  # no password, not even hashed in
+
+
 def test_a_malformed_idempotency_key_is_refused(invoke: Lambda) -> None:
     reply = signup(invoke, headers={"Idempotency-Key": "x" * 300})
 
@@ -221,7 +235,7 @@ def test_a_malformed_idempotency_key_is_refused(invoke: Lambda) -> None:
 def test_if_storing_the_records_fails_the_identity_is_removed(
     invoke: Lambda, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accounts import repository
+    from accounts.store import users
 
     assert signup(invoke).status == 201
     before = invoke.table()
@@ -230,7 +244,7 @@ def test_if_storing_the_records_fails_the_identity_is_removed(
     boto3.client("cognito-idp").admin_delete_user(
         UserPoolId=invoke.stack.refs["UserPool"], Username=SIGNUP["email"]
     )
-    monkeypatch.setattr(repository, "email_claimed", lambda email: False)
+    monkeypatch.setattr(users, "email_claimed", lambda email: False)
 
     reply = signup(invoke, tenant_name="Zweitfirma")
 
@@ -243,7 +257,7 @@ def test_if_storing_the_records_fails_the_identity_is_removed(
 def test_an_abandoned_identity_without_records_is_replaced(
     invoke: Lambda, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accounts import identity
+    from accounts.store import identity
 
     identity.create(SIGNUP["email"], "Half Made", "some-other-password-77", verified=False)
     monkeypatch.setattr(identity, "_ABANDONED_AFTER", timedelta(0))
@@ -256,7 +270,7 @@ def test_an_abandoned_identity_without_records_is_replaced(
 
 
 def test_a_young_identity_without_records_is_a_signup_in_flight(invoke: Lambda) -> None:
-    from accounts import identity
+    from accounts.store import identity
 
     identity.create(SIGNUP["email"], "In Flight", "some-other-password-77", verified=False)
 
@@ -302,12 +316,12 @@ def test_resend_is_throttled_and_silent_for_unknown_or_verified_addresses(invoke
 def test_an_unexpected_failure_answers_500_without_internals(
     invoke: Lambda, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from accounts import repository
+    from accounts.store import users
 
     def broken(email: str) -> bool:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(repository, "email_claimed", broken)
+    monkeypatch.setattr(users, "email_claimed", broken)
 
     reply = signup(invoke)
 

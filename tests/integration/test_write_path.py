@@ -118,12 +118,12 @@ def _in_parallel(count: int, work: Any) -> list[BaseException]:
 def test_parallel_writes_to_different_records_of_one_tenant_never_conflict(
     invoke: Lambda, dynamodb: ConflictingDynamoDB
 ) -> None:
-    from records import logic
+    from records import records
 
     claims, tenant_id = signed_up(invoke)
     access = _access(tenant_id, claims["sub"])
 
-    errors = _in_parallel(8, lambda n: logic.create_contact(access, _person(f"Kontakt {n}")))
+    errors = _in_parallel(8, lambda n: records.create_contact(access, _person(f"Kontakt {n}")))
 
     assert errors == []
     assert dynamodb.conflicts == 0  # no tenant-wide item in the write transactions
@@ -156,13 +156,13 @@ def test_the_stand_in_does_cancel_transactions_that_share_an_item(
 def test_a_conflict_is_sent_again_with_a_new_token_and_commits_once(
     invoke: Lambda, dynamodb: ConflictingDynamoDB
 ) -> None:
-    from records import logic
+    from records import records
 
     claims, tenant_id = signed_up(invoke)
     dynamodb.tokens.clear()
     dynamodb.forced = 2
 
-    contact = logic.create_contact(_access(tenant_id, claims["sub"]), _person("Dora"))
+    contact = records.create_contact(_access(tenant_id, claims["sub"]), _person("Dora"))
 
     assert dynamodb.conflicts == 2
     assert len(dynamodb.tokens) == 3 and None not in dynamodb.tokens
@@ -207,7 +207,7 @@ def test_every_transaction_carries_a_client_request_token(
 def test_a_write_relies_on_a_fence_read_only_while_it_is_fresh(
     invoke: Lambda, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from records import logic
+    from records import records
 
     claims, tenant_id = signed_up(invoke)
     access = _access(tenant_id, claims["sub"])
@@ -218,11 +218,11 @@ def test_a_write_relies_on_a_fence_read_only_while_it_is_fresh(
     )
 
     # Within MAX_AGE the write trusts the gate's read (the restore waits out the grace period) ...
-    logic.create_contact(access, _person("Noch rechtzeitig"))
+    records.create_contact(access, _person("Noch rechtzeitig"))
     # ... past it, the write reads the fence again and is refused.
     monkeypatch.setattr(fences, "MAX_AGE", 0.0)
     with pytest.raises(fences.Conflict) as refused:
-        logic.create_contact(access, _person("Zu spät"))
+        records.create_contact(access, _person("Zu spät"))
 
     assert refused.value.code == "tenant_restoring"
     names = {i["name"]["S"] for i in invoke.table() if i["sk"]["S"].startswith("CONTACT#")}

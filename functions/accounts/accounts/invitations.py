@@ -1,60 +1,146 @@
-"""Invitations: an admin's routes under /tenants/{tenantId}/invitations, and the invitee's public
-GET /invitations/{token} and POST /invitations/{token}/accept."""
+"""Invitations: an admin invites an address with a role; the person behind it accepts by link."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
+from datetime import timedelta
 
-from accounts import inviting
-from accounts.schemas import (
-    AcceptRequest,
-    InvitationPreviewResponse,
-    InvitationResponse,
-    InvitationsPage,
-    InviteRequest,
-    MemberResponse,
-)
-from kontor import api, pages
+from accounts import passwords, store
+from accounts.domain import Invitation, InvitationPreview, Member, User
+from accounts.signup import normalize_email
+from kontor import clock, ids, mail, pages, tokens
+from kontor.access import Access, Caller, Role
+from kontor.errors import BadRequest, Forbidden, Gone
+from kontor.models import InvitationItem, TokenItem
+from kontor.observability import count
+from kontor.settings import settings
 
-app = api.make_resolver()
-
-
-@app.post("/tenants/<tenantId>/invitations", responses={201: {"description": "Invited; the mail is sent."}})
-@api.idempotent(app, "invitation.create")
-def invite(tenantId: str, body: InviteRequest) -> Response[InvitationResponse]:  # noqa: N803
-    return api.created(InvitationResponse.of(inviting.invite(api.access(app), body.email, body.role)))
+INVITATION = store.invitations.INVITATION
 
 
-@app.get("/tenants/<tenantId>/invitations")
-def list_invitations(
-    tenantId: str,  # noqa: N803
-    limit: pages.Limit = pages.DEFAULT_LIMIT,
-    cursor: pages.Cursor = None,
-) -> InvitationsPage:
-    page = inviting.list_invitations(api.access(app), limit, cursor)
-    return InvitationsPage(items=[InvitationResponse.of(i) for i in page.items], next_cursor=page.next_cursor)
+def _limits() -> tuple[int, int]:
+    current = settings()
+    return current.invitations_per_tenant_per_day, current.invitations_per_address_per_day
 
 
-@app.delete("/tenants/<tenantId>/invitations/<invitationId>")
-def revoke(tenantId: str, invitationId: str) -> InvitationResponse:  # noqa: N803
-    return InvitationResponse.of(inviting.revoke(api.access(app), invitationId))
+def _ttl() -> timedelta:
+    return timedelta(days=settings().invitation_ttl_days)
 
 
-@app.post("/tenants/<tenantId>/invitations/<invitationId>/resend")
-def resend(tenantId: str, invitationId: str) -> InvitationResponse:  # noqa: N803
-    return InvitationResponse.of(inviting.resend(api.access(app), invitationId))
+def invite(context: Access, email: str, role: Role) -> Invitation:
+    email = normalize_email(email)
+    inviter = store.users.profile(context.caller.user_id)
+    tenant_name = store.invitations.tenant_name(context.tenant_id)
+    invitation_id = ids.new_id()
+    secret, token = tokens.issue(INVITATION, invitation_id, email, _ttl())
+    token.tenant_id = context.tenant_id
+    invitation = store.invitations.create(
+        context,
+        invitation_id=invitation_id,
+        email=email,
+        role=role.value,
+        inviter=inviter,
+        token=token,
+        existing_user_id=store.users.user_id_for(email),
+        limits=_limits(),
+    )
+    _send(invitation, tenant_name, secret)
+    count("InvitationSent", context.tenant_id)
+    return invitation
 
 
-@app.get("/invitations/<token>")
-def preview(token: str) -> InvitationPreviewResponse:
-    return InvitationPreviewResponse.of(inviting.preview(token))
+def list_invitations(context: Access, limit: int, cursor: str | None) -> pages.Page[Invitation]:
+    return store.invitations.page(context.tenant_id, limit, cursor)
 
 
-@app.post("/invitations/<token>/accept")
-@api.idempotent(app, "invitation.accept")
-def accept(token: str, body: AcceptRequest) -> MemberResponse:
-    # Public at the gateway, so a new person can accept; a signed-in one proves who they are here.
-    return MemberResponse.of(inviting.accept(token, api.optional_caller(app), body.name, body.password))
+def resend(context: Access, invitation_id: str) -> Invitation:
+    item = store.invitations.get_row(context.tenant_id, invitation_id)
+    secret, token = tokens.issue(INVITATION, item.id, item.email, _ttl())
+    token.tenant_id = context.tenant_id
+    invitation = store.invitations.renew(context, item, token, _limits())
+    _send(invitation, store.invitations.tenant_name(context.tenant_id), secret)
+    return invitation
 
 
-handler = api.lambda_handler(app)
+def revoke(context: Access, invitation_id: str) -> Invitation:
+    return store.invitations.revoke(context, store.invitations.get_row(context.tenant_id, invitation_id))
+
+
+def _open(secret: str) -> tuple[InvitationItem, TokenItem]:
+    """The invitation behind a link, while it may still be accepted."""
+    token = tokens.check(secret, INVITATION)
+    if not token.tenant_id:
+        raise BadRequest("This link is not valid.", code="invalid_token")
+    item = store.invitations.get_row(token.tenant_id, token.subject)
+    if item.state != "pending":
+        raise Gone(f"This invitation was {item.state}.", code=f"invitation_{item.state}")
+    return item, token
+
+
+def preview(secret: str) -> InvitationPreview:
+    item, _ = _open(secret)
+    return InvitationPreview(
+        invitation_id=item.id,
+        tenant_id=item.tenant_id,
+        tenant_name=store.invitations.tenant_name(item.tenant_id),
+        inviter_name=item.inviter_name,
+        email=item.email,
+        role=item.role,
+        expires_at=item.expires_at,
+        has_identity=store.users.user_id_for(item.email) is not None,
+    )
+
+
+def accept(secret: str, caller: Caller | None, name: str | None, password: str | None) -> Member:
+    """Join the tenant: a signed-in person as themselves, a new person with a new store.identity."""
+    item, token = _open(secret)
+    if caller is not None:
+        if caller.email != item.email:
+            raise Forbidden(
+                f"This invitation is for {item.email}; sign in with that address to accept it.",
+                code="wrong_account",
+            )
+        user = store.users.profile(caller.user_id)
+        store.invitations.accept(item, token, user, new_identity=False)
+    else:
+        user = _new_identity(item, token, name, password)
+    count("InvitationAccepted", item.tenant_id)
+    return Member(
+        user_id=user.id, email=user.email, name=user.name, role=item.role, joined_at=clock.iso(clock.now())
+    )
+
+
+def _new_identity(item: InvitationItem, token: TokenItem, name: str | None, password: str | None) -> User:
+    if store.users.user_id_for(item.email) is not None:
+        raise Forbidden(
+            f"{item.email} already has a login: sign in with it to accept.", code="sign_in_required"
+        )
+    if not name or not password:
+        raise BadRequest(
+            "Send your name and a password to create your login.", code="name_and_password_required"
+        )
+    tenant_name = store.invitations.tenant_name(item.tenant_id)
+    passwords.check(password, email=item.email, name=name, tenant_name=tenant_name)
+    user_id = store.identity.create(item.email, name, password, verified=True)
+    user = User(id=user_id, email=item.email, name=name, email_verified=True)
+    try:
+        store.invitations.accept(item, token, user, new_identity=True)
+    except BaseException:
+        store.identity.delete(item.email)  # no login without its records
+        raise
+    return user
+
+
+def _send(invitation: Invitation, tenant_name: str, secret: str) -> None:
+    url = mail.link("/invitations/accept", secret)
+    mail.send(
+        mail.Mail(
+            to=[invitation.email],
+            subject=f"{invitation.inviter_name} invites you to {tenant_name} on Kontor",
+            text=(
+                f"Hello,\n\n{invitation.inviter_name} invites you to join {tenant_name} on Kontor "
+                f"as {invitation.role}.\n\nAccept the invitation here:\n\n{url}\n\n"
+                f"The link works once and expires on {invitation.expires_at}. If you do not want to join, "
+                "ignore this mail.\n"
+            ),
+        )
+    )

@@ -1,17 +1,63 @@
-"""The signed-in user: GET /me — who they are and every tenant they can enter."""
+"""The signed-in user's view of themselves: who they are, where they can go, who invited them."""
 
 from __future__ import annotations
 
-from accounts import users
-from accounts.schemas import MeResponse
-from kontor import api
-
-app = api.make_resolver()
+from accounts import store
+from accounts.domain import Me, Membership, PendingInvitation
+from kontor.access import Caller, Role
 
 
-@app.get("/me")
-def me() -> MeResponse:
-    return MeResponse.of(users.me(api.caller(app)))
+def me(caller: Caller) -> Me:
+    """Calls do not grow with the table: the profile, two index queries and one batch read, plus
+    one query and one batch read more for a user who belongs to partner tenants."""
+    user = store.users.profile(caller.user_id)
+    memberships = store.users.memberships_of(caller.user_id)
+    invitations = store.users.pending_invitations_for(user.email)
+    tenants = store.users.tenants_brief(
+        {m.tenant_id for m in memberships} | {i.tenant_id for i in invitations}
+    )
+    entered = [
+        Membership(tenant_id=m.tenant_id, tenant_name=tenants[m.tenant_id].name, role=m.role)
+        for m in memberships
+        if m.tenant_id in tenants
+    ]
+    return Me(
+        user=user,
+        memberships=entered + _via_partner(entered, tenants),
+        invitations=[
+            PendingInvitation(
+                id=i.id,
+                tenant_id=i.tenant_id,
+                tenant_name=tenants[i.tenant_id].name,
+                role=i.role,
+                inviter_name=i.inviter_name,
+                expires_at=i.expires_at,
+            )
+            for i in invitations
+            if i.tenant_id in tenants
+        ],
+    )
 
 
-handler = api.lambda_handler(app)
+def _via_partner(direct: list[Membership], tenants: dict) -> list[Membership]:
+    """Sub-tenants the user reaches as a partner, with the role held in the partner tenant.
+
+    Access itself is decided on every request (kontor.access); this is the switcher's list.
+    """
+    reached: dict[str, Role] = {}
+    own = {m.tenant_id for m in direct}
+    for membership in direct:
+        if not tenants[membership.tenant_id].subtenant_count:
+            continue
+        for sub_id in store.users.descendants_of(membership.tenant_id):
+            role = Role(membership.role)
+            if sub_id not in own and (sub_id not in reached or role.allows(reached[sub_id])):
+                reached[sub_id] = role
+    if not reached:
+        return []
+    subs = store.users.tenants_brief(set(reached))
+    return [
+        Membership(tenant_id=sub_id, tenant_name=subs[sub_id].name, role=role.value, via="partner")
+        for sub_id, role in sorted(reached.items())
+        if sub_id in subs and subs[sub_id].partner_access
+    ]

@@ -1,35 +1,37 @@
-"""Members of a tenant: GET /tenants/{tenantId}/members, PATCH and DELETE …/members/{userId}."""
+"""Tenants a user has, and the members a tenant has: additional accounts, roles, leaving."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
-from accounts import memberships
-from accounts.schemas import ChangeRoleRequest, MemberResponse, MembersPage
-from kontor import api, pages
-
-app = api.make_resolver()
+from accounts import store
+from accounts.domain import Member, Tenant
+from kontor import ids, pages
+from kontor.access import Access, Caller, Role
+from kontor.observability import count, logger
 
 
-@app.get("/tenants/<tenantId>/members")
-def list_members(
-    tenantId: str,  # noqa: N803 - the template's path parameter
-    limit: pages.Limit = pages.DEFAULT_LIMIT,
-    cursor: pages.Cursor = None,
-) -> MembersPage:
-    page = memberships.list_members(api.access(app), limit, cursor)
-    return MembersPage(items=[MemberResponse.of(m) for m in page.items], next_cursor=page.next_cursor)
+def create_tenant(caller: Caller, name: str) -> Tenant:
+    """A further, separate tenant for a signed-in user, who becomes its admin (same login)."""
+    admin = store.users.profile(caller.user_id)
+    tenant = Tenant(id=ids.new_id(), name=name)
+    store.members.create_tenant(tenant, admin)
+    count("TenantCreated", tenant.id)
+    logger.info("tenant created", tenant_id=tenant.id, user_id=caller.user_id)
+    return tenant
 
 
-@app.patch("/tenants/<tenantId>/members/<userId>")
-def change_role(tenantId: str, userId: str, body: ChangeRoleRequest) -> MemberResponse:  # noqa: N803
-    return MemberResponse.of(memberships.change_role(api.access(app), userId, body.role))
+def list_members(context: Access, limit: int, cursor: str | None) -> pages.Page[Member]:
+    return store.members.page(context.tenant_id, limit, cursor)
 
 
-@app.delete("/tenants/<tenantId>/members/<userId>", responses={204: {"description": "Removed or left."}})
-def remove(tenantId: str, userId: str) -> Response[None]:  # noqa: N803
-    memberships.remove(api.access(app), userId)
-    return api.no_content()
+def change_role(context: Access, user_id: str, role: Role) -> Member:
+    member = store.members.get(context.tenant_id, user_id)
+    if member.role == role.value:
+        return member
+    return store.members.change_role(context, member, role.value)
 
 
-handler = api.lambda_handler(app)
+def remove(context: Access, user_id: str) -> None:
+    """An admin removes someone; anyone may leave. The last admin can do neither."""
+    if user_id != context.caller.user_id:
+        context.require(Role.ADMIN)
+    store.members.remove(context, store.members.get(context.tenant_id, user_id))

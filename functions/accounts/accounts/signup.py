@@ -1,41 +1,91 @@
-"""Signup: POST /signup, POST /signup/verify, POST /signup/resend (all public)."""
+"""Signing up: a new identity with its first tenant, and proving the email address."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
+from datetime import timedelta
 
-from accounts import signups
-from accounts.schemas import (
-    ResendRequest,
-    ResendResponse,
-    SignupRequest,
-    SignupResponse,
-    UserResponse,
-    VerifyRequest,
-)
-from kontor import api
+from accounts import passwords, store
+from accounts.domain import Signup, Tenant, User
+from kontor import clock, ids, mail, tokens
+from kontor.errors import Conflict
+from kontor.observability import count, logger
+from kontor.settings import settings
 
-app = api.make_resolver()
+RESEND_INTERVAL = timedelta(minutes=1)
 
 
-@app.post("/signup", responses={201: {"description": "Signed up; a verification mail is on its way."}})
-@api.idempotent(app, "signup.create")
-def sign_up(body: SignupRequest) -> Response[SignupResponse]:
-    signup = signups.sign_up(
-        email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup:
+    """A new identity, its first tenant with it as admin, and a mail to verify the address."""
+    email = normalize_email(email)
+    passwords.check(password, email=email, name=name, tenant_name=tenant_name)
+    if store.users.email_claimed(email):
+        raise Conflict(
+            "This email already has a Kontor login. Sign in and add a further account instead.",
+            code="identity_exists",
+        )
+
+    user_id = store.identity.create(email, name, password, verified=False)
+    user = User(id=user_id, email=email, name=name, email_verified=False)
+    tenant = Tenant(id=ids.new_id(), name=tenant_name)
+    secret, token = tokens.issue(
+        store.users.VERIFY_EMAIL, user_id, email, timedelta(hours=settings().verification_ttl_hours)
     )
-    return api.created(SignupResponse.of(signup))
+    try:
+        store.users.create_signup(user, tenant, token)
+    except BaseException:
+        store.identity.delete(email)  # no identity without its tenant
+        raise
+
+    _send_verification(email, name, secret)
+    count("SignupCompleted", tenant.id)
+    logger.info("signed up", user_id=user.id, tenant_id=tenant.id)
+    return Signup(user=user, tenant=tenant, verification_expires_at=token.expires_at)
 
 
-@app.post("/signup/verify")
-def verify(body: VerifyRequest) -> UserResponse:
-    return UserResponse.of(signups.verify_email(body.token))
+def verify_email(secret: str) -> User:
+    """Redeem a verification link: the address is proven and the identity may sign in."""
+    token = tokens.check(secret, store.users.VERIFY_EMAIL)
+    store.identity.enable(token.email)  # idempotent, so a retry after a failure below converges
+    store.users.complete_verification(token)
+    count("EmailVerified")
+    return store.users.profile(token.subject)
 
 
-@app.post("/signup/resend", responses={202: {"description": "A new link was sent if one was due."}})
-def resend(body: ResendRequest) -> Response[ResendResponse]:
-    signups.resend_verification(body.email)
-    return api.accepted(ResendResponse().model_dump())
+def resend_verification(email: str) -> None:
+    """A fresh link for an address that awaits verification, at most once a minute.
+
+    Silent in every case, so the answer does not reveal which addresses have a login.
+    """
+    profile = store.users.unverified_user(normalize_email(email))
+    if profile is None:
+        return
+    secret, token = tokens.issue(
+        store.users.VERIFY_EMAIL,
+        profile.id,
+        profile.email,
+        timedelta(hours=settings().verification_ttl_hours),
+    )
+    not_sent_since = clock.iso(clock.now() - RESEND_INTERVAL)
+    if store.users.replace_verification(profile, token, not_sent_since=not_sent_since):
+        _send_verification(profile.email, profile.name, secret)
 
 
-handler = api.lambda_handler(app)
+def _send_verification(email: str, name: str, secret: str) -> None:
+    url = mail.link("/signup/verify", secret)
+    hours = settings().verification_ttl_hours
+    mail.send(
+        mail.Mail(
+            to=[email],
+            subject="Confirm your email address for Kontor",
+            text=(
+                f"Hello {name},\n\n"
+                f"please confirm your email address to finish signing up:\n\n{url}\n\n"
+                f"The link works once and expires in {hours} hours. "
+                "If you did not sign up, ignore this mail.\n"
+            ),
+        )
+    )

@@ -9,7 +9,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from backups import archive, logic, objects, repository, retention, tenant_data
+from backups import archive, backups, retention, store
 from backups.domain import DEFAULT_POLICY, EXPORT, INTERVALS, PRUNE, RESTORE, SCHEDULED, Backup
 from kontor import clock, fences, ids, jobs, keys
 from kontor.observability import count, logger
@@ -33,19 +33,19 @@ def export(tenant_id: str, backup_id: str) -> Backup | None:
     `MAX_ATTEMPTS` it is marked failed.
     """
     attempt = ids.new_id()
-    backup = repository.start(tenant_id, backup_id, attempt, _now())
+    backup = store.backups.start(tenant_id, backup_id, attempt, _now())
     if backup is None:
-        return repository.find(tenant_id, backup_id)
+        return store.backups.find(tenant_id, backup_id)
     bucket = settings().backups_bucket
-    upload = objects.Upload(bucket, objects.backup_key(tenant_id, backup_id))
+    upload = store.objects.Upload(bucket, store.objects.backup_key(tenant_id, backup_id))
     header = archive.Header(tenant_id=tenant_id, backup_id=backup_id, kind=backup.kind, exported_at=_now())
     try:
-        summary = archive.write(upload, header, tenant_data.items(tenant_id))
+        summary = archive.write(upload, header, store.tenant_data.items(tenant_id))
         stored = upload.finish()
     except BaseException:
         upload.abort()
         raise
-    done = repository.complete(
+    done = store.backups.complete(
         tenant_id,
         backup_id,
         attempt,
@@ -58,11 +58,11 @@ def export(tenant_id: str, backup_id: str) -> Backup | None:
         now=_now(),
     )
     if not done:  # another attempt took over meanwhile: its file is the one the catalog names
-        objects.delete_version(bucket, stored.key, stored.version)
-        return repository.find(tenant_id, backup_id)
+        store.objects.delete_version(bucket, stored.key, stored.version)
+        return store.backups.find(tenant_id, backup_id)
     count("BackupCompleted", tenant_id)
     logger.info("backup completed", backup_id=backup_id, items=summary.item_count, size=stored.size)
-    return repository.get(tenant_id, backup_id)
+    return store.backups.get(tenant_id, backup_id)
 
 
 def export_message(message: dict[str, Any]) -> None:
@@ -76,11 +76,11 @@ def scheduled_backup(message: dict[str, Any]) -> None:
     tenant_id, slot = message["tenant_id"], message["slot"]
     slot_at = _parse(keys.due_at(slot))
     backup_id = ids.new_id_at(int(slot_at.timestamp() * 1000), seed=f"{tenant_id}/{slot}".encode())
-    policy = repository.policy(tenant_id)
+    policy = store.backups.policy(tenant_id)
     if policy is not None and policy.schedule in INTERVALS:
         next_at = clock.iso(retention.next_slot(slot_at, policy.schedule, clock.now()))
-        repository.claim_scheduled(tenant_id, slot, next_at, backup_id, _now())
-    if repository.find(tenant_id, backup_id) is not None:
+        store.backups.claim_scheduled(tenant_id, slot, next_at, backup_id, _now())
+    if store.backups.find(tenant_id, backup_id) is not None:
         export(tenant_id, backup_id)
 
 
@@ -88,12 +88,12 @@ def prune_by_policy(message: dict[str, Any]) -> list[str]:
     """Retention: delete the scheduled backups the tenant's policy no longer keeps."""
     tenant_id, slot = message["tenant_id"], message["slot"]
     now = clock.now()
-    repository.claim_prune(tenant_id, slot, clock.iso(now + INTERVALS["daily"]))
-    policy = repository.policy(tenant_id) or DEFAULT_POLICY
-    chosen = retention.by_policy(repository.every(tenant_id), policy, now)
-    deleted = logic.delete_chosen(tenant_id, chosen)
+    store.backups.claim_prune(tenant_id, slot, clock.iso(now + INTERVALS["daily"]))
+    policy = store.backups.policy(tenant_id) or DEFAULT_POLICY
+    chosen = retention.by_policy(store.backups.every(tenant_id), policy, now)
+    deleted = backups.delete_chosen(tenant_id, chosen)
     if deleted:
-        repository.record(
+        store.backups.record(
             tenant_id,
             actor_id="system",
             actor_via="system",
@@ -113,7 +113,7 @@ def restore(message: dict[str, Any]) -> None:
     the same steps again and converges on the backup's data.
     """
     tenant_id, restore_id = message["tenant_id"], message["restore_id"]
-    claimed = repository.restore_running(tenant_id, restore_id, _now())
+    claimed = store.backups.restore_running(tenant_id, restore_id, _now())
     if claimed is None:
         return
     # Writes that saw the tenant open before the fence rose may still commit for a moment: wait them
@@ -128,7 +128,7 @@ def restore(message: dict[str, Any]) -> None:
     if pre_restore is None or pre_restore.state != "completed":
         _finish(tenant_id, restore_id, "refused", "the pre_restore backup could not be written")
         return
-    backup = repository.find(tenant_id, claimed.backup_id)
+    backup = store.backups.find(tenant_id, claimed.backup_id)
     if backup is None or backup.state != "completed" or backup.object_key is None:
         _finish(tenant_id, restore_id, "refused", "the backup is no longer available")
         return
@@ -140,18 +140,20 @@ def restore(message: dict[str, Any]) -> None:
         "expected": archive.Summary(item_count=backup.item_count or 0, checksum=backup.checksum or ""),
     }
     try:
-        archive.verify(objects.open_version(bucket, backup.object_key, backup.object_version), **expected)
+        archive.verify(
+            store.objects.open_version(bucket, backup.object_key, backup.object_version), **expected
+        )
     except archive.BackupRefused as refused:
         _finish(tenant_id, restore_id, "refused", str(refused))
         return
     try:
-        source = objects.open_version(bucket, backup.object_key, backup.object_version)
+        source = store.objects.open_version(bucket, backup.object_key, backup.object_version)
         restored, removed = replace(tenant_id, archive.read(source, **expected))
     except BaseException as error:
         _finish(tenant_id, restore_id, "failed", f"interrupted: {error.__class__.__name__}")
         raise
     _finish(tenant_id, restore_id, "completed", None, restored=restored, removed=removed)
-    repository.record(
+    store.backups.record(
         tenant_id,
         actor_id=claimed.requested_by,
         actor_via="system",
@@ -170,8 +172,8 @@ def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
     left alone (a re-run after a failure writes only what is still missing). Rows a restore never
     rolls back (`keys.NOT_RESTORED`) are skipped on both sides. How many were written and removed.
     """
-    writer = tenant_data.Writer()
-    current = iter(tenant_data.items(tenant_id))
+    writer = store.tenant_data.Writer()
+    current = iter(store.tenant_data.items(tenant_id))
     here = next(current, None)
     for wanted in backup_items:
         sk = wanted["sk"]["S"]
@@ -196,7 +198,7 @@ def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
 
 
 def _finish(tenant_id: str, restore_id: str, state: str, error: str | None, **counts: int) -> None:
-    repository.restore_finished(tenant_id, restore_id, state, _now(), error=error, **counts)
+    store.backups.restore_finished(tenant_id, restore_id, state, _now(), error=error, **counts)
     logger.info("restore finished", restore_id=restore_id, state=state, error=error)
 
 
@@ -208,7 +210,7 @@ REGISTRY = jobs.Registry(
         jobs.Job(PRUNE, prune_by_policy, due=keys.PRUNE_DUE),
         jobs.Job(RESTORE, restore),
     ],
-    find_due=repository.due,
+    find_due=store.backups.due,
 )
 dispatcher = REGISTRY.dispatcher()
 worker = REGISTRY.worker()

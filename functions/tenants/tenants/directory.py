@@ -7,47 +7,50 @@ from kontor import pages
 from kontor.access import Caller
 from kontor.errors import Conflict
 from kontor.observability import count, logger
-from tenants import repository
+from tenants import store
 from tenants.domain import DirectoryEntry, Status, Tenant, TenantFile
-from tenants.store import directory
 
 
-def tenants(limit: int, cursor: str | None, name_prefix: str | None) -> pages.Page[DirectoryEntry]:
+def listing(limit: int, cursor: str | None, name_prefix: str | None) -> pages.Page[DirectoryEntry]:
     """Newest first, or by name from `name_prefix` on (case and accents do not matter)."""
-    return directory.page(limit, cursor, name_prefix)
+    return store.directory.page(limit, cursor, name_prefix)
 
 
 def tenant_file(tenant_id: str) -> TenantFile:
-    tenant = repository.get(tenant_id)
-    admins, members = directory.members(tenant_id)
+    tenant = store.settings.get(tenant_id)
+    admins, members = store.directory.members(tenant_id)
     return TenantFile(tenant=tenant, admins=tuple(admins), member_count=members)
 
 
 def set_status(operator: Caller, tenant_id: str, status: Status, reason: str) -> Tenant:
     """`suspended` leaves the tenant readable but refuses every write; `closed` makes it vanish for
     its users (404, gone from their lists); `active` brings it back."""
-    tenant = repository.get(tenant_id)
+    tenant = store.settings.get(tenant_id)
     if tenant.status != status:
-        directory.change(
+        store.directory.change(
             tenant_id, operator.user_id, "tenant.status_changed", {"status": status.value}, reason
         )
         count("TenantStatusChanged", tenant_id)
         logger.info("tenant status changed", tenant_id=tenant_id, status=status.value)
-    return repository.get(tenant_id)
+    return store.settings.get(tenant_id)
 
 
 def set_edition(operator: Caller, tenant_id: str, edition: str, reason: str | None) -> Tenant:
-    tenant = repository.get(tenant_id)
+    tenant = store.settings.get(tenant_id)
     if tenant.edition != edition:
-        directory.change(tenant_id, operator.user_id, "tenant.edition_changed", {"edition": edition}, reason)
-    return repository.get(tenant_id)
+        store.directory.change(
+            tenant_id, operator.user_id, "tenant.edition_changed", {"edition": edition}, reason
+        )
+    return store.settings.get(tenant_id)
 
 
 def mark_configured(operator: Caller, tenant_id: str) -> Tenant:
     """A CUSTOM tenant the vendor's staff have configured is ready for its users."""
-    tenant = repository.get(tenant_id)
+    tenant = store.settings.get(tenant_id)
     if tenant.type != "CUSTOM":
         raise Conflict("Only a CUSTOM tenant awaits configuration.", code="configuration_fixed")
     if tenant.configuration != "ready":
-        directory.change(tenant_id, operator.user_id, "tenant.configured", {"configuration": "ready"}, None)
-    return repository.get(tenant_id)
+        store.directory.change(
+            tenant_id, operator.user_id, "tenant.configured", {"configuration": "ready"}, None
+        )
+    return store.settings.get(tenant_id)

@@ -1,64 +1,67 @@
-"""A tenant's settings: GET/PATCH /tenants/{tenantId}, its connection file and its audit log."""
+"""A tenant's own settings, its connection file and its audit log."""
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from datetime import timedelta
+from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
-from kontor import api, pages
+from kontor import clock, pages, storage
+from kontor.access import Access
+from kontor.errors import Forbidden, Unprocessable
 from kontor.settings import settings
-from tenants import administration
-from tenants.api.schemas import AuditEntryResponse, AuditPage, TenantResponse, UpdateTenantRequest
-from tenants.http import tenant_answer
+from tenants import store
+from tenants.domain import AuditEntry, Tenant
 
-app = api.make_resolver()
-
-
-@app.get("/tenants/<tenantId>")
-def get_tenant(tenantId: str) -> Response[TenantResponse]:  # noqa: N803 - the template's path parameter
-    return tenant_answer(api.access(app), administration.view(api.access(app)))
+LOGO_LINK_LIFETIME = timedelta(hours=1)
+OPERATOR_SETTINGS = {"edition", "configuration"}  # sold and configured by the vendor, not the tenant
 
 
-@app.patch("/tenants/<tenantId>")
-def update_tenant(tenantId: str, body: UpdateTenantRequest) -> Response[TenantResponse]:  # noqa: N803
-    return tenant_answer(
-        api.access(app), administration.update(api.access(app), api.if_match(app), body.changes())
-    )
+def logo_url(tenant: Tenant) -> str | None:
+    if not tenant.logo_key:
+        return None
+    return storage.download_url(settings().logos_bucket, tenant.logo_key, LOGO_LINK_LIFETIME)
 
 
-@app.get("/tenants/<tenantId>/connection-file")
-def connection_file(tenantId: str) -> Response[str]:  # noqa: N803
-    document = administration.connection_file(api.access(app), _api_url())
-    filename = f"kontor-{document['tenant_id']}.json"
-    return Response(
-        200,
-        content_types.APPLICATION_JSON,
-        json.dumps(document, indent=2),
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+def view(context: Access) -> Tenant:
+    return store.settings.get(context.tenant_id)
 
 
-@app.get("/tenants/<tenantId>/audit")
-def audit_log(
-    tenantId: str,  # noqa: N803
-    action: Annotated[str | None, Query(max_length=64, description="Only entries of this action.")] = None,
-    limit: pages.Limit = pages.DEFAULT_LIMIT,
-    cursor: pages.Cursor = None,
-) -> AuditPage:
-    page = administration.audit(api.access(app), action, limit, cursor)
-    return AuditPage(items=[AuditEntryResponse.of(e) for e in page.items], next_cursor=page.next_cursor)
+def update(context: Access, expected_version: int, changes: dict[str, Any]) -> Tenant:
+    """Change settings under the rules the manuals give; the ETag guards against lost updates."""
+    if not changes:
+        raise Unprocessable("Send at least one setting to change.", code="nothing_to_change")
+    if changes.keys() & OPERATOR_SETTINGS:
+        raise Forbidden(
+            "The edition and the configuration are set by the vendor's staff; ask support.",
+            code="operator_only",
+        )
+    if "partner_access" in changes and context.via != "member":
+        raise Forbidden("Only the tenant's own admins decide on partner access.", code="forbidden")
+    current = store.settings.get(context.tenant_id)
+    if "charset" in changes and current.type == "STANDARD" and changes["charset"] != "UTF-8":
+        raise Unprocessable("STANDARD tenants always use UTF-8.", code="charset_fixed")
+    return store.settings.update_settings(context, current, expected_version, changes)
 
 
-def _api_url() -> str:
-    """The API's own base URL, as the caller reached it (or as configured)."""
-    configured = settings().api_url
-    if configured:
-        return configured
-    context = app.current_event.request_context
-    return f"https://{context.domain_name}/{context.stage}"
+def connection_file(context: Access, api_url: str) -> dict[str, Any]:
+    """What a workstation needs to connect to this tenant, and no secret (M6.CRM's configuration file)."""
+    current = settings()
+    tenant = store.settings.get(context.tenant_id)
+    document: dict[str, Any] = {
+        "format": "kontor-connection",
+        "version": 1,
+        "api_url": api_url,
+        "region": current.region,
+        "user_pool_id": current.user_pool_id,
+        "user_pool_client_id": current.user_pool_client_id,
+        "tenant_id": tenant.id,
+        "tenant_name": tenant.name,
+        "created_at": clock.iso(clock.now()),
+    }
+    if current.aws_endpoint_url:
+        document["cognito_endpoint"] = current.aws_endpoint_url
+    return document
 
 
-handler = api.lambda_handler(app)
+def audit(context: Access, action: str | None, limit: int, cursor: str | None) -> pages.Page[AuditEntry]:
+    return store.settings.audit_page(context.tenant_id, action, limit, cursor)

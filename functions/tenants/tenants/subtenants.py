@@ -1,50 +1,113 @@
-"""Partners: /tenants/{tenantId}/subtenants, copy-content into one, and handing one over."""
+"""Partners and their sub-tenants: creating them, copying content down, handing them over."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
-from kontor import api, pages
-from tenants import hierarchy
-from tenants.api.schemas import (
-    CopyContentRequest,
-    CopyContentResponse,
-    CreateSubtenantRequest,
-    SubtenantResponse,
-    SubtenantsPage,
-)
-
-app = api.make_resolver()
+from kontor import clock, ids, mail, pages
+from kontor.access import Access
+from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kontor.observability import count
+from tenants import store
+from tenants.domain import MAX_DEPTH, CopyReport, Tenant
 
 
-@app.post("/tenants/<tenantId>/subtenants", responses={201: {"description": "The new sub-tenant."}})
-@api.idempotent(app, "subtenant.create")
-def create(tenantId: str, body: CreateSubtenantRequest) -> Response[SubtenantResponse]:  # noqa: N803
-    sub = hierarchy.create_subtenant(
-        api.access(app), body.name, body.type.value, body.edition.value, body.charset.value
+def create_subtenant(context: Access, name: str, type_: str, edition: str, charset: str) -> Tenant:
+    parent = store.settings.get(context.tenant_id)
+    ancestors = (*parent.ancestors, parent.id)
+    if len(ancestors) > MAX_DEPTH:
+        raise Unprocessable(f"Sub-tenants nest at most {MAX_DEPTH} levels deep.", code="too_deep")
+    if type_ == "STANDARD" and charset != "UTF-8":
+        raise Unprocessable("STANDARD tenants always use UTF-8.", code="charset_fixed")
+    sub = Tenant(
+        id=ids.new_id(),
+        name=name,
+        status="active",
+        created_at=clock.iso(clock.now()),
+        type=type_,
+        edition=edition,
+        charset=charset,
+        configuration="ready" if type_ == "STANDARD" else "awaiting_configuration",
+        version=1,
+        parent_id=parent.id,
+        ancestors=ancestors,
+        partner_access=True,
+        subtenant_count=0,
+        admin_count=0,
+        logo_key=None,
+        handed_over_at=None,
     )
-    return api.created(SubtenantResponse.of(sub))
+    store.subtenants.create_subtenant(context, parent, sub)
+    count("SubtenantCreated", sub.id)
+    return sub
 
 
-@app.get("/tenants/<tenantId>/subtenants")
-def listing(
-    tenantId: str,  # noqa: N803
-    limit: pages.Limit = pages.DEFAULT_LIMIT,
-    cursor: pages.Cursor = None,
-) -> SubtenantsPage:
-    page = hierarchy.subtenants(api.access(app), limit, cursor)
-    return SubtenantsPage(items=[SubtenantResponse.of(t) for t in page.items], next_cursor=page.next_cursor)
+def subtenants(context: Access, limit: int, cursor: str | None) -> pages.Page[Tenant]:
+    return store.subtenants.children(context.tenant_id, limit, cursor)
 
 
-@app.post("/tenants/<tenantId>/subtenants/<subId>/copy-content")
-def copy_content(tenantId: str, subId: str, body: CopyContentRequest) -> CopyContentResponse:  # noqa: N803
-    report = hierarchy.copy_content(api.access(app), subId, list(body.kinds), body.on_conflict)
-    return CopyContentResponse(copied=report.copied, overwritten=report.overwritten, skipped=report.skipped)
+def _own_subtenant(context: Access, sub_id: str) -> Tenant:
+    """A tenant below the caller's tenant; any other does not exist for them."""
+    try:
+        sub = store.settings.get(sub_id)
+    except NotFound:
+        sub = None
+    if sub is None or context.tenant_id not in sub.ancestors:
+        raise NotFound("No such sub-tenant.", code="subtenant_not_found")
+    if not sub.partner_access:
+        raise Forbidden("This sub-tenant has switched partner access off.", code="partner_access_off")
+    return sub
 
 
-@app.post("/tenants/<tenantId>/handover")
-def hand_over(tenantId: str) -> SubtenantResponse:  # noqa: N803
-    return SubtenantResponse.of(hierarchy.hand_over(api.access(app)))
+def copy_content(context: Access, sub_id: str, kinds: list[str], on_conflict: str) -> CopyReport:
+    """Copy the partner's templates of `kinds` into its own sub-tenant; safe to repeat.
+
+    Only content is copied, never customer data.
+    """
+    sub = _own_subtenant(context, sub_id)
+    report = CopyReport()
+    cursor: str | None = None
+    while True:
+        page = store.templates.templates(context.tenant_id, 100, cursor)
+        wanted = [t for t in page.items if t.kind in kinds]
+        existing = store.templates.templates_named(sub.id, [t.name for t in wanted]) if wanted else {}
+        for source in wanted:
+            present = existing.get(source.name.strip().lower())
+            if present is not None and on_conflict == "skip":
+                report.skipped.append(source.name)
+                continue
+            store.templates.copy_template(context, sub.id, source, present)
+            (report.overwritten if present else report.copied).append(source.name)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    store.templates.record_copy(
+        context,
+        sub.id,
+        {"copied": report.copied, "overwritten": report.overwritten, "skipped": report.skipped},
+    )
+    return report
 
 
-handler = api.lambda_handler(app)
+def hand_over(context: Access) -> Tenant:
+    """A partner hands a sub-tenant to its customer, once it has an admin of its own."""
+    if context.via != "partner":
+        raise Forbidden("Only the partner hands a sub-tenant over.", code="partner_only")
+    admins = store.subtenants.admins(context.tenant_id)
+    ready = [email for _, email, verified in admins if verified]
+    if not ready:
+        raise Conflict(
+            "Before handover the tenant needs an admin of its own with a verified email address: invite one.",
+            code="admin_required",
+        )
+    tenant = store.subtenants.record_handover(context, store.settings.get(context.tenant_id))
+    mail.send(
+        mail.Mail(
+            to=ready,
+            subject=f"{tenant.name} is yours now",
+            text=(
+                f"Hello,\n\nyour partner has handed the tenant {tenant.name} over to you. You are its "
+                "administrator: important system messages go to this address.\n"
+            ),
+        )
+    )
+    count("TenantHandedOver", tenant.id)
+    return tenant

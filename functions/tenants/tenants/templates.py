@@ -1,63 +1,31 @@
-"""Templates: /tenants/{tenantId}/templates and …/templates/{templateId}."""
+"""Templates a tenant keeps (documents and e-mails): create, read, change, delete."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
-from kontor import api, pages
-from kontor.errors import Unprocessable
-from tenants import templating
-from tenants.api.schemas import CreateTemplateRequest, TemplateResponse, TemplatesPage, UpdateTemplateRequest
-
-app = api.make_resolver()
+from kontor import pages
+from kontor.access import Access
+from tenants import store
+from tenants.domain import Template
 
 
-def _answer(template, status: int = 200) -> Response[TemplateResponse]:
-    body = TemplateResponse.of(template)
-    return Response(
-        status, content_types.APPLICATION_JSON, body, headers={"ETag": api.etag(template.version)}
-    )
+def create(context: Access, fields: dict[str, Any]) -> Template:
+    return store.templates.create_template(context, fields)
 
 
-@app.post("/tenants/<tenantId>/templates", responses={201: {"description": "The new template."}})
-@api.idempotent(app, "template.create")
-def create(tenantId: str, body: CreateTemplateRequest) -> Response[TemplateResponse]:  # noqa: N803
-    return _answer(templating.create(api.access(app), body.model_dump()), status=201)
+def read(context: Access, template_id: str) -> Template:
+    return store.templates.template(context.tenant_id, template_id)
 
 
-@app.get("/tenants/<tenantId>/templates")
-def listing(
-    tenantId: str,  # noqa: N803
-    kind: Annotated[
-        Literal["email", "document"] | None, Query(description="Only templates of this kind.")
-    ] = None,
-    limit: pages.Limit = pages.DEFAULT_LIMIT,
-    cursor: pages.Cursor = None,
-) -> TemplatesPage:
-    page = templating.listing(api.access(app), kind, limit, cursor)
-    return TemplatesPage(items=[TemplateResponse.of(t) for t in page.items], next_cursor=page.next_cursor)
+def listing(context: Access, kind: str | None, limit: int, cursor: str | None) -> pages.Page[Template]:
+    return store.templates.templates(context.tenant_id, limit, cursor, kind)
 
 
-@app.get("/tenants/<tenantId>/templates/<templateId>")
-def read(tenantId: str, templateId: str) -> Response[TemplateResponse]:  # noqa: N803
-    return _answer(templating.read(api.access(app), templateId))
+def update(context: Access, template_id: str, expected_version: int, changes: dict[str, Any]) -> Template:
+    current = store.templates.template(context.tenant_id, template_id)
+    return store.templates.update_template(context, current, expected_version, changes)
 
 
-@app.patch("/tenants/<tenantId>/templates/<templateId>")
-def update(tenantId: str, templateId: str, body: UpdateTemplateRequest) -> Response[TemplateResponse]:  # noqa: N803
-    changes = body.model_dump(exclude_unset=True)
-    if not changes or any(value is None for key, value in changes.items() if key != "subject"):
-        raise Unprocessable("Send the fields to change; only subject may be null.", code="nothing_to_change")
-    return _answer(templating.update(api.access(app), templateId, api.if_match(app), changes))
-
-
-@app.delete("/tenants/<tenantId>/templates/<templateId>", responses={204: {"description": "Deleted."}})
-def delete(tenantId: str, templateId: str) -> Response[None]:  # noqa: N803
-    templating.delete(api.access(app), templateId)
-    return api.no_content()
-
-
-handler = api.lambda_handler(app)
+def delete(context: Access, template_id: str) -> None:
+    store.templates.delete_template(context, store.templates.template(context.tenant_id, template_id))

@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from kontor import clock, ids, keys
+from kontor.access import Access
 from kontor.models import AuditItem
 
 RETENTION = timedelta(days=400)
@@ -73,3 +74,16 @@ def record_now(
         target=None,
         details=details,
     ).save()
+
+
+def by(tx: TransactWrite, access: Access, action: str, target: str | None = None, **details: Any) -> None:
+    """Add to `tx` an entry of what `access`'s caller did, as they came in (member or partner)."""
+    record(
+        tx,
+        tenant_id=access.tenant_id,
+        actor_id=access.caller.user_id,
+        actor_via=access.via,
+        action=action,
+        target=target,
+        details=details or None,
+    )

@@ -33,16 +33,23 @@ def _origin(hint: Any) -> Any:
     return typing.get_origin(hint) or hint
 
 
+def _nullable(hint: Any) -> bool:
+    return type(None) in typing.get_args(hint)
+
+
 def _value(raw: Any, hint: Any) -> Any:
-    if raw is None:
-        return None
     kind = _origin(hint)
+    if raw is None:
+        # A collection the row does not hold is empty, unless the domain tells "none" from "empty".
+        return None if _nullable(hint) or kind not in (tuple, list, dict) else kind()
     if kind is int:
         return int(raw)
     if kind is bool:
         return bool(raw)
     if kind is tuple:
         return tuple(raw)
+    if kind is list:
+        return list(raw)
     if kind is dict:
         return raw.as_dict() if isinstance(raw, MapAttribute) else dict(raw)
     return raw

@@ -28,7 +28,7 @@ NamePrefix = Annotated[
 def list_tenants(
     name_prefix: NamePrefix = None, limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None
 ) -> DirectoryPage:
-    return DirectoryPage.of(directory.tenants(limit, cursor, name_prefix))
+    return DirectoryPage.of(directory.listing(limit, cursor, name_prefix))
 
 
 @app.get("/operator/tenants/<tenantId>")

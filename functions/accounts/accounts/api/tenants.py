@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
-from accounts import memberships
-from accounts.schemas import CreateTenantRequest, TenantCreatedResponse
+from accounts import members
+from accounts.api.schemas import CreateTenantRequest, TenantCreatedResponse
 from kontor import api
 
 app = api.make_resolver()
@@ -14,7 +14,7 @@ app = api.make_resolver()
 @app.post("/tenants", responses={201: {"description": "The new tenant, with the caller as its admin."}})
 @api.idempotent(app, "tenant.create")
 def create_tenant(body: CreateTenantRequest) -> Response[TenantCreatedResponse]:
-    tenant = memberships.create_tenant(api.caller(app), body.name)
+    tenant = members.create_tenant(api.caller(app), body.name)
     return api.created(TenantCreatedResponse(id=tenant.id, name=tenant.name, role="admin"))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Member, Tenant, User
-from accounts.repository import person
+from accounts.store.users import person
 from kontor import audit, clock, db, keys, pages, tenancy
 from kontor.access import Access
 from kontor.errors import Conflict, NotFound

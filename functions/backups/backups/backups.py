@@ -1,6 +1,6 @@
 """Backups as admins and members use them: request, list, download, delete, prune, policy, restore.
 
-The long work (exports, restores, scheduled jobs) runs in `backups.jobs` on the work queue.
+The long work (exports, restores, scheduled jobs) runs in `store.backups.jobs` on the work queue.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import dataclasses
 import re
 from datetime import timedelta
 
-from backups import objects, repository, retention
+from backups import retention, store
 from backups.domain import (
     DEFAULT_POLICY,
     EXPORT,
@@ -39,7 +39,7 @@ def _now_id() -> str:
 def _known(tenant: Access, backup_id: str) -> Backup:
     if not _ID.match(backup_id):
         raise NotFound("No such backup.", code="backup_not_found")
-    backup = repository.get(tenant.tenant_id, backup_id)
+    backup = store.backups.get(tenant.tenant_id, backup_id)
     if backup.state == "deleting":
         raise NotFound("No such backup.", code="backup_not_found")
     return backup
@@ -49,7 +49,7 @@ def _known(tenant: Access, backup_id: str) -> Backup:
 def request_backup(tenant: Access, note: str | None) -> Backup:
     """A pending manual backup; the worker exports it."""
     now = clock.iso(clock.now())
-    backup = repository.create(
+    backup = store.backups.create(
         tenant.tenant_id,
         _now_id(),
         "manual",
@@ -62,7 +62,7 @@ def request_backup(tenant: Access, note: str | None) -> Backup:
         jobs.send(EXPORT, tenant_id=tenant.tenant_id, backup_id=backup.id)
     except Exception:
         # No message, no worker: the backup must not stay pending for ever.
-        repository.fail(tenant.tenant_id, backup.id, None, "could not be queued", now)
+        store.backups.fail(tenant.tenant_id, backup.id, None, "could not be queued", now)
         raise
     count("BackupRequested", tenant.tenant_id)
     return backup
@@ -71,7 +71,7 @@ def request_backup(tenant: Access, note: str | None) -> Backup:
 def list_backups(tenant: Access, limit: int, cursor: str | None) -> Page[Backup]:
     """Newest first; one Query a page."""
     start = pages.decode(cursor, partition_key="pk", partition=keys.tenant_pk(tenant.tenant_id))
-    found, last_key = repository.page(tenant.tenant_id, limit, start)
+    found, last_key = store.backups.page(tenant.tenant_id, limit, start)
     return Page(items=[b for b in found if b.state != "deleting"], next_cursor=pages.encode(last_key))
 
 
@@ -84,10 +84,10 @@ def download(tenant: Access, backup_id: str) -> Download:
     backup = _known(tenant, backup_id)
     if backup.state != "completed" or backup.object_key is None:
         raise Conflict("Only a completed backup can be downloaded.", code="backup_not_completed")
-    url = objects.download_url(
+    url = store.objects.download_url(
         settings().backups_bucket, backup.object_key, backup.object_version, DOWNLOAD_LINK_LIFETIME
     )
-    repository.record(
+    store.backups.record(
         tenant.tenant_id,
         actor_id=tenant.caller.user_id,
         actor_via=tenant.via,
@@ -103,7 +103,7 @@ def delete_backup(tenant: Access, backup_id: str) -> None:
         raise Conflict(
             "This backup is still being written; delete it when it has finished.", code="backup_in_progress"
         )
-    repository.record(
+    store.backups.record(
         tenant.tenant_id,
         actor_id=tenant.caller.user_id,
         actor_via=tenant.via,
@@ -115,9 +115,9 @@ def delete_backup(tenant: Access, backup_id: str) -> None:
 def prune(tenant: Access, older_than_days: int) -> list[Backup]:
     """„Alte Backups löschen“: every finished backup older than the cutoff but the newest completed."""
     cutoff = clock.now() - timedelta(days=older_than_days)
-    chosen = retention.older_than(repository.every(tenant.tenant_id), cutoff)
+    chosen = retention.older_than(store.backups.every(tenant.tenant_id), cutoff)
     deleted = delete_chosen(tenant.tenant_id, chosen)
-    repository.record(
+    store.backups.record(
         tenant.tenant_id,
         actor_id=tenant.caller.user_id,
         actor_via=tenant.via,
@@ -131,9 +131,9 @@ def prune(tenant: Access, older_than_days: int) -> list[Backup]:
 def delete_chosen(tenant_id: str, backups: list[Backup]) -> list[Backup]:
     """Mark, delete the objects, then drop the rows: a crash in between leaves a `deleting` row
     (hidden, deleted again by the next attempt), never a row without its object."""
-    marked = [b for b in backups if repository.mark_deleting(tenant_id, b.id)]
-    objects.delete_many(settings().backups_bucket, [b.object_key for b in marked if b.object_key])
-    repository.remove(tenant_id, [b.id for b in marked])
+    marked = [b for b in backups if store.backups.mark_deleting(tenant_id, b.id)]
+    store.objects.delete_many(settings().backups_bucket, [b.object_key for b in marked if b.object_key])
+    store.backups.remove(tenant_id, [b.id for b in marked])
     for backup in marked:
         logger.info("backup deleted", backup_id=backup.id, kind=backup.kind)
     if marked:
@@ -143,13 +143,13 @@ def delete_chosen(tenant_id: str, backups: list[Backup]) -> list[Backup]:
 
 # ---------------------------------------------------------------- policy ⊕
 def get_policy(tenant: Access) -> Policy:
-    return repository.policy(tenant.tenant_id) or DEFAULT_POLICY
+    return store.backups.policy(tenant.tenant_id) or DEFAULT_POLICY
 
 
 def save_policy(tenant: Access, wanted: Policy) -> Policy:
     """Save the policy. Switching a schedule on makes the tenant due at the next dispatcher run; an
     unchanged schedule keeps its next slot."""
-    previous = repository.policy(tenant.tenant_id)
+    previous = store.backups.policy(tenant.tenant_id)
     now = clock.iso(clock.now())
     next_backup_at: str | None = None
     if wanted.schedule != "off":
@@ -157,7 +157,7 @@ def save_policy(tenant: Access, wanted: Policy) -> Policy:
         next_backup_at = previous.next_backup_at if keep_slot and previous else None
         next_backup_at = next_backup_at or now
     saved = dataclasses.replace(wanted, next_backup_at=next_backup_at, updated_at=now)
-    repository.save_policy(
+    store.backups.save_policy(
         tenant.tenant_id,
         saved,
         previous=previous,
@@ -192,7 +192,7 @@ def request_restore(tenant: Access, backup_id: str) -> Restore:
         removed_items=None,
         error=None,
     )
-    repository.begin_restore(
+    store.backups.begin_restore(
         tenant.tenant_id,
         restore,
         pre_restore_created_at=clock.iso(now),
@@ -205,7 +205,7 @@ def request_restore(tenant: Access, backup_id: str) -> Restore:
 
 
 def current_restore(tenant: Access) -> Restore:
-    found = repository.restore(tenant.tenant_id)
+    found = store.backups.restore(tenant.tenant_id)
     if found is None:
         raise NotFound("No backup was restored into this tenant yet.", code="restore_not_found")
     return found

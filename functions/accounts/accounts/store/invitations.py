@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from accounts.domain import Invitation, User
-from accounts.repository import claim_row, person, user_row
+from accounts.store.users import claim_row, person, user_row
 from kontor import audit, clock, db, keys, pages, tenancy, tokens
 from kontor.access import Access
 from kontor.errors import Conflict, Gone, NotFound, TooManyRequests

@@ -10,8 +10,9 @@ from pydantic import AwareDatetime
 
 from kontor import api, clock, pages
 from kontor.access import Role
-from records import logic, replies
-from records.schemas import (
+from records import records
+from records.api import replies
+from records.api.schemas import (
     AppointmentPage,
     AppointmentResponse,
     CreateAppointmentRequest,
@@ -27,20 +28,20 @@ To = Annotated[AwareDatetime | None, Query(alias="to", description="Latest start
     "/tenants/<tenantId>/appointments", responses={201: {"description": "Created; ETag holds its version."}}
 )
 @api.idempotent(app, "appointment.create")
-def create(tenantId: str, body: CreateAppointmentRequest) -> Response[AppointmentResponse]:  # noqa: N803
-    appointment = logic.create_appointment(api.access(app, Role.MEMBER), body.fields())
+def create(tenantId: str, body: CreateAppointmentRequest) -> Response[AppointmentResponse]:
+    appointment = records.create_appointment(api.access(app, Role.MEMBER), body.fields())
     return replies.record(AppointmentResponse.of(appointment), appointment.version, status=201)
 
 
 @app.get("/tenants/<tenantId>/appointments")
 def list_appointments(
-    tenantId: str,  # noqa: N803
+    tenantId: str,
     starts_from: From = None,
     starts_before: To = None,
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
 ) -> AppointmentPage:
-    page = logic.list_appointments(
+    page = records.list_appointments(
         api.access(app),
         clock.iso(starts_from) if starts_from else None,
         clock.iso(starts_before) if starts_before else None,
@@ -53,25 +54,25 @@ def list_appointments(
 
 
 @app.get("/tenants/<tenantId>/appointments/<appointmentId>")
-def read(tenantId: str, appointmentId: str) -> Response[AppointmentResponse]:  # noqa: N803
-    appointment = logic.get_appointment(api.access(app), appointmentId)
+def read(tenantId: str, appointmentId: str) -> Response[AppointmentResponse]:
+    appointment = records.get_appointment(api.access(app), appointmentId)
     return replies.record(AppointmentResponse.of(appointment), appointment.version)
 
 
 @app.patch("/tenants/<tenantId>/appointments/<appointmentId>")
 def update(
-    tenantId: str,  # noqa: N803
-    appointmentId: str,  # noqa: N803
+    tenantId: str,
+    appointmentId: str,
     body: UpdateAppointmentRequest,
 ) -> Response[AppointmentResponse]:
     tenant = api.access(app, Role.MEMBER)
-    appointment = logic.update_appointment(tenant, appointmentId, api.if_match(app), body.changes())
+    appointment = records.update_appointment(tenant, appointmentId, api.if_match(app), body.changes())
     return replies.record(AppointmentResponse.of(appointment), appointment.version)
 
 
 @app.delete("/tenants/<tenantId>/appointments/<appointmentId>", responses={204: {"description": "Deleted."}})
-def delete(tenantId: str, appointmentId: str) -> Response[None]:  # noqa: N803
-    logic.delete_appointment(api.access(app, Role.MEMBER), appointmentId, replies.expected_version(app))
+def delete(tenantId: str, appointmentId: str) -> Response[None]:
+    records.delete_appointment(api.access(app, Role.MEMBER), appointmentId, replies.expected_version(app))
     return replies.no_content()
 
 

@@ -11,7 +11,7 @@ from kontor.access import Access
 from kontor.errors import NotFound, PreconditionFailed, Unprocessable
 from kontor.observability import count
 from kontor.pages import Page
-from records import repository
+from records import store
 from records.domain import Appointment, Change, Contact, Record, name_key
 
 _ID = re.compile(r"^[0-9a-z]{26}$")
@@ -25,7 +25,7 @@ def write(change: Change) -> Record:
     The repository commits it in one transaction, refused while the tenant restores; a change feed
     for sync belongs here and in that transaction.
     """
-    repository.write(change)
+    store.records.write(change)
     count(f"{change.kind.capitalize()}{change.operation.capitalize()}d", change.tenant_id)
     return change.record
 
@@ -54,7 +54,7 @@ def create_contact(tenant: Access, fields: dict[str, Any]) -> Contact:
 
 
 def get_contact(tenant: Access, contact_id: str) -> Contact:
-    return repository.get_contact(tenant.tenant_id, _known(contact_id, "contact"))
+    return store.records.get_contact(tenant.tenant_id, _known(contact_id, "contact"))
 
 
 def update_contact(
@@ -75,7 +75,7 @@ def delete_contact(tenant: Access, contact_id: str, expected_version: int | None
 
 def list_contacts(tenant: Access, prefix: str | None, limit: int, cursor: str | None) -> Page[Contact]:
     """Contacts by name (accents and case ignored), those starting with `prefix` if given."""
-    return repository.contacts_by_name(tenant.tenant_id, name_key(prefix or ""), limit, cursor)
+    return store.records.contacts_by_name(tenant.tenant_id, name_key(prefix or ""), limit, cursor)
 
 
 # ---------------------------------------------------------------- appointments
@@ -90,7 +90,7 @@ def create_appointment(tenant: Access, fields: dict[str, Any]) -> Appointment:
 
 
 def get_appointment(tenant: Access, appointment_id: str) -> Appointment:
-    return repository.get_appointment(tenant.tenant_id, _known(appointment_id, "appointment"))
+    return store.records.get_appointment(tenant.tenant_id, _known(appointment_id, "appointment"))
 
 
 def update_appointment(
@@ -121,6 +121,6 @@ def list_appointments(
     """Appointments starting in `[starts_from, starts_before)`, earliest first; open ends are open."""
     if starts_from and starts_before and starts_before < starts_from:
         raise Unprocessable("`to` must not be before `from`.", code="invalid_time_range")
-    return repository.appointments_between(
+    return store.records.appointments_between(
         tenant.tenant_id, starts_from or _EARLIEST, starts_before or _LATEST, limit, cursor
     )

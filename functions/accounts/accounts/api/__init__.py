@@ -1,0 +1,1 @@
+"""accounts: the routes, thin handlers over the logic beside this package"""

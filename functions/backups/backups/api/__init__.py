@@ -1,0 +1,1 @@
+"""backups: the routes, thin handlers over the logic beside this package"""

@@ -1,0 +1,1 @@
+"""records: the routes, thin handlers over the logic beside this package"""
