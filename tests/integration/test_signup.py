@@ -336,4 +336,5 @@ def test_an_unexpected_failure_answers_500_without_internals(
         }
     }
     assert reply.headers["X-Request-Id"] == [request_id]
+    assert "X-Request-Id" in reply.headers["Access-Control-Expose-Headers"][0]
     assert invoke.table() == []

@@ -40,6 +40,7 @@ TENANT_PARAM = "tenantId"
 OPERATOR_PREFIX = "/operator/"
 REQUEST_ID_HEADER = "X-Request-Id"
 READS = {"GET", "HEAD", "OPTIONS"}
+EXPOSED_HEADERS = "ETag, X-Request-Id, Retry-After"
 _ID = re.compile(r"^[0-9a-z]{26}$")
 
 
@@ -129,6 +130,9 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
         headers = result.setdefault("multiValueHeaders", {})
         # API Gateway answers CORS preflights; the actual responses must name the SPA's origin.
         headers["Access-Control-Allow-Origin"] = [settings().spa_base_url]
+        # A browser on another origin sees only these of the headers: the SPA needs the ETag for
+        # If-Match and the request id for a report.
+        headers["Access-Control-Expose-Headers"] = [EXPOSED_HEADERS]
         headers[REQUEST_ID_HEADER] = [request_id]
         if result["statusCode"] >= 400:
             result["body"] = _with_request_id(result.get("body"), request_id)
