@@ -18,11 +18,18 @@ def main() -> None:
         action="store_true",
         help="leave queued work until POST /_local/queues/drain or a fired schedule (tests)",
     )
+    parser.add_argument(
+        "--console-links",
+        action="store_true",
+        help="mail links open the console this server serves at / (not the template's SpaBaseUrl)",
+    )
     options = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     stack = LocalStack.start()
     server = stack.serve(options.host, options.port)
+    if options.console_links:  # before the first request reads the settings
+        os.environ["KONTOR_SPA_BASE_URL"] = stack.api_url(server.server_port)
     if not options.no_delivery:
         stack.gateway.jobs.deliver_in_background()
     print(f"Kontor API        {stack.api_url(server.server_port)}", flush=True)
