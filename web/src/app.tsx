@@ -64,10 +64,8 @@ export function App({ auth, local }: { auth: Auth; local: boolean }) {
   const open = PUBLIC[path];
   let screen: ComponentChildren;
   if (open) screen = <Plain>{open()}</Plain>;
-  else if (!signedIn) {
-    navigate(`/signin?next=${encodeURIComponent(path + location.search)}`, true);
-    return null;
-  } else screen = <Shell me={me} path={path} />;
+  else if (!signedIn) return <Redirect to={`/signin?next=${encodeURIComponent(path + location.search)}`} />;
+  else screen = <Shell me={me} path={path} />;
   return (
     <AppCtx.Provider value={{ auth, local, me, reloadMe }}>
       <div class="app" onClick={(e) => onLinkClick(e as unknown as MouseEvent)}>
@@ -75,6 +73,12 @@ export function App({ auth, local }: { auth: Auth; local: boolean }) {
       </div>
     </AppCtx.Provider>
   );
+}
+
+/** Navigates once mounted (after every listener of this render is subscribed). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => void setTimeout(() => navigate(to, true)), [to]);
+  return null;
 }
 
 function LanguageSwitch() {
@@ -146,7 +150,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
         {t("skip")}
       </a>
       <header class="top">
-        <a class="brand" href={tenantId ? `/t/${tenantId}/contacts` : "/"} aria-label={current ? `${current.tenant.name} – ${t("nav.home")}` : t("nav.home")}>
+        <a class="brand" href={tenantId ? `/t/${tenantId}/contacts` : "/"}>
           {current?.tenant.display.kind === "logo" && current.tenant.display.logo_url ? (
             <img src={current.tenant.display.logo_url} alt={current.tenant.name} class="logo" />
           ) : (

@@ -2,11 +2,12 @@
 import { useState } from "preact/hooks";
 import { api, ok } from "../api/client";
 import { t } from "../i18n";
-import { useTenant } from "../state";
+import { useApp, useTenant } from "../state";
 import { Button, Empty, ErrorBox, Input, label, More, Page, usePaged, when } from "../ui";
 
 export function Audit() {
   const { tenant } = useTenant();
+  const { me } = useApp();
   const path = { tenantId: tenant.id };
   const [typed, setTyped] = useState("");
   const [action, setAction] = useState("");
@@ -24,9 +25,12 @@ export function Audit() {
           setAction(typed.trim());
         }}
       >
-        <Input label={t("audit.action")} value={typed} onValue={setTyped} hint={t("audit.actionHint")} />
+        <Input label={t("audit.action")} value={typed} onValue={setTyped} aria-describedby="audit-hint" />
         <Button type="submit">{t("audit.filter")}</Button>
       </form>
+      <p id="audit-hint" class="hint">
+        {t("audit.actionHint")}
+      </p>
       <ErrorBox error={list.error} />
       <Empty show={!list.loading && list.items.length === 0} text={t("audit.none")} />
       {list.items.length > 0 && (
@@ -49,7 +53,8 @@ export function Audit() {
                   <code>{entry.action}</code>
                 </td>
                 <td>
-                  <code title={entry.actor_id}>{entry.actor_id.slice(0, 8)}…</code> ({label("via", entry.actor_via)})
+                  {entry.actor_id === me?.user.id ? t("audit.you") : <code title={entry.actor_id}>{entry.actor_id.slice(0, 8)}…</code>} (
+                  {label("via", entry.actor_via)})
                 </td>
                 <td>{entry.target ? <code>{entry.target}</code> : "—"}</td>
                 <td class="details">{Object.keys(entry.details).length ? <code>{JSON.stringify(entry.details)}</code> : "—"}</td>

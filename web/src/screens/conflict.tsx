@@ -4,11 +4,11 @@ import { Button, Dialog } from "../ui";
 
 export type Change = { field: string; mine: string; theirs: string };
 
-/** Fields whose saved value differs from what this editor started from. */
+/** Fields that someone else changed, or that this editor changed: saved value against the entry. */
 export function changes<T extends Record<string, unknown>>(base: T, theirs: T, mine: Partial<T>, labels: Record<string, string>): Change[] {
   const show = (v: unknown) => (v == null || v === "" ? "—" : Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v));
   return Object.keys(labels)
-    .filter((key) => show(base[key]) !== show(theirs[key]))
+    .filter((key) => show(base[key]) !== show(theirs[key]) || key in mine)
     .map((key) => ({ field: labels[key], mine: show(key in mine ? mine[key] : base[key]), theirs: show(theirs[key]) }));
 }
 
