@@ -1,11 +1,8 @@
 /** The console's building blocks: labelled fields, buttons, errors, dialogs, pages and lists. */
 import type { ComponentChildren, JSX } from "preact";
-import { createContext } from "preact";
-import { useCallback, useContext, useEffect, useId, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api/client";
 import { lang, t, type Key } from "./i18n";
-
-export const Ctx = createContext<{ local: boolean }>({ local: false });
 
 export function Page(props: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -259,10 +256,6 @@ export function label(group: string, value: string): string {
   const key = `${group}.${value}` as Key;
   const text = t(key);
   return text === key ? value : text;
-}
-
-export function useCtx() {
-  return useContext(Ctx);
 }
 
 /** Submit handler that prevents the page load and tracks busy/error state. */
