@@ -302,3 +302,45 @@ def test_server_errors_show_the_request_id(new_page: NewPage, console: Api) -> N
     alert.get_by_role("link", name="Report this error").click()
     expect(page.get_by_role("heading", name="Report an error")).to_be_visible()
     expect(page.locator("main")).to_contain_text("req-1234")
+
+
+def tab_to(page: Page, name: str, limit: int = 40) -> None:
+    """Press Tab until the focused element's accessible text is `name`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement; const label = e.labels?.[0]?.textContent;"
+            " return (label || e.getAttribute('aria-label') || e.textContent || '').trim(); }"
+        )
+        if focused == name:
+            return
+    raise AssertionError(f"{name!r} cannot be reached with Tab")
+
+
+def test_keyboard_alone_reaches_every_step(new_page: NewPage, console: Api) -> None:
+    account = console.new_account("Tastatur GmbH")
+    page = new_page()
+    page.goto("/signin")
+    page.get_by_label("Email address").wait_for()
+    tab_to(page, "Email address")
+    page.keyboard.type(account.email)
+    tab_to(page, "Password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your accounts")).to_be_visible()
+
+    # A new screen takes the focus to its heading, so a screen reader starts there
+    expect(page.get_by_role("heading", name="Your accounts")).to_be_focused()
+    tab_to(page, "Tastatur GmbH")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
+    tab_to(page, "Templates")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Templates")).to_be_visible()
+    tab_to(page, "New template")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="New template")
+    expect(dialog).to_be_visible()
+    check(page, "template-dialog")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()

@@ -4,12 +4,17 @@ import { useCallback, useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api/client";
 import { lang, t, type Key } from "./i18n";
 
+let focusedPath = "";
+
 export function Page(props: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${props.title} · Kontor`;
-    // After a route change, the screen reader starts at the new screen's heading.
-    if (document.activeElement === document.body || document.activeElement === null) heading.current?.focus();
+    // A new screen takes the focus to its heading: keyboard and screen reader users start there.
+    if (location.pathname !== focusedPath) {
+      focusedPath = location.pathname;
+      heading.current?.focus();
+    }
   }, [props.title]);
   return (
     <section class="page" aria-labelledby="page-title">
