@@ -176,6 +176,12 @@ def test_subtenant_and_copy_content(new_page: NewPage, console: Api) -> None:
     expect(page.get_by_role("table")).to_be_visible()
     check(page, "templates")
 
+    # Handover waits for an admin of the customer's own: the API's reason is shown
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="Hand over").click()
+    expect(page.get_by_role("alert")).to_contain_text("admin")
+    check(page, "subtenant-settings")
+
 
 def test_contact_edit_with_a_concurrent_edit_shows_the_412_dialog(new_page: NewPage, console: Api) -> None:
     member = console.new_account("Kontakt GmbH")

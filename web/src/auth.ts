@@ -33,7 +33,7 @@ export class Auth {
   constructor(readonly config: Config) {
     const stored = localStorage.getItem(KEY);
     this.session = stored ? (JSON.parse(stored) as Session) : null;
-    useTokens({ token: () => this.idToken(), expired: async () => this.session === null });
+    useTokens({ token: () => this.idToken(), unauthorized: () => this.forget() });
     window.addEventListener("storage", (event) => {
       if (event.key !== KEY) return;
       this.session = event.newValue ? (JSON.parse(event.newValue) as Session) : null;

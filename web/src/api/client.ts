@@ -20,8 +20,8 @@ export class ApiError extends Error {
   }
 }
 
-type TokenSource = { token(): Promise<string | null>; expired(): Promise<boolean> };
-let tokens: TokenSource = { token: async () => null, expired: async () => false };
+type TokenSource = { token(): Promise<string | null>; unauthorized(): void };
+let tokens: TokenSource = { token: async () => null, unauthorized: () => undefined };
 
 export function useTokens(source: TokenSource): void {
   tokens = source;
@@ -51,9 +51,8 @@ export async function ok<T>(pending: Promise<Result<T>>): Promise<T> {
   }
   const { response } = result;
   if (response.ok) return result.data as T;
-  if (response.status === 401 && (await tokens.expired())) {
-    throw new ApiError(401, "session_expired", "");
-  }
+  // The API no longer takes the token (expired, refresh failed): end the session, sign in again.
+  if (response.status === 401) tokens.unauthorized();
   throw toError(response, result.error);
 }
 
