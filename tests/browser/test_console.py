@@ -255,6 +255,19 @@ def test_backup_and_restore_with_progress(new_page: NewPage, console: Api) -> No
     contacts = console.call("GET", f"/tenants/{admin.tenant_id}/contacts", token=admin.token).body["items"]
     assert [c["name"] for c in contacts] == ["Bleibt"]
 
+    # The policy, and „Alte Backups löschen“, which never deletes the newest completed backup
+    page.get_by_label("Schedule").select_option("daily")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Next backup:")).to_be_visible()
+    page.get_by_label("Delete finished backups older than (days)").fill("0")
+    page.get_by_role("button", name="Delete old backups").click()
+    expect(page.get_by_role("status").filter(has_text="Backups deleted")).to_contain_text(
+        "Backups deleted: 1."
+    )
+    assert (
+        len(console.call("GET", f"/tenants/{admin.tenant_id}/backups", token=admin.token).body["items"]) == 1
+    )
+
 
 def test_audit_log_appointments_and_german(new_page: NewPage, console: Api) -> None:
     admin = console.new_account("Protokoll GmbH")
@@ -275,6 +288,11 @@ def test_audit_log_appointments_and_german(new_page: NewPage, console: Api) -> N
     page.get_by_role("button", name="Anlegen").click()
     expect(page.get_by_role("row", name=re.compile("Jahresgespräch"))).to_be_visible()
     check(page, "appointments-de")
+    page.get_by_role("button", name="Jahresgespräch", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Jahresgespräch")
+    dialog.get_by_label("Ort").fill("Besprechungsraum 2")
+    dialog.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("row", name=re.compile("Jahresgespräch"))).to_contain_text("Besprechungsraum 2")
 
     page.get_by_role("link", name="Protokoll", exact=True).click()
     expect(page.get_by_role("row", name=re.compile("tenant.created"))).to_be_visible()
@@ -350,3 +368,24 @@ def test_keyboard_alone_reaches_every_step(new_page: NewPage, console: Api) -> N
     check(page, "template-dialog")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+def test_someone_with_a_login_signs_in_to_accept(new_page: NewPage, console: Api) -> None:
+    admin = console.new_account("Gastgeber GmbH")
+    guest = console.new_account("Gast GmbH")
+    sent = console.call(
+        "POST", f"/tenants/{admin.tenant_id}/invitations", token=admin.token, json_body={"email": guest.email}
+    )
+    assert sent.status == 201, sent.body
+    page = new_page()
+    page.goto(f"/outbox?to={guest.email}")
+    page.get_by_role("link", name=re.compile(r"invitations.accept.token=")).click()
+    expect(page.get_by_text("You already have a login")).to_be_visible()
+    page.get_by_role("link", name="Sign in").last.click()
+    expect(page.get_by_label("Email address")).to_have_value(guest.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Accept invitation").click()
+    expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
+    options = page.get_by_label("Account", exact=True).locator("option")
+    expect(options).to_have_text(["All accounts", "Gast GmbH · Admin", "Gastgeber GmbH · Member"])

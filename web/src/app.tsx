@@ -195,7 +195,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
 function Switcher({ me, tenantId, section }: { me: Me; tenantId: string | null; section: string }) {
   const options = [
     ["", t("switcher.all")] as const,
-    ...me.memberships.map(
+    ...[...me.memberships].sort((a, b) => a.tenant_name.localeCompare(b.tenant_name, lang())).map(
       (m) =>
         [
           m.tenant_id,

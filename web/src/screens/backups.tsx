@@ -133,6 +133,7 @@ export function Backups() {
         </table>
       )}
       <More list={list} />
+      {admin && <Prune onDone={list.reload} />}
       <Dialog open={confirm !== null} title={t("backups.confirmTitle")} onClose={() => setConfirm(null)}>
         {confirm && (
           <>
@@ -150,6 +151,28 @@ export function Backups() {
       </Dialog>
       <Policy admin={admin} />
     </Page>
+  );
+}
+
+/** „Alte Backups löschen“: every finished backup older than N days, never the newest completed one. */
+function Prune({ onDone }: { onDone: () => void }) {
+  const { tenant } = useTenant();
+  const [days, setDays] = useState("30");
+  const [deleted, setDeleted] = useState<number | null>(null);
+  const prune = useSubmit(async () => {
+    const result = await ok(api.POST("/tenants/{tenantId}/backups/prune", { params: { path: { tenantId: tenant.id } }, body: { older_than_days: Number(days) } }));
+    setDeleted(result.deleted.length);
+    onDone();
+  });
+  return (
+    <form class="inline card" onSubmit={prune.onSubmit}>
+      <Input label={t("prune.days")} type="number" min={0} max={3650} required value={days} onValue={setDays} />
+      <Button kind="danger" type="submit" busy={prune.busy}>
+        {t("prune.submit")}
+      </Button>
+      <ErrorBox error={prune.error} />
+      {deleted !== null && <Status>{t("prune.done", { count: String(deleted) })}</Status>}
+    </form>
   );
 }
 
