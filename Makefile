@@ -52,7 +52,7 @@ test: lint $(WEB_BUILT) $(CHROMIUM)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml web/hosting.yaml
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -36,7 +36,10 @@ const auth: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: "" });
+/** The API's base URL: the page's own origin unless index.html names another (a CDN deployment). */
+export const API_URL = (document.querySelector<HTMLMetaElement>('meta[name="kontor-api"]')?.content ?? "").replace(/\/+$/, "");
+
+export const api = createClient<paths>({ baseUrl: API_URL });
 api.use(auth);
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
