@@ -37,6 +37,8 @@ def main() -> None:
     print(f"User pool id      {stack.stack.refs['UserPool']}", flush=True)
     print(f"User pool client  {stack.stack.refs['UserPoolClient']}", flush=True)
     print(f"Region            {stack.region}", flush=True)
+    if stack.gateway.console.built:
+        print(f"Web console       {stack.api_url(server.server_port)}/", flush=True)
     print("Ready. Ctrl-C stops.", flush=True)
     try:
         server.serve_forever()

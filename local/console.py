@@ -25,9 +25,13 @@ class Console:
     def __init__(self, root: Path = DIST) -> None:
         self.root = root
 
+    @property
+    def built(self) -> bool:
+        return (self.root / "index.html").is_file()
+
     def page(self, request: Request, *, api_route: bool) -> Response | None:
         """The console's answer to this request, or None when it is the API's."""
-        if request.method not in {"GET", "HEAD"} or not (self.root / "index.html").is_file():
+        if request.method not in {"GET", "HEAD"} or not self.built:
             return None
         if api_route and request.path not in LINK_PATHS:
             return None
