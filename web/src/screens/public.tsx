@@ -23,10 +23,13 @@ export function SignIn() {
   const [email, setEmail] = useState(query.get("email") ?? "");
   const [password, setPassword] = useState("");
   const next = query.get("next");
+  const [unverified, setUnverified] = useState(false);
   const form = useSubmit(async () => {
+    setUnverified(false);
     try {
       await auth.signIn(email.trim(), password);
     } catch (ex) {
+      setUnverified(ex instanceof CognitoError && ex.type === "UserNotConfirmedException");
       throw cognitoMessage(ex);
     }
     navigate(next && next.startsWith("/") ? next : "/");
@@ -37,6 +40,7 @@ export function SignIn() {
         <Input label={t("field.email")} type="email" autoComplete="username" required value={email} onValue={setEmail} />
         <Input label={t("field.password")} type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
         <ErrorBox error={form.error} />
+        {unverified && <Resend email={email.trim()} />}
         <Button kind="primary" type="submit" busy={form.busy}>
           {t("signin.submit")}
         </Button>
@@ -51,6 +55,24 @@ export function SignIn() {
         </p>
       </form>
     </Page>
+  );
+}
+
+/** „Link erneut senden“: always 202, so it reveals nothing about the address. */
+function Resend({ email }: { email: string }) {
+  const [done, setDone] = useState(false);
+  const send = useSubmit(async () => {
+    await ok(api.POST("/signup/resend", { body: { email } }));
+    setDone(true);
+  });
+  return (
+    <div>
+      <Button type="button" onClick={() => send.onSubmit()} busy={send.busy} disabled={!email}>
+        {t("resend.submit")}
+      </Button>
+      <ErrorBox error={send.error} />
+      {done && <Status>{t("resend.done")}</Status>}
+    </div>
   );
 }
 
@@ -69,6 +91,7 @@ export function SignUp() {
       <Page title={t("signup.checkMail")}>
         <div class="card narrow">
           <Status>{t("signup.sent", { email: sent })}</Status>
+          <Resend email={sent} />
           {local && (
             <p>
               <a href={`/outbox?to=${encodeURIComponent(sent)}`}>{t("outbox.open")}</a>
