@@ -1,4 +1,4 @@
-.PHONY: install run test lint format bench openapi lock build deploy clean operator
+.PHONY: install run test lint format bench openapi lock build deploy clean operator web
 
 PORT ?= 3000
 # Lambda runs python3.13: develop on the same minor version when the machine has it.
@@ -17,9 +17,33 @@ $(STAMP): requirements/dev.txt requirements/constraints.txt layers/common/requir
 
 install: $(STAMP)
 
+# The web console (web/): `npm ci` only when the lock file changes, a build only when its sources do.
+WEB_DEPS := web/node_modules/.installed
+WEB_BUILT := web/dist/.built
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f \
+	-not -name schema.d.ts 2>/dev/null) functions/platform/platform_api/openapi.json
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && npm run build
+	touch $@
+
+## Build the web console into web/dist (served by `make run` at /).
+web: $(WEB_BUILT)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium
+
 ## Serve the whole API on http://127.0.0.1:$(PORT) with embedded AWS (moto).
-run: $(STAMP)
-	$(BIN)/python -m local --port $(PORT)
+run: $(STAMP) $(WEB_BUILT)
+	$(BIN)/python -m local --port $(PORT) --console-links
 
 ## Make a login one of the vendor's operators: the local stack's, or a deployed stack's with STACK=<name>.
 operator: $(STAMP)
@@ -27,14 +51,14 @@ operator: $(STAMP)
 	$(BIN)/python -m ops.operator --email "$(EMAIL)" --api http://127.0.0.1:$(PORT) \
 		$(if $(STACK),--stack "$(STACK)") $(if $(REGION),--region "$(REGION)")
 
-## Lint, then every test (unit, integration, end-to-end).
-test: lint
+## Lint, then every test (unit, integration, end-to-end, browser).
+test: lint $(WEB_BUILT) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml web/hosting.yaml
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -81,4 +105,4 @@ deploy: build
 	$(SAM_VENV)/bin/sam deploy --guided
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache web/node_modules web/dist

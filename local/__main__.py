@@ -21,11 +21,18 @@ def main() -> None:
     parser.add_argument(
         "--no-operator", action="store_true", help="do not create the local operator login (tests)"
     )
+    parser.add_argument(
+        "--console-links",
+        action="store_true",
+        help="mail links open the console this server serves at / (not the template's SpaBaseUrl)",
+    )
     options = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     stack = LocalStack.start()
     server = stack.serve(options.host, options.port)
+    if options.console_links:  # before the first request reads the settings
+        os.environ["KONTOR_SPA_BASE_URL"] = stack.api_url(server.server_port)
     if not options.no_delivery:
         stack.gateway.jobs.deliver_in_background()
     print(f"Kontor API        {stack.api_url(server.server_port)}", flush=True)
@@ -36,6 +43,8 @@ def main() -> None:
     if not options.no_operator:
         password = stack.create_operator()
         print(f"Operator login    support@kontor.example.com  {password}", flush=True)
+    if stack.gateway.console.built:
+        print(f"Web console       {stack.api_url(server.server_port)}/", flush=True)
     print("Ready. Ctrl-C stops.", flush=True)
     try:
         server.serve_forever()

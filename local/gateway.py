@@ -24,6 +24,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request, Response
 
 from local.authorizer import CognitoAuthorizer
+from local.console import Console
 from local.provision import Stack
 from local.recorder import recorder
 from local.template import ROOT, Route, Template
@@ -85,6 +86,7 @@ class Gateway:
             client_id=stack.refs["UserPoolClient"],
         )
         self.cors = template.resources["Api"]["Properties"].get("Cors", {})
+        self.console = Console()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -98,6 +100,9 @@ class Gateway:
         if request.method == "OPTIONS":
             return self._preflight()
         matched = self._match(request.method, request.path)
+        page = self.console.page(request, api_route=matched is not None)
+        if page is not None:
+            return page
         if matched is None:
             return _json(
                 404 if not self._path_known(request.path) else 405,

@@ -1,0 +1,250 @@
+/** The shell: routes, the top bar with the tenant's logo or name, the tenant switcher and the user. */
+import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api, ok, withEtag } from "./api/client";
+import type { Auth } from "./auth";
+import { lang, LANGS, setLang, t } from "./i18n";
+import { match, navigate, onLinkClick, useLocation } from "./router";
+import { Accounts } from "./screens/accounts";
+import { Audit } from "./screens/audit";
+import { Backups } from "./screens/backups";
+import { Members } from "./screens/members";
+import { AcceptInvitation, Outbox, Report, SignIn, SignUp, Verify } from "./screens/public";
+import { ContactEdit, Contacts } from "./screens/contacts";
+import { Appointments } from "./screens/appointments";
+import { Settings } from "./screens/settings";
+import { Subtenants } from "./screens/subtenants";
+import { Templates } from "./screens/templates";
+import { AppCtx, atLeast, type Me, type Tenant, TenantCtx, useApp } from "./state";
+import { ErrorBox, label, Select, Status } from "./ui";
+
+const PUBLIC: Record<string, () => ComponentChildren> = {
+  "/signin": () => <SignIn />,
+  "/signup": () => <SignUp />,
+  "/signup/verify": () => <Verify />,
+  "/invitations/accept": () => <AcceptInvitation />,
+  "/outbox": () => <Outbox />,
+  "/report": () => <Report />,
+};
+
+type Section = { path: string; key: Parameters<typeof t>[0]; minimum: "viewer" | "member" | "admin" };
+const SECTIONS: Section[] = [
+  { path: "contacts", key: "nav.contacts", minimum: "viewer" },
+  { path: "appointments", key: "nav.appointments", minimum: "viewer" },
+  { path: "templates", key: "nav.templates", minimum: "viewer" },
+  { path: "members", key: "nav.members", minimum: "viewer" },
+  { path: "subtenants", key: "nav.subtenants", minimum: "viewer" },
+  { path: "backups", key: "nav.backups", minimum: "member" },
+  { path: "audit", key: "nav.audit", minimum: "admin" },
+  { path: "settings", key: "nav.settings", minimum: "viewer" },
+];
+
+export function App({ auth, local }: { auth: Auth; local: boolean }) {
+  const { path } = useLocation();
+  const [signedIn, setSignedIn] = useState(auth.signedIn);
+  const [me, setMe] = useState<Me | null>(null);
+  const [, setLanguage] = useState(lang());
+  useEffect(() => auth.onChange(() => setSignedIn(auth.signedIn)), []);
+  const reloadMe = async () => {
+    if (!auth.signedIn) return null;
+    const fresh = await ok(api.GET("/me"));
+    setMe(fresh);
+    return fresh;
+  };
+  useEffect(() => {
+    setMe(null);
+    if (signedIn) reloadMe().catch(() => undefined);
+  }, [signedIn]);
+  useEffect(() => {
+    const listener = () => setLanguage(lang());
+    addEventListener("kontor:lang", listener);
+    return () => removeEventListener("kontor:lang", listener);
+  }, []);
+
+  const open = PUBLIC[path];
+  let screen: ComponentChildren;
+  if (open) screen = <Plain>{open()}</Plain>;
+  else if (!signedIn) return <Redirect to={`/signin?next=${encodeURIComponent(path + location.search)}`} />;
+  else screen = <Shell me={me} path={path} />;
+  return (
+    <AppCtx.Provider value={{ auth, local, me, reloadMe }}>
+      <div class="app" onClick={(e) => onLinkClick(e as unknown as MouseEvent)}>
+        {screen}
+      </div>
+    </AppCtx.Provider>
+  );
+}
+
+/** Navigates once mounted (after every listener of this render is subscribed). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => void setTimeout(() => navigate(to, true)), [to]);
+  return null;
+}
+
+function LanguageSwitch() {
+  return (
+    <div class="lang">
+      <Select label={t("lang.label")} value={lang()} options={LANGS.map((l) => [l, t(`lang.${l}`)] as const)} onValue={setLang} />
+    </div>
+  );
+}
+
+/** Screens before sign-in: a centred card. */
+function Plain({ children }: { children: ComponentChildren }) {
+  return (
+    <>
+      <header class="top plain">
+        <a class="brand" href="/">
+          Kontor
+        </a>
+        <LanguageSwitch />
+      </header>
+      <main id="main" class="plain-main">
+        {children}
+      </main>
+    </>
+  );
+}
+
+function Shell({ me, path }: { me: Me | null; path: string }) {
+  const { auth } = useApp();
+  const params = match("/t/:tenantId/:section/:id?", path);
+  const tenantId = params?.tenantId ?? null;
+  const [tenant, setTenant] = useState<{ tenant: Tenant; etag: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!tenantId) return setTenant(null);
+    setError(null);
+    // Parallel with /me (no waterfall): the path names the tenant.
+    withEtag(api.GET("/tenants/{tenantId}", { params: { path: { tenantId } } })).then(
+      ({ data, etag }) => setTenant({ tenant: data, etag }),
+      setError,
+    );
+  }, [tenantId, tick]);
+  const current = tenant && tenant.tenant.id === tenantId ? tenant : null;
+
+  const signOut = async () => {
+    await auth.signOut();
+    navigate("/signin");
+  };
+  let body: ComponentChildren;
+  if (!params) {
+    body = path === "/" ? <Accounts /> : <NotFound />;
+  } else if (error) {
+    body = <ErrorBox error={error} />;
+  } else if (!current) {
+    body = <Status>{t("loading")}</Status>;
+  } else {
+    body = <TenantScreen section={params.section} id={params.id} />;
+  }
+  return (
+    <TenantCtx.Provider
+      value={
+        current
+          ? { ...current, reload: () => setTick((n) => n + 1), setTenant: (t2, etag) => setTenant({ tenant: t2, etag }) }
+          : (null as never)
+      }
+    >
+      <a class="skip" href="#main" data-native>
+        {t("skip")}
+      </a>
+      <header class="top">
+        <a class="brand" href={tenantId ? `/t/${tenantId}/contacts` : "/"}>
+          {current?.tenant.display.kind === "logo" && current.tenant.display.logo_url ? (
+            <img src={current.tenant.display.logo_url} alt={current.tenant.name} class="logo" />
+          ) : (
+            <span>{current?.tenant.name ?? "Kontor"}</span>
+          )}
+        </a>
+        {me && <Switcher me={me} tenantId={tenantId} section={params?.section ?? "contacts"} />}
+        <div class="user">
+          <span class="who">
+            <span class="name">{me?.user.name ?? auth.email}</span>
+            <span class="email">{auth.email}</span>
+          </span>
+          <LanguageSwitch />
+          <button class="btn secondary" onClick={signOut}>
+            {t("signOut")}
+          </button>
+        </div>
+      </header>
+      <div class="frame">
+        {current && (
+          <nav aria-label={t("nav.sections")} class="side">
+            <ul>
+              {SECTIONS.filter((s) => atLeast(current.tenant.role, s.minimum)).map((s) => (
+                <li key={s.path}>
+                  <a href={`/t/${tenantId}/${s.path}`} aria-current={params?.section === s.path ? "page" : undefined}>
+                    {t(s.key)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        <main id="main" tabIndex={-1}>
+          {body}
+        </main>
+      </div>
+    </TenantCtx.Provider>
+  );
+}
+
+/** Every tenant from the one `/me` call, with the role and whether it is entered as partner. */
+function Switcher({ me, tenantId, section }: { me: Me; tenantId: string | null; section: string }) {
+  const options = [
+    ["", t("switcher.all")] as const,
+    ...[...me.memberships].sort((a, b) => a.tenant_name.localeCompare(b.tenant_name, lang())).map(
+      (m) =>
+        [
+          m.tenant_id,
+          `${m.tenant_name} · ${label("role", m.role)}${m.via === "partner" ? ` · ${t("switcher.viaPartner")}` : ""}`,
+        ] as const,
+    ),
+  ];
+  return (
+    <div class="switcher">
+      <Select
+        label={t("switcher.label")}
+        value={tenantId && me.memberships.some((m) => m.tenant_id === tenantId) ? tenantId : ""}
+        options={options}
+        onValue={(id) => navigate(id ? `/t/${id}/${section === "audit" || section === "backups" ? "contacts" : section}` : "/")}
+      />
+    </div>
+  );
+}
+
+function TenantScreen({ section, id }: { section: string; id?: string }) {
+  switch (section) {
+    case "contacts":
+      return id ? <ContactEdit contactId={id} /> : <Contacts />;
+    case "appointments":
+      return <Appointments />;
+    case "templates":
+      return <Templates />;
+    case "members":
+      return <Members />;
+    case "subtenants":
+      return <Subtenants />;
+    case "backups":
+      return <Backups />;
+    case "audit":
+      return <Audit />;
+    case "settings":
+      return <Settings />;
+    default:
+      return <NotFound />;
+  }
+}
+
+function NotFound() {
+  return (
+    <section class="page">
+      <h1>{t("notFound")}</h1>
+      <p>
+        <a href="/">{t("nav.home")}</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+/** Every tenant the user can enter (the switcher's home), pending invitations, a second account. */
+import { useState } from "preact/hooks";
+import { api, idempotencyKey, ok } from "../api/client";
+import { t } from "../i18n";
+import { navigate } from "../router";
+import { useApp } from "../state";
+import { Button, ErrorBox, Input, label, Page, Status, useSubmit, when } from "../ui";
+
+export function Accounts() {
+  const { me, reloadMe } = useApp();
+  const [name, setName] = useState("");
+  const [key, setKey] = useState(idempotencyKey);
+  const create = useSubmit(async () => {
+    const tenant = await ok(api.POST("/tenants", { body: { name }, headers: { "Idempotency-Key": key } }));
+    setKey(idempotencyKey());
+    setName("");
+    await reloadMe();
+    navigate(`/t/${tenant.id}/contacts`);
+  });
+  if (!me) return <Status>{t("loading")}</Status>;
+  return (
+    <Page title={t("accounts.title")}>
+      <p>{t("accounts.hello", { name: me.user.name })}</p>
+      <table>
+        <caption class="sr-only">{t("accounts.title")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("field.company")}</th>
+            <th scope="col">{t("field.role")}</th>
+            <th scope="col">{t("accounts.via")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {me.memberships.map((m) => (
+            <tr key={m.tenant_id}>
+              <td>
+                <a href={`/t/${m.tenant_id}/contacts`}>{m.tenant_name}</a>
+              </td>
+              <td>{label("role", m.role)}</td>
+              <td>{label("via", m.via)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {me.invitations.length > 0 && (
+        <>
+          <h2>{t("accounts.invitations")}</h2>
+          <ul>
+            {me.invitations.map((i) => (
+              <li key={i.id}>
+                {t("accounts.invitation", { tenant: i.tenant_name, role: label("role", i.role), inviter: i.inviter_name, until: when(i.expires_at) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{t("accounts.create")}</h2>
+      <p class="hint">{t("accounts.createHint")}</p>
+      <form class="inline" onSubmit={create.onSubmit}>
+        <Input label={t("accounts.newName")} required maxLength={120} value={name} onValue={setName} />
+        <Button kind="primary" type="submit" busy={create.busy}>
+          {t("accounts.createSubmit")}
+        </Button>
+      </form>
+      <ErrorBox error={create.error} />
+    </Page>
+  );
+}
