@@ -15,14 +15,15 @@ $(STAMP): requirements/dev.txt requirements/constraints.txt layers/common/requir
 		-r requirements/dev.txt -c requirements/constraints.txt
 	touch $@
 
-install: $(STAMP)
+# The SAM CLI's environment too: the tests translate the template with its aws-sam-translator.
+install: $(STAMP) $(SAM_VENV)/.installed
 
 ## Serve the whole API on http://127.0.0.1:$(PORT) with embedded AWS (moto).
 run: $(STAMP)
 	$(BIN)/python -m local --port $(PORT)
 
 ## Lint, then every test (unit, integration, end-to-end).
-test: lint
+test: lint $(SAM_VENV)/.installed
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -1,0 +1,89 @@
+"""Paths that only a real AWS account would break: each makes a call the happy paths never make,
+so the IAM check (test_iam.py) sees it. On moto they work whatever the role says."""
+
+from __future__ import annotations
+
+import os
+from itertools import count
+
+from tests.e2e.conftest import PASSWORD, Api
+from tests.support import link_token
+
+_n = count()
+
+
+def _stray_login(api: Api, email: str) -> None:
+    """A login without Kontor's records: what a signup that crashed half-way leaves behind."""
+    api.aws("cognito-idp").admin_create_user(
+        UserPoolId=api.info["pool_id"],
+        Username=email,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}],
+    )
+
+
+def test_a_signup_that_meets_a_young_stray_login_is_told_to_retry(api: Api) -> None:
+    # Given a login left by a signup that is (as far as anyone can tell) still in flight
+    email = f"stray{next(_n)}-{os.getpid()}@example.com"
+    _stray_login(api, email)
+    before = api.table()
+
+    # When the address signs up
+    reply = api.call(
+        "POST",
+        "/signup",
+        json_body={"email": email, "password": PASSWORD, "name": "Streu", "tenant_name": "Streu KG"},
+    )
+
+    # Then the login's age was looked up (AdminGetUser), the answer says retry, nothing was written
+    assert (reply.status, reply.body["error"]["code"]) == (409, "signup_in_progress")
+    assert reply.calls.get("cognito-idp.AdminGetUser") == 1
+    assert api.table() == before
+    assert api.outbox(email) == []
+
+
+def test_accepting_an_invitation_that_meets_a_young_stray_login_is_told_to_retry(api: Api) -> None:
+    # Given an invitation to an address that has a stray login and no records
+    admin = api.new_account("Einlader GmbH")
+    email = f"stray-invitee{next(_n)}-{os.getpid()}@example.com"
+    sent = api.call(
+        "POST", f"/tenants/{admin.tenant_id}/invitations", token=admin.token, json_body={"email": email}
+    )
+    assert sent.status == 201, sent.body
+    secret = link_token(api.outbox(email)[0]["text"])
+    _stray_login(api, email)
+    before = api.table()
+
+    # When the invitee accepts as a new person
+    reply = api.call("POST", f"/invitations/{secret}/accept", json_body={"name": "Neu", "password": PASSWORD})
+
+    # Then the same: 409, the login's age was looked up, no membership was written
+    assert (reply.status, reply.body["error"]["code"]) == (409, "signup_in_progress")
+    assert reply.calls.get("cognito-idp.AdminGetUser") == 1
+    assert api.table() == before
+
+
+def test_confirming_a_logo_when_nothing_was_uploaded_is_not_found(api: Api) -> None:
+    # Given an upload form that was never used
+    admin = api.new_account("Leer GmbH")
+    form = api.call(
+        "POST",
+        f"/tenants/{admin.tenant_id}/logo/upload",
+        token=admin.token,
+        json_body={"content_type": "image/png"},
+    )
+    assert form.status == 200, form.body
+    before = api.table()
+
+    # When the upload is confirmed
+    reply = api.call(
+        "POST",
+        f"/tenants/{admin.tenant_id}/logo/confirm",
+        token=admin.token,
+        json_body={"upload_id": form.body["upload_id"]},
+    )
+
+    # Then 404 from S3's HeadObject (on AWS only with s3:ListBucket; else 403 and a 500 here)
+    assert (reply.status, reply.body["error"]["code"]) == (404, "upload_not_found")
+    assert reply.calls.get("s3.HeadObject") == 1
+    assert api.table() == before
