@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from itertools import count
 
+import requests
+
 from tests.e2e.conftest import PASSWORD, Api
 from tests.support import link_token
 
@@ -87,3 +89,27 @@ def test_confirming_a_logo_when_nothing_was_uploaded_is_not_found(api: Api) -> N
     assert (reply.status, reply.body["error"]["code"]) == (404, "upload_not_found")
     assert reply.calls.get("s3.HeadObject") == 1
     assert api.table() == before
+
+
+def test_a_tenant_with_a_logo_links_to_it_and_the_link_serves_it(api: Api) -> None:
+    # Given a tenant whose logo was uploaded and confirmed
+    from tests.integration.test_tenants import png
+
+    admin = api.new_account("Bild GmbH")
+    upload_id = api.upload_logo(admin, png(40, 40))
+    confirmed = api.call(
+        "POST",
+        f"/tenants/{admin.tenant_id}/logo/confirm",
+        token=admin.token,
+        json_body={"upload_id": upload_id},
+    )
+    assert confirmed.status == 200, confirmed.body
+
+    # When the tenant is read (TenantsFunction presigns the link with its own role)
+    read = api.call("GET", f"/tenants/{admin.tenant_id}", token=admin.token)
+
+    # Then the link serves the PNG
+    assert read.status == 200, read.body
+    served = requests.get(read.body["display"]["logo_url"], timeout=10)
+    assert served.status_code == 200
+    assert served.content.startswith(b"\x89PNG")
