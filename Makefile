@@ -32,10 +32,11 @@ run: $(STAMP)
 test: lint $(SAM_VENV)/.installed
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP) $(SAM_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -101,7 +102,7 @@ build: check-python $(SAM_VENV)/.installed
 ## cfn-lint and SAM's own validation (both offline).
 validate: $(STAMP) $(SAM_VENV)/.installed
 	$(BIN)/cfn-lint template.yaml
-	$(SAM) validate --lint
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint
 
 # Optional on the command line; on an update, parameters not given keep their deployed values.
 DEPLOY_PARAMETERS := $(strip \
@@ -114,7 +115,7 @@ SAMCONFIG_PARAMETERS = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(
 ## Deploy ENV (dev or prod, see samconfig.toml) without questions: make deploy ENV=dev [MAIL_FROM=… SPA_BASE_URL=… ALARM_TOPIC_ARN=…]
 deploy: build
 	$(SAM) deploy --config-env $(ENV) --no-progressbar \
-		$(if $(DEPLOY_PARAMETERS),--parameter-overrides $(SAMCONFIG_PARAMETERS) $(DEPLOY_PARAMETERS))
+		$(if $(DEPLOY_PARAMETERS),--parameter-overrides "$(SAMCONFIG_PARAMETERS) $(DEPLOY_PARAMETERS)")
 
 ## Delete ENV's stack (the user pool, the table and the backups bucket are retained).
 delete: $(SAM_VENV)/.installed

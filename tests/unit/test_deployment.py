@@ -228,3 +228,37 @@ def test_every_check_the_audit_skips_is_justified_in_the_readme() -> None:
     justified = set(re.findall(r"^\| (CKV_AWS_\d+) ", audit, re.M))
 
     assert set(skipped) == justified
+
+
+def test_make_build_refuses_a_python_that_is_not_the_runtimes_minor_version(tmp_path: Any) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    runtime = TEMPLATE.raw["Globals"]["Function"]["Runtime"].removeprefix("python")
+    # A stand-in interpreter that reports another minor version and is otherwise this one.
+    other = f"3.{int(runtime.split('.')[1]) - 2}"
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'exec {sys.executable} -c "import sys; sys.version_info = (3, {other.split(".")[1]}, 0); '
+        "import platform; platform.python_version = lambda: '" + other + '.0\'; exec(sys.argv[1])" "$2"\n'
+    )
+    fake.chmod(0o755)
+    make = shutil.which("make")
+    assert make
+
+    refused = subprocess.run(
+        [make, "-s", "check-python", f"PYTHON={fake}"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    accepted = subprocess.run(
+        [make, "-s", "check-python", f"PYTHON={sys.executable}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert refused.returncode != 0
+    assert f"Python {other}.0; the functions run on python{runtime}" in refused.stderr
+    assert accepted.returncode == (0 if sys.version_info[:2] == tuple(map(int, runtime.split("."))) else 2)
