@@ -21,14 +21,10 @@ from tests.e2e.conftest import FULL_E2E_RUN, Api
 # Grants no e2e test uses, each with the reason it stays: (function, action, resource with the
 # template's logical names). A grant neither used nor listed fails the suite: remove it, cover it
 # with a test, or say here why neither can be done.
-IDEMPOTENCY_COMPLETION = "completes an idempotency record: only with an Idempotency-Key header"
 IDEMPOTENCY_CLEANUP = "removes an idempotency record when its request fails"
 JOB_REGISTRY = "backups' jobs are being rebuilt (job registry); their grants are reviewed there"
 UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
-    ("AdditionalAccountFunction", "dynamodb:UpdateItem", "Table"): IDEMPOTENCY_COMPLETION,
     ("AdditionalAccountFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
-    ("AppointmentsFunction", "dynamodb:UpdateItem", "Table"): IDEMPOTENCY_COMPLETION,
-    ("ContactsFunction", "dynamodb:UpdateItem", "Table"): IDEMPOTENCY_COMPLETION,
     ("BackupsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("SubtenantsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("SignupFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,

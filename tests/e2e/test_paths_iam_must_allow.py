@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from itertools import count
 
+import pytest
 import requests
 
 from tests.e2e.conftest import PASSWORD, Api
@@ -113,3 +114,33 @@ def test_a_tenant_with_a_logo_links_to_it_and_the_link_serves_it(api: Api) -> No
     served = requests.get(read.body["display"]["logo_url"], timeout=10)
     assert served.status_code == 200
     assert served.content.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/tenants", {"name": "Schlüssel GmbH"}),
+        ("/tenants/{tenant}/contacts", {"kind": "person", "name": "Schlüssel"}),
+        (
+            "/tenants/{tenant}/appointments",
+            {"title": "Schlüssel", "starts_at": "2026-12-01T09:00:00Z", "ends_at": "2026-12-01T10:00:00Z"},
+        ),
+    ],
+)
+def test_a_create_with_an_idempotency_key_completes_its_record_and_a_retry_replays_it(
+    api: Api, path: str, body: dict[str, str]
+) -> None:
+    # Given an admin and a create request with an Idempotency-Key
+    admin = api.new_account("Schlüssel GmbH")
+    url = path.format(tenant=admin.tenant_id)
+    key = {"Idempotency-Key": f"iam-{next(_n)}-{os.getpid()}"}
+
+    # When it is sent twice
+    first = api.call("POST", url, token=admin.token, json_body=body, headers=key)
+    retry = api.call("POST", url, token=admin.token, json_body=body, headers=key)
+
+    # Then the record was completed (UpdateItem) and the retry answers the same without a write
+    assert first.status == retry.status == 201, first.body
+    assert retry.body == first.body
+    assert first.calls.get("dynamodb.UpdateItem") == 1
+    assert "dynamodb.TransactWriteItems" not in retry.calls
