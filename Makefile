@@ -14,6 +14,8 @@ LAYERS := layers/common layers/imaging
 # The Lambda runtime's Python minor version, read from the template (Runtime: python3.13).
 RUNTIME_MINOR := $(shell sed -n 's/^ *Runtime: python\([0-9.]*\).*/\1/p' template.yaml | head -n 1)
 ENV ?= dev
+# The SAM CLI reports usage to AWS unless told not to; builds and checks here stay offline.
+export SAM_CLI_TELEMETRY := 0
 
 $(STAMP): requirements/dev.txt requirements/constraints.txt $(addsuffix /requirements.txt,$(LAYERS))
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +38,7 @@ lint: $(STAMP) $(SAM_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cfn-lint template.yaml
-	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint
+	$(SAM) validate --lint
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -102,7 +104,7 @@ build: check-python $(SAM_VENV)/.installed
 ## cfn-lint and SAM's own validation (both offline).
 validate: $(STAMP) $(SAM_VENV)/.installed
 	$(BIN)/cfn-lint template.yaml
-	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint
+	$(SAM) validate --lint
 
 # Optional on the command line; on an update, parameters not given keep their deployed values.
 DEPLOY_PARAMETERS := $(strip \
