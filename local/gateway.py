@@ -23,6 +23,7 @@ import boto3
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request, Response
 
+from local import iam
 from local.authorizer import CognitoAuthorizer
 from local.console import Console
 from local.provision import Stack
@@ -51,6 +52,8 @@ class Functions:
     def __init__(self, template: Template) -> None:
         self._template = template
         self._handlers: dict[str, Any] = {}
+        # The permissions each function's calls needed so far, for proving its role (GET /_local/iam).
+        self.needs: dict[str, Counter[iam.Need]] = {name: Counter() for name in template.functions}
         self._locks = {name: threading.Lock() for name in template.functions}
         for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
             if str(path) not in sys.path:
@@ -64,9 +67,29 @@ class Functions:
 
     def invoke(self, name: str, event: dict[str, Any]) -> tuple[Any, dict[str, int]]:
         """Run one invocation; also return the AWS calls it made, by operation."""
-        with self._locks[name], recorder.recording() as calls:
-            result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
+        trail: list[dict[str, Any]] = []
+        with self._locks[name], recorder.recording(trail) as calls:
+            try:
+                result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
+            finally:
+                self._account(name, trail)
         return result, dict(calls)
+
+    def _account(self, name: str, trail: list[dict[str, Any]]) -> None:
+        from moto.core import DEFAULT_ACCOUNT_ID
+
+        fallback = boto3.session.Session().region_name or "us-east-1"
+        for call in trail:
+            self.needs[name].update(
+                iam.needs(
+                    call["service"],
+                    call["operation"],
+                    call["params"],
+                    region=call["region"] or fallback,
+                    account=DEFAULT_ACCOUNT_ID,
+                    error_code=call["error"],
+                )
+            )
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -215,6 +238,8 @@ class Gateway:
             return _json(200, self.jobs.fire(found.name))
         if parts == ["operators"] and request.method == "POST":
             return self._grant_operator((request.get_json(silent=True) or {}).get("email"))
+        if parts == ["iam"] and request.method == "GET":
+            return _json(200, self._iam())
         if parts == ["queues", "drain"] and request.method == "POST":
             return _json(200, self.jobs.drain_now())
         if parts == ["clock"] and request.method == "GET":
@@ -257,6 +282,24 @@ class Gateway:
         except KontorError as refused:
             return _json(refused.status, {"error": {"code": refused.code, "message": refused.message}})
         return _json(200, {"user_id": user_id, "email": email.lower()})
+
+    def _iam(self) -> dict[str, Any]:
+        """What each function's calls needed, and what the template's names resolve to here."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+
+        return {
+            "environment": {
+                "refs": self.stack.refs,
+                "arns": self.stack.arns,
+                "parameters": self.stack.parameters,
+                "region": boto3.session.Session().region_name,
+                "account": DEFAULT_ACCOUNT_ID,
+            },
+            "needs": {
+                name: [{**need.as_dict(), "count": count} for need, count in sorted(counted.items(), key=str)]
+                for name, counted in self.functions.needs.items()
+            },
+        }
 
 
 def outbox(to: str | None) -> list[dict[str, Any]]:

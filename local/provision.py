@@ -13,9 +13,12 @@ from typing import Any
 
 import boto3
 
+from local.intrinsics import Environment
 from local.template import Template
 
 STACK = "kontor-local"
+# What the local stack deploys with: the tests and the README sign in with USER_PASSWORD_AUTH.
+LOCAL_PARAMETERS = {"AllowPasswordAuth": "true"}
 
 
 @dataclass
@@ -157,8 +160,19 @@ _CREATORS = {
     "AWS::Cognito::UserPool": _user_pool,
     "AWS::Cognito::UserPoolClient": _user_pool_client,
 }
-# Declared in the template but with nothing to create locally: code, API wiring, the layer.
-_NOT_LOCAL = {"AWS::Serverless::Function", "AWS::Serverless::Api", "AWS::Serverless::LayerVersion"}
+# Declared in the template but with nothing to create locally: code, API wiring, the layers, and
+# what only operates a deployment (logs, alarms, the firewall, bucket policies).
+_NOT_LOCAL = {
+    "AWS::Serverless::Function",
+    "AWS::Serverless::Api",
+    "AWS::Serverless::LayerVersion",
+    "AWS::Logs::LogGroup",
+    "AWS::CloudWatch::Alarm",
+    "AWS::S3::BucketPolicy",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
+    "AWS::WAFv2::LoggingConfiguration",
+}
 
 
 def _order(template: Template) -> list[str]:
@@ -193,15 +207,27 @@ def _order(template: Template) -> list[str]:
 
 def provision(template: Template, parameters: dict[str, Any] | None = None) -> Stack:
     """Create every resource of `template` through boto3 (pointed at moto by the caller)."""
-    stack = Stack(parameters={**template.parameters, **(parameters or {})})
+    stack = Stack(parameters={**template.parameters, **LOCAL_PARAMETERS, **(parameters or {})})
+    intrinsics = Environment(
+        refs=stack.refs,
+        arns=stack.arns,
+        parameters=stack.parameters,
+        region=boto3.session.Session().region_name or "us-east-1",
+        account="123456789012",
+        stack_name=STACK,
+        conditions=template.raw.get("Conditions", {}),
+    )
     for logical_id in _order(template):
-        kind = template.resources[logical_id]["Type"]
+        resource = template.resources[logical_id]
+        kind = resource["Type"]
         if kind in _NOT_LOCAL:
             continue
         if kind not in _CREATORS:
             raise NotImplementedError(f"the local stack cannot create {kind} ({logical_id})")
-        props = template.resources[logical_id].get("Properties", {})
-        _CREATORS[kind](props, logical_id, stack)
+        if "Condition" in resource and not intrinsics.condition(resource["Condition"]):
+            continue
+        # Conditions (`!If`) and references resolved, as CloudFormation would.
+        _CREATORS[kind](intrinsics.resolve(resource.get("Properties", {})), logical_id, stack)
     # SES refuses mail from an unverified sender, as on AWS.
     boto3.client("ses").verify_email_identity(EmailAddress=stack.parameters["MailFrom"])
     return stack

@@ -1,5 +1,9 @@
 """Counts AWS calls per request through botocore's event hooks, and forbids DynamoDB Scan.
 
+On request it also keeps a trail of each call's parameters and outcome (and of presigned URLs and
+forms, which make no call but are authorized with the signer's role), from which `local.iam`
+derives the permissions each call needs.
+
 Installed once per process before any botocore session exists: every session created afterwards
 (boto3's and PynamoDB's per-thread ones) carries the hook. Counting is per thread, so concurrent
 requests do not mix their counts.
@@ -15,6 +19,8 @@ from typing import Any
 
 import botocore.handlers
 
+Trail = list[dict[str, Any]]
+
 
 class ScanForbidden(RuntimeError):
     """No request and no job may scan the table: they query keys and indexes."""
@@ -27,7 +33,14 @@ class CallRecorder:
 
     def install(self) -> CallRecorder:
         if not self._installed:
-            botocore.handlers.BUILTIN_HANDLERS.append(("before-call", self._before_call))
+            botocore.handlers.BUILTIN_HANDLERS.extend(
+                [
+                    ("before-call", self._before_call),
+                    ("before-parameter-build", self._before_parameter_build),
+                    ("after-call", self._after_call),
+                    ("creating-client-class.s3", self._wrap_presigned_post),
+                ]
+            )
             self._installed = True
         return self
 
@@ -39,16 +52,82 @@ class CallRecorder:
         if calls is not None:
             calls[f"{service}.{model.name}"] += 1
 
+    def _before_parameter_build(self, params: Any, model: Any, context: Any, **_: Any) -> None:
+        trail: Trail | None = getattr(self._local, "trail", None)
+        if trail is None:
+            return
+        context["kontor_params"] = params
+        # A presigned URL makes no call, but whoever uses it acts with the signer's permissions.
+        # (A presigned POST builds on CreateBucket's model; `_wrap_presigned_post` records it.)
+        if context.get("is_presign_request") and model.name != "CreateBucket":
+            self._note(trail, model.service_model.service_name, model.name, params, None, presigned=True)
+
+    def _after_call(self, http_response: Any, parsed: Any, model: Any, context: Any, **_: Any) -> None:
+        trail: Trail | None = getattr(self._local, "trail", None)
+        if trail is None:
+            return
+        error = None
+        if http_response.status_code >= 300:
+            error = str((parsed or {}).get("Error", {}).get("Code") or http_response.status_code)
+        params = context.get("kontor_params", {})
+        self._note(
+            trail,
+            model.service_model.service_name,
+            model.name,
+            params,
+            error,
+            region=context.get("client_region"),
+        )
+
+    def _wrap_presigned_post(self, class_attributes: dict[str, Any], **_: Any) -> None:
+        original = class_attributes.get("generate_presigned_post")
+        if original is None or getattr(original, "_recorded", False):
+            return
+        recorder = self
+
+        def generate_presigned_post(client: Any, Bucket: str, Key: str, *args: Any, **kwargs: Any) -> Any:  # noqa: N803 - botocore's names
+            trail: Trail | None = getattr(recorder._local, "trail", None)
+            if trail is not None:
+                recorder._note(trail, "s3", "PutObject", {"Bucket": Bucket, "Key": Key}, None, presigned=True)
+            return original(client, Bucket, Key, *args, **kwargs)
+
+        generate_presigned_post._recorded = True  # type: ignore[attr-defined]
+        class_attributes["generate_presigned_post"] = generate_presigned_post
+
+    @staticmethod
+    def _note(
+        trail: Trail,
+        service: str,
+        operation: str,
+        params: Any,
+        error: str | None,
+        *,
+        presigned: bool = False,
+        region: str | None = None,
+    ) -> None:
+        trail.append(
+            {
+                "service": service,
+                "operation": operation,
+                "params": params,
+                "error": error,
+                "presigned": presigned,
+                "region": region,
+            }
+        )
+
     @contextmanager
-    def recording(self) -> Iterator[Counter[str]]:
-        """Count the calls this thread makes inside the block."""
+    def recording(self, trail: Trail | None = None) -> Iterator[Counter[str]]:
+        """Count the calls this thread makes inside the block; with `trail`, also keep what each asked."""
         calls: Counter[str] = Counter()
-        previous = getattr(self._local, "calls", None)
+        previous, previous_trail = getattr(self._local, "calls", None), getattr(self._local, "trail", None)
         self._local.calls = calls
+        self._local.trail = trail
         try:
             yield calls
         finally:
             self._local.calls = previous
+            self._local.trail = previous_trail
 
     @contextmanager
     def scan_allowed(self) -> Iterator[None]:

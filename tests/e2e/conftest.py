@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -218,3 +219,25 @@ def local_stack() -> Iterator[Api]:
 @pytest.fixture
 def api(local_stack: Api) -> Api:
     return local_stack
+
+
+# Whether this session runs every e2e test: only then can "no test used this grant" be judged.
+FULL_E2E_RUN: dict[str, bool] = {}
+_E2E = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The IAM check reads what every other e2e test made the functions call: it runs last."""
+    items.sort(key=lambda item: item.path.name == "test_iam.py")
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if any(_E2E in item.path.parents for item in items):
+        FULL_E2E_RUN["deselected"] = True
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    modules = {item.path for item in session.items if _E2E in item.path.parents}
+    on_disk = set(_E2E.glob("test_*.py"))
+    narrowed = any("::" in str(arg) for arg in session.config.args)
+    FULL_E2E_RUN["yes"] = modules == on_disk and not narrowed and not FULL_E2E_RUN.get("deselected")

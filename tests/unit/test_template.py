@@ -75,7 +75,10 @@ def test_passwords_and_tokens_follow_the_policy() -> None:
     assert pool["UsernameAttributes"] == ["email"]
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     client = TEMPLATE.resources["UserPoolClient"]["Properties"]
-    assert {"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"} <= set(client["ExplicitAuthFlows"])
+    # SRP always; USER_PASSWORD_AUTH only with AllowPasswordAuth (tests/unit/test_deployment.py).
+    condition, with_password, without = client["ExplicitAuthFlows"]["Fn::If"]
+    assert condition == "PasswordAuth"
+    assert set(with_password) - set(without) == {"ALLOW_USER_PASSWORD_AUTH"}
     assert client["IdTokenValidity"] <= 60
 
 

@@ -27,7 +27,8 @@ DECODERS = ["PNG", "JPEG", "WEBP"]
 
 
 def _upload_key(tenant_id: str, upload_id: str) -> str:
-    return storage.tenant_key(tenant_id, "logo", f"upload-{upload_id}")
+    # Below uploads/: the bucket's lifecycle expires an upload that is never confirmed.
+    return "uploads/" + storage.tenant_key(tenant_id, "logo", f"upload-{upload_id}")
 
 
 def upload_form(context: Access, content_type: str) -> dict[str, Any]:
