@@ -22,7 +22,6 @@ from tests.e2e.conftest import FULL_E2E_RUN, Api
 # template's logical names). A grant neither used nor listed fails the suite: remove it, cover it
 # with a test, or say here why neither can be done.
 IDEMPOTENCY_CLEANUP = "removes an idempotency record when its request fails"
-JOB_REGISTRY = "backups' jobs are being rebuilt (job registry); their grants are reviewed there"
 UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     ("AdditionalAccountFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("BackupsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
@@ -34,11 +33,12 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "writing the membership fails",
     ("BackupsFunction", "s3:GetObject", "BackupsBucket/tenants/*"): "a download link for a backup "
     "whose catalog entry has no S3 version",
-    ("RestoresFunction", "dynamodb:UpdateItem", "Table"): JOB_REGISTRY,
-    ("RestoresFunction", "dynamodb:ConditionCheckItem", "Table"): JOB_REGISTRY,
-    ("BackupWorkerFunction", "dynamodb:DeleteItem", "Table"): JOB_REGISTRY,
-    ("BackupWorkerFunction", "s3:GetObject", "BackupsBucket/tenants/*"): JOB_REGISTRY,
-    ("BackupWorkerFunction", "s3:DeleteObjectVersion", "BackupsBucket/tenants/*"): JOB_REGISTRY,
+    ("BackupWorkerFunction", "s3:GetObject", "BackupsBucket/tenants/*"): "reads a backup file whose "
+    "catalog entry has no S3 version",
+    ("BackupWorkerFunction", "s3:DeleteObjectVersion", "BackupsBucket/tenants/*"): "deletes the file "
+    "an export wrote when another attempt completed the same backup first",
+    ("BackupWorkerFunction", "sqs:SendMessage", "BackupsDeadLetterQueue"): "moves a message naming a "
+    "job the context does not know to the dead-letter queue at once (tests/integration/test_backups.py)",
     ("BackupWorkerFunction", "s3:AbortMultipartUpload", "BackupsBucket/tenants/*"): "aborts the "
     "multipart upload of an export that fails half-way",
 }
