@@ -52,10 +52,12 @@ def _value(raw: Any, hint: Any) -> Any:
         return list(raw)
     if kind is dict:
         return raw.as_dict() if isinstance(raw, MapAttribute) else dict(raw)
+    if dataclasses.is_dataclass(kind):  # a typed map of the row, e.g. an address
+        return domain(raw, kind)  # type: ignore[arg-type]
     return raw
 
 
-def domain(row: Model, cls: type[T], **known: Any) -> T:
+def domain(row: Model | MapAttribute, cls: type[T], **known: Any) -> T:
     """The domain object `cls` (a dataclass) from `row`; `known` supplies fields the row lacks."""
     values: dict[str, Any] = {}
     for field in dataclasses.fields(cls):  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 
 from accounts.domain import Invitation, User
 from accounts.store.users import claim_row, person, user_row
-from kontor import audit, clock, db, keys, pages, tenancy, tokens
+from kontor import audit, clock, db, keys, mapping, pages, tenancy, tokens
 from kontor.access import Access
 from kontor.errors import Conflict, Gone, NotFound, TooManyRequests
 from kontor.models import (
@@ -32,20 +32,7 @@ def _invitation(item: InvitationItem) -> Invitation:
     state = item.state
     if state == "pending" and item.expires_at <= clock.iso(clock.now()):
         state = "expired"
-    return Invitation(
-        id=item.id,
-        tenant_id=item.tenant_id,
-        email=item.email,
-        role=item.role,
-        state=state,
-        invited_by=item.invited_by,
-        inviter_name=item.inviter_name,
-        created_at=item.created_at,
-        expires_at=item.expires_at,
-        sent_count=int(item.sent_count),
-        accepted_at=item.accepted_at,
-        revoked_at=item.revoked_at,
-    )
+    return mapping.domain(item, Invitation, state=state)
 
 
 def get_row(tenant_id: str, invitation_id: str) -> InvitationItem:

@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Member, Tenant, User
 from accounts.store.users import person
-from kontor import audit, clock, db, keys, pages, tenancy
+from kontor import audit, clock, db, keys, mapping, pages, tenancy
 from kontor.access import Access
 from kontor.errors import Conflict, NotFound
 from kontor.models import MembershipItem, TenantItem
@@ -22,9 +22,7 @@ LAST_ADMIN = "A tenant needs at least one admin: make someone else admin first."
 
 
 def _member(item: MembershipItem) -> Member:
-    return Member(
-        user_id=item.user_id, email=item.email, name=item.name, role=item.role, joined_at=item.joined_at
-    )
+    return mapping.domain(item, Member)
 
 
 def create_tenant(tenant: Tenant, admin: User) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
-from kontor import clock, db, keys, tenancy, tokens
+from kontor import clock, db, keys, mapping, tenancy, tokens
 from kontor.errors import Conflict, Gone, NotFound
 from kontor.fences import Status
 from kontor.models import (
@@ -44,7 +44,7 @@ def claim_row(user: User) -> EmailClaimItem:
 
 
 def _user(item: UserItem) -> User:
-    return User(id=item.id, email=item.email, name=item.name, email_verified=bool(item.email_verified))
+    return mapping.domain(item, User)
 
 
 def email_claimed(email: str) -> bool:

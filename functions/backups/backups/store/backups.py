@@ -12,7 +12,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from backups.domain import IN_FLIGHT, MAX_ATTEMPTS, Backup, Policy, Restore
-from kontor import audit, db, fences, keys
+from kontor import audit, db, fences, keys, mapping
 from kontor.errors import Conflict, NotFound
 from kontor.fences import Fence
 from kontor.models import BackupItem, BackupPolicyItem, BackupRetentionItem, RestoreItem, TenantItem
@@ -25,43 +25,11 @@ def _failed_condition(error: Exception) -> bool:
 
 # ---------------------------------------------------------------- conversions
 def _backup(item: BackupItem) -> Backup:
-    return Backup(
-        id=item.id,
-        tenant_id=item.tenant_id,
-        kind=item.kind,
-        state=item.state,
-        note=item.note,
-        created_at=item.created_at,
-        created_by=item.created_by,
-        started_at=item.started_at,
-        completed_at=item.completed_at,
-        size=None if item.size is None else int(item.size),
-        item_count=None if item.item_count is None else int(item.item_count),
-        checksum=item.checksum,
-        format_version=None if item.format_version is None else int(item.format_version),
-        error=item.error,
-        attempts=int(item.attempts or 0),
-        attempt=item.attempt,
-        object_key=item.object_key,
-        object_version=item.object_version,
-    )
+    return mapping.domain(item, Backup)
 
 
 def _restore(item: RestoreItem) -> Restore:
-    return Restore(
-        id=item.id,
-        tenant_id=keys.tenant_id_of(item.pk),
-        backup_id=item.backup_id,
-        pre_restore_backup_id=item.pre_restore_backup_id,
-        state=item.state,
-        requested_at=item.requested_at,
-        requested_by=item.requested_by,
-        updated_at=item.updated_at,
-        attempts=int(item.attempts or 0),
-        restored_items=None if item.restored_items is None else int(item.restored_items),
-        removed_items=None if item.removed_items is None else int(item.removed_items),
-        error=item.error,
-    )
+    return mapping.domain(item, Restore, tenant_id=keys.tenant_id_of(item.pk))
 
 
 def _new_backup_item(

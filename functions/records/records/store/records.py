@@ -6,50 +6,20 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from kontor import db, fences, keys, pages
+from kontor import db, fences, keys, mapping, pages
 from kontor.errors import NotFound, PreconditionFailed, Unprocessable
 from kontor.models import AddressMap, AppointmentItem, ContactItem
 from kontor.pages import Page
-from records.domain import Address, Appointment, Change, Contact, name_key
+from records.domain import Appointment, Change, Contact, name_key
 
 
 # ---------------------------------------------------------------- conversions
 def _contact(item: ContactItem) -> Contact:
-    address = None
-    if item.address is not None:
-        address = Address(
-            street=item.address.street,
-            postal_code=item.address.postal_code,
-            city=item.address.city,
-            country=item.address.country,
-        )
-    return Contact(
-        id=item.id,
-        kind=item.kind,
-        name=item.name,
-        email=item.email,
-        phone=item.phone,
-        address=address,
-        notes=item.notes,
-        tags=list(item.tags or []),
-        version=int(item.version),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-    )
+    return mapping.domain(item, Contact)
 
 
 def _appointment(item: AppointmentItem) -> Appointment:
-    return Appointment(
-        id=item.id,
-        title=item.title,
-        starts_at=item.starts_at,
-        ends_at=item.ends_at,
-        location=item.location,
-        contact_ids=list(item.contact_ids or []),
-        version=int(item.version),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-    )
+    return mapping.domain(item, Appointment)
 
 
 def _contact_item(tenant_id: str, contact: Contact, actor_id: str) -> ContactItem:
