@@ -18,7 +18,12 @@ from local.template import Template
 
 STACK = "kontor-local"
 # What the local stack deploys with: the tests and the README sign in with USER_PASSWORD_AUTH.
-LOCAL_PARAMETERS = {"AllowPasswordAuth": "true"}
+# What a deployment passes as parameters; locally mails link to a SPA on localhost.
+LOCAL_PARAMETERS = {
+    "AllowPasswordAuth": "true",
+    "MailFrom": "no-reply@kontor.example.com",
+    "SpaBaseUrl": "http://localhost:5173",
+}
 
 
 @dataclass

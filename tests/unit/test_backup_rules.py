@@ -104,7 +104,8 @@ def test_the_worker_fits_the_queue_it_consumes() -> None:
     worker = template.resources["BackupWorkerFunction"]["Properties"]
     [event] = worker["Events"].values()
 
-    assert worker["Timeout"] <= queue["VisibilityTimeout"]
+    assert 6 * worker["Timeout"] <= queue["VisibilityTimeout"]  # AWS's rule for an SQS event source
+    assert event["Properties"]["ScalingConfig"]["MaximumConcurrency"] >= 2
     assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert queue["RedrivePolicy"]["maxReceiveCount"] == MAX_ATTEMPTS
 
