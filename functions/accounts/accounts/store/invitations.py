@@ -142,15 +142,7 @@ def create(
                     condition=MembershipItem.pk.does_not_exist(),
                 )
             _limits(tx, item.tenant_id, item.email, limits, now)
-            audit.record(
-                tx,
-                tenant_id=item.tenant_id,
-                actor_id=context.caller.user_id,
-                actor_via=context.via,
-                action="invitation.created",
-                target=item.id,
-                details={"email": item.email, "role": item.role},
-            )
+            audit.by(tx, context, "invitation.created", item.id, email=item.email, role=item.role)
     except db.Cancelled as cancelled:
         if (guard.pk, guard.sk) in cancelled.failed:
             raise Conflict(
@@ -190,15 +182,7 @@ def renew(context: Access, item: InvitationItem, fresh: TokenItem, limits: tuple
             if item.token:
                 tokens.revoke(tx, item.token)
             _limits(tx, item.tenant_id, item.email, limits, now)
-            audit.record(
-                tx,
-                tenant_id=item.tenant_id,
-                actor_id=context.caller.user_id,
-                actor_via=context.via,
-                action="invitation.resent",
-                target=item.id,
-                details={"email": item.email},
-            )
+            audit.by(tx, context, "invitation.resent", item.id, email=item.email)
     except db.Cancelled as cancelled:
         if (item.pk, item.sk) in cancelled.failed:
             raise _not_pending(get_row(item.tenant_id, item.id)) from None
@@ -235,15 +219,7 @@ def revoke(context: Access, item: InvitationItem) -> Invitation:
             )
             if item.token:
                 tokens.revoke(tx, item.token)
-            audit.record(
-                tx,
-                tenant_id=item.tenant_id,
-                actor_id=context.caller.user_id,
-                actor_via=context.via,
-                action="invitation.revoked",
-                target=item.id,
-                details={"email": item.email},
-            )
+            audit.by(tx, context, "invitation.revoked", item.id, email=item.email)
     except db.Cancelled as cancelled:
         if (item.pk, item.sk) in cancelled.failed:
             raise _not_pending(get_row(item.tenant_id, item.id)) from None

@@ -83,15 +83,7 @@ def change_role(context: Access, member: Member, role: str) -> Member:
             )
             if "admin" in (member.role, role):
                 _admin_count_change(tx, context.tenant_id, 1 if role == "admin" else -1)
-            audit.record(
-                tx,
-                tenant_id=context.tenant_id,
-                actor_id=context.caller.user_id,
-                actor_via=context.via,
-                action="member.role_changed",
-                target=member.user_id,
-                details={"from": member.role, "to": role},
-            )
+            audit.by(tx, context, "member.role_changed", member.user_id, **{"from": member.role, "to": role})
     except db.Cancelled as cancelled:
         raise _conflict(cancelled, context.tenant_id) from None
     return Member(member.user_id, member.email, member.name, role, member.joined_at)
