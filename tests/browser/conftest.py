@@ -8,12 +8,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from local.template import ROOT
-from tests.e2e.conftest import PASSWORD, Account, Api
+from tests.e2e.conftest import PASSWORD, Account, Api, running_stack
 
 CHROMIUM = Path(os.environ.get("KONTOR_CHROMIUM", "/usr/bin/chromium"))
 DIST = ROOT / "web" / "dist"
@@ -32,48 +26,13 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MEASURED: dict[str, Any] = {}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def console() -> Iterator[Api]:
     """The local stack serving the built console; mail links open it; queued work waits for a drain."""
     if not (DIST / "index.html").is_file():
         pytest.fail("web/dist is missing: `make test` builds the console first (or `make web`).")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local", "--port", str(port), "--no-delivery", "--console-links"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "POWERTOOLS_LOG_LEVEL": "WARNING"},
-    )
-    assert process.stdout is not None
-    info: dict[str, str] = {}
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
-    labels = {"Kontor API": "url", "Cognito endpoint": "endpoint", "User pool client": "client_id"}
-    for line in process.stdout:
-        lines.append(line)
-        for label, key in labels.items():
-            if line.startswith(label):
-                info[key] = line.split()[-1]
-        if line.startswith("Ready.") or time.monotonic() > deadline:
-            break
-    if "url" not in info:
-        process.kill()
-        pytest.fail("the local stack did not start:\n" + "".join(lines))
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    api = Api(info["url"], info["endpoint"], info)
-    tables = api.aws("dynamodb").list_tables()["TableNames"]
-    info["table"] = next(name for name in tables if re.search(r"table$", name))
-    yield api
-    process.terminate()
-    process.wait(timeout=10)
+    with running_stack("--no-delivery", "--console-links") as api:
+        yield api
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,11 +173,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[Api]:
+@contextmanager
+def running_stack(*flags: str) -> Iterator[Api]:
+    """`python -m local` on a free port with `flags`, as a client, until the block ends."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "local", "--port", str(port), "--no-delivery"],
+        [sys.executable, "-m", "local", "--port", str(port), *flags],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -214,6 +216,12 @@ def local_stack() -> Iterator[Api]:
     yield api
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[Api]:
+    with running_stack("--no-delivery") as api:
+        yield api
 
 
 @pytest.fixture

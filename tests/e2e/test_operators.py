@@ -227,3 +227,23 @@ def test_make_operator_grants_the_role_to_a_login(api: Api) -> None:
     assert f"{staff.email} ({staff.user_id}) is an operator now." in granted.stdout
     assert unknown.returncode != 0 and "No Kontor login" in unknown.stderr
     assert after.status == 200
+
+
+def test_a_closed_sub_tenant_is_gone_for_its_partner_too(api: Api, operator: Account) -> None:
+    partner = api.new_account("Schliess Partner AG")
+    kept = api.subtenant(partner, "Bleibt")
+    closed = api.subtenant(partner, "Geht")
+
+    api.call(
+        "PUT",
+        f"/operator/tenants/{closed}/status",
+        token=operator.token,
+        json_body={"status": "closed", "reason": "gekündigt"},
+    )
+    listed = api.call("GET", f"/tenants/{partner.tenant_id}/subtenants", token=partner.token)
+    inside = api.call("GET", f"/tenants/{closed}", token=partner.token)
+    me = api.call("GET", "/me", token=partner.token)
+
+    assert [t["id"] for t in listed.body["items"]] == [kept]
+    assert (inside.status, inside.body["error"]["code"]) == (404, "tenant_not_found")
+    assert closed not in {m["tenant_id"] for m in me.body["memberships"]}

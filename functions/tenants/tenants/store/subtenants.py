@@ -41,6 +41,8 @@ def children(parent_id: str, limit: int, cursor: str | None) -> pages.Page[Tenan
     partition = keys.children_gsi_pk(parent_id)
     results = TenantItem.by_parent.query(
         partition,
+        # A closed tenant does not exist for its partner either (a page may come back short).
+        filter_condition=TenantItem.status != "closed",
         limit=limit,
         page_size=limit,
         last_evaluated_key=pages.decode(cursor, partition_key="gsi1pk", partition=partition),
