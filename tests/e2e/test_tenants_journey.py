@@ -149,3 +149,47 @@ def test_a_partner_cannot_reach_a_tenant_outside_its_own_hierarchy(
         assert reply.status in {403, 404}, (victim, reply.body)
 
     assert api.table() == before
+
+
+def test_after_handover_the_partner_works_with_data_but_no_longer_with_people(api: Api) -> None:
+    partner = api.new_account("Übergabe Partner AG")
+    sub = api.subtenant(partner, "Kunde Eigenständig")
+    owner = api.join(partner, "admin", tenant_id=sub)  # before handover, the partner sets the tenant up
+    assert api.call("POST", f"/tenants/{sub}/handover", token=partner.token).status == 200
+    own = api.call(
+        "POST",
+        f"/tenants/{sub}/invitations",
+        token=owner.token,
+        json_body={"email": f"kollege-{sub}@example.com"},
+    )
+    assert own.status == 201, own.body
+    before = api.table()
+
+    refused = [
+        api.call(
+            "POST",
+            f"/tenants/{sub}/invitations",
+            token=partner.token,
+            json_body={"email": partner.email, "role": "admin"},
+        ),
+        api.call(
+            "PATCH",
+            f"/tenants/{sub}/members/{owner.user_id}",
+            token=partner.token,
+            json_body={"role": "viewer"},
+        ),
+        api.call("DELETE", f"/tenants/{sub}/members/{owner.user_id}", token=partner.token),
+        api.call("POST", f"/tenants/{sub}/invitations/{own.body['id']}/resend", token=partner.token),
+        api.call("DELETE", f"/tenants/{sub}/invitations/{own.body['id']}", token=partner.token),
+    ]
+
+    assert [(r.status, r.body["error"]["code"]) for r in refused] == [(403, "handed_over")] * 5
+    assert api.table() == before
+    # The tenant's data stays the partner's to work with, as its role allows.
+    template = api.call(
+        "POST",
+        f"/tenants/{sub}/templates",
+        token=partner.token,
+        json_body={"name": "Vom Partner", "kind": "document", "body": "Hallo"},
+    )
+    assert template.status == 201, template.body

@@ -27,6 +27,7 @@ def _ttl() -> timedelta:
 
 
 def invite(context: Access, email: str, role: Role) -> Invitation:
+    context.require_own_people()
     email = normalize_email(email)
     inviter = store.users.profile(context.caller.user_id)
     tenant_name = store.invitations.tenant_name(context.tenant_id)
@@ -53,6 +54,7 @@ def list_invitations(context: Access, limit: int, cursor: str | None) -> pages.P
 
 
 def resend(context: Access, invitation_id: str) -> Invitation:
+    context.require_own_people()
     item = store.invitations.get_row(context.tenant_id, invitation_id)
     secret, token = tokens.issue(INVITATION, item.id, item.email, _ttl())
     token.tenant_id = context.tenant_id
@@ -62,6 +64,7 @@ def resend(context: Access, invitation_id: str) -> Invitation:
 
 
 def revoke(context: Access, invitation_id: str) -> Invitation:
+    context.require_own_people()
     return store.invitations.revoke(context, store.invitations.get_row(context.tenant_id, invitation_id))
 
 

@@ -24,6 +24,7 @@ def list_members(context: Access, limit: int, cursor: str | None) -> pages.Page[
 
 
 def change_role(context: Access, user_id: str, role: Role) -> Member:
+    context.require_own_people()
     member = store.members.get(context.tenant_id, user_id)
     if member.role == role.value:
         return member
@@ -34,4 +35,5 @@ def remove(context: Access, user_id: str) -> None:
     """An admin removes someone; anyone may leave. The last admin can do neither."""
     if user_id != context.caller.user_id:
         context.require(Role.ADMIN)
+        context.require_own_people()
     store.members.remove(context, store.members.get(context.tenant_id, user_id))

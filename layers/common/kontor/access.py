@@ -7,7 +7,7 @@ read brings the tenant row, whose status and write fences (`kontor.fences`) the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -45,10 +45,20 @@ class Access:
     via: str
     partner_tenant_id: str | None = None  # the ancestor whose membership let a partner in
     fences: Fences | None = None
+    handed_over: bool = False  # the partner handed the tenant over to its own admins
 
     def require(self, minimum: Role) -> None:
         if not self.role.allows(minimum):
             raise Forbidden(f"This needs the {minimum.value} role in this tenant.", code="forbidden")
+
+    def require_own_people(self) -> None:
+        """Who belongs to a handed-over tenant is its own admins' business: a partner still works
+        with the tenant's data as its role allows, never with its members and invitations."""
+        if self.via == "partner" and self.handed_over:
+            raise Forbidden(
+                "This tenant was handed over: its own admins manage its members and invitations.",
+                code="handed_over",
+            )
 
 
 def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
@@ -81,7 +91,7 @@ def resolve(caller: Caller, tenant_id: str) -> Access:
     membership = found.get((keys.tenant_pk(tenant_id), keys.member_sk(caller.user_id)))
     if membership is not None:
         return Access(tenant_id, caller, Role(membership.role), "member", fences=fences)
-    return _as_partner(caller, tenant, fences)
+    return replace(_as_partner(caller, tenant, fences), handed_over=tenant.handed_over_at is not None)
 
 
 def _as_partner(caller: Caller, tenant: TenantItem, fences: Fences) -> Access:
