@@ -97,15 +97,7 @@ class Registry:
 
     def worker(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         """The Lambda handler of the context's queue, reporting failures per message."""
-        from aws_lambda_powertools.utilities.batch import (
-            BatchProcessor,
-            EventType,
-            process_partial_response,
-        )
-
-        # A batch whose every message failed is reported like any other, not raised: SQS then
-        # retries exactly those messages, and the next batch is not delayed by a whole-batch retry.
-        processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+        processor: list[Any] = []  # built on the first batch: the dispatcher shares this module
 
         def work(record: Any) -> None:
             from kontor import fences
@@ -126,8 +118,20 @@ class Registry:
         @logger.inject_lambda_context(clear_state=True)
         @metrics.log_metrics
         def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            from aws_lambda_powertools.utilities.batch import (
+                BatchProcessor,
+                EventType,
+                process_partial_response,
+            )
+
+            if not processor:
+                # A batch whose every message failed is reported like any other, not raised: SQS
+                # then retries exactly those messages, and the next batch is not held up.
+                processor.append(
+                    BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+                )
             return process_partial_response(
-                event=event, record_handler=work, processor=processor, context=context
+                event=event, record_handler=work, processor=processor[0], context=context
             )
 
         return handler
