@@ -193,3 +193,37 @@ def test_after_handover_the_partner_works_with_data_but_no_longer_with_people(ap
         json_body={"name": "Vom Partner", "kind": "document", "body": "Hallo"},
     )
     assert template.status == 201, template.body
+
+
+def test_a_cut_off_holds_below_it_for_the_gate_me_listings_and_copy_content(api: Api) -> None:
+    partner = api.new_account("Kette Partner AG")
+    child = api.subtenant(partner, "Kette Kind")
+    grandchild = api.subtenant(partner, "Kette Enkel", parent=child)
+    owner = api.join(partner, "admin", tenant_id=child)
+    etag = api.call("GET", f"/tenants/{child}", token=owner.token).headers["ETag"]
+    cut = api.call(
+        "PATCH",
+        f"/tenants/{child}",
+        token=owner.token,
+        json_body={"partner_access": False},
+        headers={"If-Match": etag},
+    )
+    assert cut.status == 200, cut.body
+    before = api.table()
+
+    copied = api.call(
+        "POST",
+        f"/tenants/{partner.tenant_id}/subtenants/{grandchild}/copy-content",
+        token=partner.token,
+        json_body={"on_conflict": "overwrite"},
+    )
+    inside = api.call("GET", f"/tenants/{grandchild}", token=partner.token)
+    me = api.call("GET", "/me", token=partner.token)
+    listed_by_owner = api.call("GET", f"/tenants/{child}/subtenants", token=owner.token)
+
+    assert (copied.status, copied.body["error"]["code"]) == (403, "partner_access_off")
+    assert "skipped" not in copied.body and "Willkommen" not in str(copied.body)  # no names leak
+    assert (inside.status, inside.body["error"]["code"]) == (404, "tenant_not_found")
+    assert not {child, grandchild} & {m["tenant_id"] for m in me.body["memberships"]}
+    assert [t["id"] for t in listed_by_owner.body["items"]] == [grandchild]  # C still reaches G
+    assert api.table() == before

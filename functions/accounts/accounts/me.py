@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts import store
 from accounts.domain import Me, Membership, PendingInvitation
-from kontor.access import Caller, Role
+from kontor.access import Caller, Role, partners_of
 
 
 def me(caller: Caller) -> Me:
@@ -40,24 +40,33 @@ def me(caller: Caller) -> Me:
 
 
 def _via_partner(direct: list[Membership], tenants: dict) -> list[Membership]:
-    """Sub-tenants the user reaches as a partner, with the role held in the partner tenant.
-
-    Access itself is decided on every request (kontor.access); this is the switcher's list.
-    """
-    reached: dict[str, Role] = {}
+    """Sub-tenants the user reaches as a partner, with the best role held in a partner tenant that
+    reaches them (`kontor.access.partners_of`, the rule the tenant gate applies on every request)."""
     own = {m.tenant_id for m in direct}
+    candidates: dict[str, list[Membership]] = {}
     for membership in direct:
         if not tenants[membership.tenant_id].subtenant_count:
             continue
         for sub_id in store.users.descendants_of(membership.tenant_id):
-            role = Role(membership.role)
-            if sub_id not in own and (sub_id not in reached or role.allows(reached[sub_id])):
-                reached[sub_id] = role
-    if not reached:
+            if sub_id not in own:
+                candidates.setdefault(sub_id, []).append(membership)
+    if not candidates:
         return []
-    subs = store.users.tenants_brief(set(reached))
-    return [
-        Membership(tenant_id=sub_id, tenant_name=subs[sub_id].name, role=role.value, via="partner")
-        for sub_id, role in sorted(reached.items())
-        if sub_id in subs and subs[sub_id].partner_access
-    ]
+    # Every tenant between a partner and a sub-tenant is a descendant too: the one batch has them all.
+    subs = store.users.tenants_brief(set(candidates))
+
+    def allows(tenant_id: str) -> bool:
+        return tenant_id in subs and bool(subs[tenant_id].partner_access)
+
+    reached = []
+    for sub_id, memberships in sorted(candidates.items()):
+        if not allows(sub_id):
+            continue
+        reach = partners_of(list(subs[sub_id].ancestors or []), allows)
+        roles = [Role(m.role) for m in memberships if m.tenant_id in reach]
+        if roles:
+            best = max(roles, key=lambda role: role.rank)
+            reached.append(
+                Membership(tenant_id=sub_id, tenant_name=subs[sub_id].name, role=best.value, via="partner")
+            )
+    return reached

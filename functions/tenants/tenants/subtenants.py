@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kontor import clock, ids, mail, pages
-from kontor.access import Access
+from kontor.access import Access, partners_of
 from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kontor.observability import count
 from tenants import store
@@ -41,7 +41,12 @@ def create_subtenant(context: Access, name: str, type_: str, edition: str, chars
 
 
 def subtenants(context: Access, limit: int, cursor: str | None) -> pages.Page[Tenant]:
-    return store.subtenants.children(context.tenant_id, limit, cursor)
+    """The direct sub-tenants; a partner acting here sees only those it can reach (a page may come
+    back short)."""
+    page = store.subtenants.children(context.tenant_id, limit, cursor)
+    if context.via == "partner":
+        return pages.Page([t for t in page.items if t.partner_access], page.next_cursor)
+    return page
 
 
 def _own_subtenant(context: Access, sub_id: str) -> Tenant:
@@ -52,8 +57,15 @@ def _own_subtenant(context: Access, sub_id: str) -> Tenant:
         sub = None
     if sub is None or context.tenant_id not in sub.ancestors:
         raise NotFound("No such sub-tenant.", code="subtenant_not_found")
-    if not sub.partner_access:
-        raise Forbidden("This sub-tenant has switched partner access off.", code="partner_access_off")
+    between = list(sub.ancestors[sub.ancestors.index(context.tenant_id) + 1 :])
+    allows = store.settings.partner_access(between)
+    if not sub.partner_access or context.tenant_id not in partners_of(
+        sub.ancestors, lambda t: allows.get(t, False)
+    ):
+        raise Forbidden(
+            "This sub-tenant, or a tenant above it, has switched partner access off.",
+            code="partner_access_off",
+        )
     return sub
 
 

@@ -7,6 +7,7 @@ read brings the tenant row, whose status and write fences (`kontor.fences`) the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -23,7 +24,11 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
     def allows(self, minimum: Role) -> bool:
-        return _RANK[self] >= _RANK[minimum]
+        return self.rank >= minimum.rank
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
 
 
 _RANK = {Role.VIEWER: 1, Role.MEMBER: 2, Role.ADMIN: 3}
@@ -94,6 +99,24 @@ def resolve(caller: Caller, tenant_id: str) -> Access:
     return replace(_as_partner(caller, tenant, fences), handed_over=tenant.handed_over_at is not None)
 
 
+def partners_of(ancestors: Sequence[str], allows: Callable[[str], bool]) -> list[str]:
+    """The ancestors (given root first) whose members may act in a tenant as its partners, nearest
+    first: the tenant itself and every tenant between it and that ancestor allow partner access.
+
+    `allows(tenant_id)` says whether a tenant on the path allows partner access (and exists, open).
+    The one rule of partner reach: the tenant gate, `/me`, copy-content and sub-tenant listings all
+    ask it, so they cannot disagree.
+    """
+    reach: list[str] = []
+    below = None  # the tenant just below the ancestor looked at, starting with the tenant itself
+    for ancestor in reversed(ancestors):
+        if below is not None and not allows(below):
+            break
+        reach.append(ancestor)
+        below = ancestor
+    return reach
+
+
 def _as_partner(caller: Caller, tenant: TenantItem, fences: Fences) -> Access:
     ancestors = list(tenant.ancestors or [])
     if not ancestors or not tenant.partner_access:
@@ -102,18 +125,18 @@ def _as_partner(caller: Caller, tenant: TenantItem, fences: Fences) -> Access:
         (keys.tenant_pk(a), keys.member_sk(caller.user_id)) for a in ancestors
     ]
     found = _batch_get(wanted)
+
+    def open_row(tenant_id: str) -> TenantItem | None:
+        row = found.get(_tenant_key(tenant_id))
+        return row if row is not None and row.status != Status.CLOSED else None
+
     best: Access | None = None
-    # From the nearest ancestor up: each step up needs partner access on the tenant below it.
-    for index in range(len(ancestors) - 1, -1, -1):
-        ancestor = ancestors[index]
+    for ancestor in partners_of(ancestors, lambda t: bool(getattr(open_row(t), "partner_access", False))):
         membership = found.get((keys.tenant_pk(ancestor), keys.member_sk(caller.user_id)))
-        row = found.get(_tenant_key(ancestor))
-        if membership is not None and row is not None and row.status != Status.CLOSED:
+        if membership is not None and open_row(ancestor) is not None:
             role = Role(membership.role)
             if best is None or (role.allows(best.role) and role != best.role):
                 best = Access(tenant.id, caller, role, "partner", partner_tenant_id=ancestor, fences=fences)
-        if index > 0 and (row is None or not row.partner_access):
-            break
     if best is None:
         raise _not_found()
     return best

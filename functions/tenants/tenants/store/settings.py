@@ -26,6 +26,15 @@ def get(tenant_id: str) -> Tenant:
         raise NotFound("No such tenant.", code="tenant_not_found") from None
 
 
+def partner_access(tenant_ids: list[str]) -> dict[str, bool]:
+    """Whether each tenant allows partner access (a closed or missing one does not): one batch read."""
+    if not tenant_ids:
+        return {}
+    wanted = [(keys.tenant_pk(tenant_id), keys.TENANT_SK) for tenant_id in tenant_ids]
+    rows = db.batch_get(wanted, lambda key: TenantItem)
+    return {row.id: bool(row.partner_access) and row.status != "closed" for row in rows}
+
+
 def update_settings(
     context: Access, current: Tenant, expected_version: int, changes: dict[str, Any]
 ) -> Tenant:
