@@ -450,9 +450,23 @@ def test_a_partners_access_costs_the_same_at_any_depth(api: Api) -> None:
 
     assert shallow.body["via"] == deep.body["via"] == "partner"
     # one batch of membership (a miss) and tenant, one batch of ancestors and the caller's
-    # memberships in them, the route's read, the request on the record
+    # memberships in them, the route's read, the read counted on the record
     assert (
         shallow.calls
         == deep.calls
-        == {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 2, "dynamodb.PutItem": 1}
+        == {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 2, "dynamodb.UpdateItem": 1}
     )
+
+
+def test_a_burst_of_partner_reads_is_one_audit_entry_with_a_count(api: Api) -> None:
+    partner = api.new_account("Lese Partner AG")
+    sub = api.subtenant(partner, "Viel Gelesen")
+    owner = api.join(partner, "admin", tenant_id=sub)
+
+    for _ in range(5):
+        assert api.call("GET", f"/tenants/{sub}/templates", token=partner.token).status == 200
+    entries = api.call("GET", f"/tenants/{sub}/audit?action=partner.reads", token=owner.token).body["items"]
+
+    [entry] = entries
+    assert entry["actor_id"] == partner.user_id and entry["actor_via"] == "partner"
+    assert entry["details"] == {"partner_tenant_id": partner.tenant_id, "role": "admin", "requests": 5}

@@ -194,12 +194,19 @@ def test_every_partner_request_is_audited_in_the_sub_tenant(invoke: Lambda) -> N
     sub = subtenant(invoke, partner, partner_id)
 
     get_tenant(invoke, partner, sub)
+    get_tenant(invoke, partner, sub)
+    invite(invoke, partner, sub, "kunde@example.com", "admin")
 
-    entries = [e for e in rows(invoke, sub, "AUDIT#") if e["action"]["S"] == "partner.request"]
-    assert len(entries) == 1
-    assert entries[0]["actor_id"]["S"] == partner["sub"]
-    assert entries[0]["actor_via"]["S"] == "partner"
-    assert entries[0]["details"]["M"]["route"]["S"] == "/tenants/{tenantId}"
+    changes = [e for e in rows(invoke, sub, "AUDIT#") if e["action"]["S"] == "partner.request"]
+    reads = [e for e in rows(invoke, sub, "AUDIT#") if e["action"]["S"] == "partner.reads"]
+    assert len(changes) == 1  # each change on its own
+    assert changes[0]["actor_id"]["S"] == partner["sub"]
+    assert changes[0]["actor_via"]["S"] == "partner"
+    assert changes[0]["details"]["M"]["route"]["S"] == "/tenants/{tenantId}/invitations"
+    assert len(reads) == 1  # reads counted by the hour
+    assert reads[0]["actor_id"]["S"] == partner["sub"]
+    assert reads[0]["requests"]["N"] == "2"
+    assert reads[0]["details"]["M"]["partner_tenant_id"]["S"] == partner_id
 
 
 def test_switching_partner_access_off_locks_partners_out(invoke: Lambda) -> None:

@@ -167,3 +167,5 @@ def test_every_function_with_tenant_routes_may_read_what_the_tenant_check_reads(
             )
         }
         assert {"dynamodb:GetItem", "dynamodb:BatchGetItem"} <= actions, name
+        # ... and write a partner's audit entries: changes one each, reads counted by the hour.
+        assert {"dynamodb:PutItem", "dynamodb:UpdateItem"} <= actions, name

@@ -192,9 +192,17 @@ def _tenant_gate(event: dict[str, Any], tenant_id: str) -> Access:
 
 
 def _audit_partner(access: Access, event: dict[str, Any], status: int) -> None:
-    """Every request a partner makes inside a sub-tenant is recorded there."""
+    """Every request a partner makes inside a sub-tenant is recorded there: each change on its own,
+    reads counted by the hour (a burst of reads must not write an item per request)."""
     from kontor import audit
 
+    if event.get("httpMethod", "") in READS:
+        audit.count_read(
+            tenant_id=access.tenant_id,
+            actor_id=access.caller.user_id,
+            details={"partner_tenant_id": access.partner_tenant_id, "role": access.role.value},
+        )
+        return
     audit.record_now(
         tenant_id=access.tenant_id,
         actor_id=access.caller.user_id,

@@ -87,3 +87,23 @@ def by(tx: TransactWrite, access: Access, action: str, target: str | None = None
         target=target,
         details=details or None,
     )
+
+
+def count_read(*, tenant_id: str, actor_id: str, details: dict[str, Any]) -> None:
+    """A partner's answered read, counted into one entry per partner user, tenant and hour: a burst
+    of reads is one item, not one per request. Its `at` is the start of the hour."""
+    now = clock.now()
+    hour = clock.iso(now.replace(minute=0, second=0, microsecond=0))
+    entry_id = f"reads-{actor_id}"
+    AuditItem(keys.tenant_pk(tenant_id), keys.audit_sk(hour, entry_id)).update(
+        actions=[
+            AuditItem.id.set(AuditItem.id | entry_id),
+            AuditItem.at.set(AuditItem.at | hour),
+            AuditItem.actor_id.set(AuditItem.actor_id | actor_id),
+            AuditItem.actor_via.set(AuditItem.actor_via | "partner"),
+            AuditItem.action.set(AuditItem.action | "partner.reads"),
+            AuditItem.details.set(AuditItem.details | details),
+            AuditItem.ttl.set(AuditItem.ttl | clock.epoch(now + RETENTION)),
+            AuditItem.requests.add(1),
+        ]
+    )

@@ -183,6 +183,7 @@ class AuditItem(Item):
     action = UnicodeAttribute()
     target = UnicodeAttribute(null=True)
     details = MapAttribute(null=True)
+    requests = NumberAttribute(null=True)  # an hour's reads of one partner, counted in one entry
 
 
 class InvitationItem(Item):

@@ -85,16 +85,10 @@ def audit_page(tenant_id: str, action: str | None, limit: int, cursor: str | Non
         page_size=limit,
         last_evaluated_key=pages.decode(cursor, partition_key="pk", partition=partition),
     )
-    items = [
-        AuditEntry(
-            id=item.id,
-            at=item.at,
-            actor_id=item.actor_id,
-            actor_via=item.actor_via,
-            action=item.action,
-            target=item.target,
-            details=item.details.as_dict() if item.details is not None else {},
-        )
-        for item in results
-    ]
+    items = [mapping.domain(item, AuditEntry, details=_details(item)) for item in results]
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))
+
+
+def _details(item: AuditItem) -> dict[str, Any]:
+    details = item.details.as_dict() if item.details is not None else {}
+    return {**details, "requests": int(item.requests)} if item.requests is not None else details
