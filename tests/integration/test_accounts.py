@@ -537,3 +537,32 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(
     assert admin_count(invoke, tenant_id) == 1
     roles = [i["role"]["S"] for i in invoke.table() if i["sk"]["S"].startswith("MEMBER#")]
     assert sorted(roles) == ["admin", "member"]
+
+
+def test_one_tenant_using_up_an_addresss_invitations_leaves_other_tenants_free(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kontor.settings import settings
+
+    monkeypatch.setenv("KONTOR_INVITATIONS_PER_ADDRESS", "1")
+    settings.cache_clear()
+    first_admin, first = signed_up(invoke)
+    second_admin, second = signed_up(invoke, email="bea@example.com", tenant="Zweite GmbH")
+    invitation = invite(invoke, first_admin, first, "ben@example.com").body
+    ids = {"tenantId": first, "invitationId": invitation["id"]}
+
+    again = invoke("InvitationsFunction", event("invitation_resend", claims=first_admin, path_parameters=ids))
+    elsewhere = invite(invoke, second_admin, second, "ben@example.com")
+
+    assert (again.status, again.body["error"]["code"]) == (429, "too_many_invitations")
+    assert elsewhere.status == 201, elsewhere.body
+
+
+def test_invitation_mails_quote_names_as_text_under_a_fixed_subject(invoke: Lambda) -> None:
+    admin, tenant_id = signed_up(invoke, tenant="Gewinn bei www.evil.example")
+
+    assert invite(invoke, admin, tenant_id, "ben@example.com").status == 201
+
+    [sent] = invoke.mails("ben@example.com")
+    assert sent.subject == "Your invitation to Gewinn bei www evil example on Kontor"
+    assert "www.evil.example" not in sent.body

@@ -313,6 +313,18 @@ def test_resend_is_throttled_and_silent_for_unknown_or_verified_addresses(invoke
     assert len(invoke.mails()) == 1  # only the signup's own mail
 
 
+def test_resend_sends_at_most_a_few_links_a_day(invoke: Lambda) -> None:
+    from kontor import clock
+    from kontor.settings import settings
+
+    signup(invoke)  # the first link
+    for _ in range(settings().verification_resends_per_day + 2):
+        clock.advance(timedelta(minutes=2))  # past the one-minute throttle every time
+        assert invoke(FN, event("signup_resend", body={"email": "anna@example.com"})).status == 202
+
+    assert len(invoke.mails("anna@example.com")) == 1 + settings().verification_resends_per_day
+
+
 def test_an_unexpected_failure_answers_500_without_internals(
     invoke: Lambda, monkeypatch: pytest.MonkeyPatch
 ) -> None:

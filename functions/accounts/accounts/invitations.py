@@ -138,9 +138,10 @@ def _send(invitation: Invitation, tenant_name: str, secret: str) -> None:
     mail.send(
         mail.Mail(
             to=[invitation.email],
-            subject=f"{invitation.inviter_name} invites you to {tenant_name} on Kontor",
+            subject=f"Your invitation to {mail.plain(tenant_name, 60)} on Kontor",
             text=(
-                f"Hello,\n\n{invitation.inviter_name} invites you to join {tenant_name} on Kontor "
+                f"Hello,\n\n{mail.plain(invitation.inviter_name)} invites you to join "
+                f"{mail.plain(tenant_name)} on Kontor "
                 f"as {invitation.role}.\n\nAccept the invitation here:\n\n{url}\n\n"
                 f"The link works once and expires on {invitation.expires_at}. If you do not want to join, "
                 "ignore this mail.\n"

@@ -56,7 +56,7 @@ def verify_email(secret: str) -> User:
 
 
 def resend_verification(email: str) -> None:
-    """A fresh link for an address that awaits verification, at most once a minute.
+    """A fresh link for an address that awaits verification, at most once a minute and a few times a day.
 
     Silent in every case, so the answer does not reveal which addresses have a login.
     """
@@ -70,7 +70,8 @@ def resend_verification(email: str) -> None:
         timedelta(hours=settings().verification_ttl_hours),
     )
     not_sent_since = clock.iso(clock.now() - RESEND_INTERVAL)
-    if store.users.replace_verification(profile, token, not_sent_since=not_sent_since):
+    per_day = settings().verification_resends_per_day
+    if store.users.replace_verification(profile, token, not_sent_since=not_sent_since, per_day=per_day):
         _send_verification(profile.email, profile.name, secret)
 
 
@@ -82,7 +83,7 @@ def _send_verification(email: str, name: str, secret: str) -> None:
             to=[email],
             subject="Confirm your email address for Kontor",
             text=(
-                f"Hello {name},\n\n"
+                f"Hello {mail.plain(name)},\n\n"
                 f"please confirm your email address to finish signing up:\n\n{url}\n\n"
                 f"The link works once and expires in {hours} hours. "
                 "If you did not sign up, ignore this mail.\n"

@@ -114,10 +114,10 @@ def hand_over(context: Access) -> Tenant:
     mail.send(
         mail.Mail(
             to=ready,
-            subject=f"{tenant.name} is yours now",
+            subject=f"{mail.plain(tenant.name, 60)} is yours now",
             text=(
-                f"Hello,\n\nyour partner has handed the tenant {tenant.name} over to you. You are its "
-                "administrator: important system messages go to this address.\n"
+                f"Hello,\n\nyour partner has handed the tenant {mail.plain(tenant.name)} over to you. "
+                "You are its administrator: important system messages go to this address.\n"
             ),
         )
     )

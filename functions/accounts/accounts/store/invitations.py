@@ -3,7 +3,7 @@ all-or-nothing writes of inviting, resending, revoking and accepting."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -11,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 
 from accounts.domain import Invitation, User
 from accounts.store.users import claim_row, person, user_row
-from kontor import audit, clock, db, keys, mapping, pages, tenancy, tokens
+from kontor import audit, clock, db, keys, mapping, pages, tenancy, throttles, tokens
 from kontor.access import Access
 from kontor.errors import Conflict, Gone, NotFound, TooManyRequests
 from kontor.models import (
@@ -20,7 +20,6 @@ from kontor.models import (
     InviteeItem,
     MembershipItem,
     TenantItem,
-    ThrottleItem,
     TokenItem,
     UserItem,
 )
@@ -59,35 +58,29 @@ def page(tenant_id: str, limit: int, cursor: str | None) -> pages.Page[Invitatio
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))
 
 
-def _throttle(tx: TransactWrite, kind: str, scope: str, limit: int, now: datetime) -> None:
-    """Count one mail against `scope`'s daily allowance; the transaction fails once it is used up."""
-    pk, sk = keys.throttle_key(kind, scope, now.strftime("%Y-%m-%d"))
-    tx.update(
-        ThrottleItem(pk, sk),
-        actions=[ThrottleItem.count.add(1), ThrottleItem.ttl.set(clock.epoch(now + timedelta(days=2)))],
-        condition=ThrottleItem.count.does_not_exist() | (ThrottleItem.count < limit),
-    )
-
-
 def _throttled(cancelled: db.Cancelled, tenant_id: str, email: str, now: datetime) -> TooManyRequests | None:
-    window = now.strftime("%Y-%m-%d")
-    if keys.throttle_key("tenant", tenant_id, window) in cancelled.failed:
+    if throttles.exceeded(cancelled, "tenant", tenant_id, now):
         return TooManyRequests(
             "This tenant sent as many invitations today as it may; try again tomorrow.",
             code="too_many_invitations",
         )
-    if keys.throttle_key("address", email, window) in cancelled.failed:
+    if throttles.exceeded(cancelled, "address", _address_scope(tenant_id, email), now):
         return TooManyRequests(
-            "This address received as many invitations today as it may; try again tomorrow.",
+            "This address received as many invitations from this tenant today as it may; try again tomorrow.",
             code="too_many_invitations",
         )
     return None
 
 
+def _address_scope(tenant_id: str, email: str) -> str:
+    # Per tenant: one tenant's invitations must not lock an address out of every other tenant's.
+    return f"{tenant_id}/{email}"
+
+
 def _limits(tx: TransactWrite, tenant_id: str, email: str, limits: tuple[int, int], now: datetime) -> None:
     per_tenant, per_address = limits
-    _throttle(tx, "tenant", tenant_id, per_tenant, now)
-    _throttle(tx, "address", email, per_address, now)
+    throttles.count(tx, "tenant", tenant_id, per_tenant, now)
+    throttles.count(tx, "address", _address_scope(tenant_id, email), per_address, now)
 
 
 def create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
-from kontor import clock, db, keys, mapping, tenancy, tokens
+from kontor import clock, db, keys, mapping, tenancy, throttles, tokens
 from kontor.errors import Conflict, Gone, NotFound
 from kontor.fences import Status
 from kontor.models import (
@@ -120,8 +120,9 @@ def unverified_user(email: str) -> UserItem | None:
     return None if profile.email_verified else profile
 
 
-def replace_verification(profile: UserItem, fresh: TokenItem, *, not_sent_since: str) -> bool:
-    """Swap in a fresh token unless one was sent since `not_sent_since`; True when swapped."""
+def replace_verification(profile: UserItem, fresh: TokenItem, *, not_sent_since: str, per_day: int) -> bool:
+    """Swap in a fresh token unless one was sent since `not_sent_since` or `per_day` were sent today;
+    True when swapped."""
     sent_before = UserItem.verification_sent_at.does_not_exist() | (
         UserItem.verification_sent_at < not_sent_since
     )
@@ -138,8 +139,11 @@ def replace_verification(profile: UserItem, fresh: TokenItem, *, not_sent_since:
             tx.save(fresh)
             if profile.verification_token:
                 tokens.revoke(tx, profile.verification_token)
+            throttles.count(tx, "resend", profile.email, per_day, clock.now())
     except db.Cancelled as cancelled:
-        if (profile.pk, profile.sk) in cancelled.failed:
+        if (profile.pk, profile.sk) in cancelled.failed or throttles.exceeded(
+            cancelled, "resend", profile.email, clock.now()
+        ):
             return False
         raise
     return True
