@@ -566,3 +566,25 @@ def test_invitation_mails_quote_names_as_text_under_a_fixed_subject(invoke: Lamb
     [sent] = invoke.mails("ben@example.com")
     assert sent.subject == "Your invitation to Gewinn bei www evil example on Kontor"
     assert "www.evil.example" not in sent.body
+
+
+def test_a_login_creates_tenants_up_to_its_quota(invoke: Lambda, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kontor.settings import settings
+
+    monkeypatch.setenv("KONTOR_TENANTS_PER_USER", "2")
+    settings.cache_clear()
+    claims, _ = signed_up(invoke)  # the first tenant counts
+
+    def create(name: str):
+        sent = event("tenant_create", claims=claims, body={"name": name}, headers=NO_KEY)
+        return invoke("AdditionalAccountFunction", sent)
+
+    second = create("Zweitfirma")
+    before = invoke.table()
+    third = create("Drittfirma")
+
+    assert second.status == 201
+    assert third.status == 409
+    assert third.body["error"]["code"] == "quota_exceeded"
+    assert third.body["error"]["details"] == {"quota": "tenants_per_user", "limit": 2}
+    assert invoke.table() == before

@@ -564,3 +564,29 @@ def test_confirming_nothing_uploaded_is_404(invoke: Lambda) -> None:
 
     assert reply.status == 404
     assert reply.body["error"]["code"] == "upload_not_found"
+
+
+def test_a_partner_creates_sub_tenants_up_to_its_quota(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kontor.settings import settings
+
+    monkeypatch.setenv("KONTOR_SUBTENANTS_PER_PARTNER", "1")
+    settings.cache_clear()
+    partner, partner_id = signed_up(invoke)
+    subtenant(invoke, partner, partner_id, "Erster Kunde")
+    before = invoke.table()
+
+    refused = call(
+        invoke,
+        "SubtenantsFunction",
+        "subtenant_create",
+        partner,
+        {"tenantId": partner_id},
+        body={"name": "Zweiter Kunde"},
+        headers=NO_KEY,
+    )
+
+    assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
+    assert refused.body["error"]["details"] == {"quota": "subtenants_per_partner", "limit": 1}
+    assert invoke.table() == before

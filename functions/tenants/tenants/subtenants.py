@@ -6,6 +6,7 @@ from kontor import clock, ids, mail, pages
 from kontor.access import Access, partners_of
 from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kontor.observability import count
+from kontor.settings import settings
 from tenants import store
 from tenants.domain import MAX_DEPTH, CopyReport, Tenant
 
@@ -35,7 +36,7 @@ def create_subtenant(context: Access, name: str, type_: str, edition: str, chars
         logo_key=None,
         handed_over_at=None,
     )
-    store.subtenants.create_subtenant(context, parent, sub)
+    store.subtenants.create_subtenant(context, parent, sub, limit=settings().subtenants_per_partner)
     count("SubtenantCreated", sub.id)
     return sub
 

@@ -70,3 +70,8 @@ class Unprocessable(KontorError):
 class TooManyRequests(KontorError):
     status = 429
     code = "too_many_requests"
+
+
+def quota_exceeded(quota: str, limit: int, message: str) -> Conflict:
+    """A configured limit (`kontor.settings`) is reached; the body names it and its value."""
+    return Conflict(message, code="quota_exceeded", details={"quota": quota, "limit": limit})

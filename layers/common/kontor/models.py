@@ -143,6 +143,7 @@ class UserItem(Item):
     verified_at = UnicodeAttribute(null=True)
     verification_token = UnicodeAttribute(null=True)  # PK of the newest verification token
     verification_sent_at = UnicodeAttribute(null=True)
+    tenants_created = NumberAttribute(null=True)  # against the tenants-per-user quota
 
 
 class OperatorItem(Item):

@@ -34,6 +34,9 @@ class Settings(BaseModel):
     # How long a restore waits after raising the tenant's write fence before it touches the data:
     # longer than an API function may run and than a write relies on a fence it read (`kontor.fences`).
     fence_grace_seconds: float = Field(default=30, validation_alias="KONTOR_FENCE_GRACE_SECONDS")
+    # Quotas: what one user or partner may create (409 quota_exceeded beyond).
+    tenants_per_user: int = Field(default=20, validation_alias="KONTOR_TENANTS_PER_USER")
+    subtenants_per_partner: int = Field(default=1000, validation_alias="KONTOR_SUBTENANTS_PER_PARTNER")
     verification_resends_per_day: int = Field(
         default=5, validation_alias="KONTOR_VERIFICATION_RESENDS_PER_DAY"
     )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
 from kontor import audit, content, keys
-from kontor.models import DescendantItem, MembershipItem, TenantItem
+from kontor.models import DescendantItem, MembershipItem, TenantItem, UserItem
 
 NAME_KEY_BYTES = 200  # a sort key holds at most 1,024 bytes: the name's part is bounded by bytes
 
@@ -70,8 +71,10 @@ def create(
     source: str,
     actor_via: str,
     now: str,
+    subtenant_limit: int | None = None,
 ) -> None:
-    """Add the new tenant's rows to `tx`; it fails if the tenant id exists."""
+    """Add the new tenant's rows to `tx`; it fails if the tenant id exists, or if its parent has
+    `subtenant_limit` sub-tenants already (see `quota_failed`)."""
     children = (
         {"gsi1pk": keys.children_gsi_pk(tenant.parent_id), "gsi1sk": keys.tenant_pk(tenant.id)}
         if tenant.parent_id
@@ -109,10 +112,15 @@ def create(
             )
         )
     if tenant.parent_id:
+        room = TenantItem.pk.exists()
+        if subtenant_limit is not None:
+            room &= TenantItem.subtenant_count.does_not_exist() | (
+                TenantItem.subtenant_count < subtenant_limit
+            )
         tx.update(
             TenantItem(keys.tenant_pk(tenant.parent_id), keys.TENANT_SK),
             actions=[TenantItem.subtenant_count.add(1)],
-            condition=TenantItem.pk.exists(),
+            condition=room,
         )
     details = {"name": tenant.name, "source": source}
     if admin is not None:
@@ -143,4 +151,22 @@ def membership_row(tenant_id: str, user: Person, role: str, now: str) -> Members
         email=user.email,
         name=user.name,
         joined_at=now,
+    )
+
+
+def counted_for(tx: TransactWrite, user_id: str, limit: int) -> None:
+    """Count a tenant a user creates, in `tx`, against the tenants-per-user quota."""
+    tx.update(
+        UserItem(keys.user_pk(user_id), keys.PROFILE_SK),
+        actions=[UserItem.tenants_created.add(1)],
+        condition=UserItem.pk.exists()
+        & (UserItem.tenants_created.does_not_exist() | (UserItem.tenants_created < limit)),
+    )
+
+
+def quota_failed(cancelled: Any, *, parent_id: str | None = None, user_id: str | None = None) -> bool:
+    """Whether a cancelled creation failed on the parent's or the user's quota."""
+    failed = getattr(cancelled, "failed", set())
+    return (parent_id is not None and (keys.tenant_pk(parent_id), keys.TENANT_SK) in failed) or (
+        user_id is not None and (keys.user_pk(user_id), keys.PROFILE_SK) in failed
     )

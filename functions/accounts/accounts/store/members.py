@@ -15,7 +15,7 @@ from accounts.domain import Member, Tenant, User
 from accounts.store.users import person
 from kontor import audit, clock, db, keys, mapping, pages, tenancy
 from kontor.access import Access
-from kontor.errors import Conflict, NotFound
+from kontor.errors import Conflict, NotFound, quota_exceeded
 from kontor.models import MembershipItem, TenantItem
 
 LAST_ADMIN = "A tenant needs at least one admin: make someone else admin first."
@@ -25,17 +25,28 @@ def _member(item: MembershipItem) -> Member:
     return mapping.domain(item, Member)
 
 
-def create_tenant(tenant: Tenant, admin: User) -> None:
-    with db.transaction() as tx:
-        tenancy.create(
-            tx,
-            tenancy.NewTenant(id=tenant.id, name=tenant.name),
-            created_by=admin.id,
-            admin=person(admin),
-            source="additional_account",
-            actor_via="member",
-            now=clock.iso(clock.now()),
-        )
+def create_tenant(tenant: Tenant, admin: User, *, limit: int) -> None:
+    """A further tenant with `admin`, counted against the user's quota of `limit` tenants."""
+    try:
+        with db.transaction() as tx:
+            tenancy.create(
+                tx,
+                tenancy.NewTenant(id=tenant.id, name=tenant.name),
+                created_by=admin.id,
+                admin=person(admin),
+                source="additional_account",
+                actor_via="member",
+                now=clock.iso(clock.now()),
+            )
+            tenancy.counted_for(tx, admin.id, limit)
+    except db.Cancelled as cancelled:
+        if tenancy.quota_failed(cancelled, user_id=admin.id):
+            raise quota_exceeded(
+                "tenants_per_user",
+                limit,
+                f"A login may create at most {limit} tenants; ask support for more.",
+            ) from None
+        raise
 
 
 def get(tenant_id: str, user_id: str) -> Member:

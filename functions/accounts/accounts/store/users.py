@@ -25,7 +25,7 @@ def person(user: User) -> tenancy.Person:
     return tenancy.Person(user_id=user.id, email=user.email, name=user.name)
 
 
-def user_row(user: User, now: str, **extra: str) -> UserItem:
+def user_row(user: User, now: str, **extra: str | int) -> UserItem:
     return UserItem(
         keys.user_pk(user.id),
         keys.PROFILE_SK,
@@ -66,7 +66,9 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
         with db.transaction() as tx:
             tx.save(claim_row(user), condition=EmailClaimItem.pk.does_not_exist())
             tx.save(
-                user_row(user, now, verification_token=verification.pk, verification_sent_at=now),
+                user_row(
+                    user, now, verification_token=verification.pk, verification_sent_at=now, tenants_created=1
+                ),
                 condition=UserItem.pk.does_not_exist(),
             )
             tenancy.create(

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from kontor import audit, clock, db, keys, mapping, pages, tenancy
 from kontor.access import Access
+from kontor.errors import quota_exceeded
 from kontor.models import (
     MembershipItem,
     TenantItem,
@@ -14,27 +15,39 @@ from kontor.models import (
 from tenants.domain import Tenant
 
 
-def create_subtenant(context: Access, parent: Tenant, sub: Tenant) -> None:
-    """The sub-tenant (`kontor.tenancy`), and the partner's record of creating it."""
-    with db.transaction() as tx:
-        tenancy.create(
-            tx,
-            tenancy.NewTenant(
-                id=sub.id,
-                name=sub.name,
-                type=sub.type,
-                edition=sub.edition,
-                charset=sub.charset,
-                parent_id=parent.id,
-                ancestors=sub.ancestors,
-            ),
-            created_by=context.caller.user_id,
-            admin=None,
-            source="partner",
-            actor_via="partner",
-            now=sub.created_at,
-        )
-        audit.by(tx, context, "subtenant.created", sub.id, name=sub.name, type=sub.type)
+def create_subtenant(context: Access, parent: Tenant, sub: Tenant, *, limit: int) -> None:
+    """The sub-tenant (`kontor.tenancy`), and the partner's record of creating it; at most `limit`
+    direct sub-tenants per partner."""
+    new = tenancy.NewTenant(
+        id=sub.id,
+        name=sub.name,
+        type=sub.type,
+        edition=sub.edition,
+        charset=sub.charset,
+        parent_id=parent.id,
+        ancestors=sub.ancestors,
+    )
+    try:
+        with db.transaction() as tx:
+            tenancy.create(
+                tx,
+                new,
+                created_by=context.caller.user_id,
+                admin=None,
+                source="partner",
+                actor_via="partner",
+                now=sub.created_at,
+                subtenant_limit=limit,
+            )
+            audit.by(tx, context, "subtenant.created", sub.id, name=sub.name, type=sub.type)
+    except db.Cancelled as cancelled:
+        if tenancy.quota_failed(cancelled, parent_id=parent.id):
+            raise quota_exceeded(
+                "subtenants_per_partner",
+                limit,
+                f"A tenant may have at most {limit} sub-tenants; ask support for more.",
+            ) from None
+        raise
 
 
 def children(parent_id: str, limit: int, cursor: str | None) -> pages.Page[Tenant]:
