@@ -13,7 +13,14 @@ import pytest
 
 from kontor import keys
 from tests.integration.conftest import Lambda
-from tests.integration.tenancy import add_member, queued, run_queued, signed_up
+from tests.integration.tenancy import (
+    add_member,
+    dead_lettered,
+    queued,
+    run_queued,
+    run_until_dead_lettered,
+    signed_up,
+)
 from tests.support import EVENTS, event
 
 BACKUPS, RESTORES, WORKER = "BackupsFunction", "RestoresFunction", "BackupWorkerFunction"
@@ -257,8 +264,9 @@ def test_a_worker_that_dies_half_way_is_retried_and_completes(invoke: Lambda, ad
     assert done["state"]["S"] == "completed" and done["attempts"]["N"] == "2"
 
 
-def test_an_export_that_keeps_failing_is_marked_failed(invoke: Lambda, admin, monkeypatch) -> None:
-    from backups import jobs
+def test_an_export_that_keeps_failing_is_marked_failed_on_the_last_delivery_sqs_makes(
+    invoke: Lambda, admin, monkeypatch
+) -> None:
     from backups.store import tenant_data
 
     claims, tenant_id = admin
@@ -271,14 +279,14 @@ def test_an_export_that_keeps_failing_is_marked_failed(invoke: Lambda, admin, mo
         yield
 
     monkeypatch.setattr(tenant_data, "items", broken)
-    for _ in range(5):
-        with pytest.raises(ConnectionError):
-            jobs.export(tenant_id, pending.body["id"])
-    jobs.export(tenant_id, pending.body["id"])  # the sixth delivery gives up
+    worked = run_until_dead_lettered(invoke)
 
+    # Four deliveries fail and are retried; the fifth (the queue's maxReceiveCount) gives up.
+    assert worked.jobs == ["backup.export"] * 5 and worked.failed == 4
     stored = stored_backup(invoke, tenant_id, pending.body["id"])
-    assert stored["state"]["S"] == "failed"
+    assert stored["state"]["S"] == "failed" and stored["attempts"]["N"] == "5"
     assert "5 attempts" in stored["error"]["S"]
+    assert queued(invoke) == [] and dead_lettered(invoke) == []
 
 
 def test_a_message_for_an_unknown_job_is_dead_lettered_at_once(invoke: Lambda, admin) -> None:
@@ -578,7 +586,7 @@ def test_a_corrupt_or_foreign_file_is_refused_before_anything_is_replaced(
     contact(invoke, claims, tenant_id, "Clara")
 
 
-def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_when_run_again(
+def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_on_the_retry(
     invoke: Lambda, admin, monkeypatch
 ) -> None:
     from backups.store import tenant_data
@@ -602,6 +610,9 @@ def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_when_run_aga
         real_flush(self)
 
     monkeypatch.setattr(tenant_data.Writer, "flush", crash_on_second)
+    boto3.client("sqs").set_queue_attributes(
+        QueueUrl=invoke.stack.refs["BackupsQueue"], Attributes={"VisibilityTimeout": "0"}
+    )
     assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
     first = run_queued(invoke)
     half = len(business(tenant_items(invoke, tenant_id)))
@@ -616,19 +627,20 @@ def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_when_run_aga
             headers={"Idempotency-Key": None},
         ),
     )
+    again = restore(invoke, claims, tenant_id, backup["id"])
     monkeypatch.setattr(tenant_data.Writer, "flush", real_flush)
 
-    again = restore(invoke, claims, tenant_id, backup["id"])  # an admin runs it again
-    second = run_queued(invoke)
+    second = run_queued(invoke)  # SQS delivers the message again
 
     assert first.failed == 1
     assert 20 < half < 60
-    assert status["state"] == "failed"
+    assert status["state"] == "running" and "ConnectionError" in status["failure"]
     assert locked.status == 409
-    assert again.status == 202, again.body
+    assert (again.status, again.body["error"]["code"]) == (409, "restore_in_progress")
     assert second.failed == 0
     assert business(tenant_items(invoke, tenant_id)) == saved
-    assert backups_call(invoke, "restore_get", claims, tenant_id).body["state"] == "completed"
+    done = backups_call(invoke, "restore_get", claims, tenant_id).body
+    assert done["state"] == "completed"
 
 
 # ---------------------------------------------------------------- policy and scheduled jobs
