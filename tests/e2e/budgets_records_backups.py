@@ -31,20 +31,21 @@ BUDGETS: dict[str, dict[str, int]] = {
     "GET /tenants/{tenantId}/backups": LIST,
     "GET /tenants/{tenantId}/backups/{backupId}": READ_ONE,
     "GET /tenants/{tenantId}/backups/{backupId}/download": CHANGE,  # + the audit entry
+    # Marking the backup `deleting` is a transaction with the check that no restore uses it.
     "DELETE /tenants/{tenantId}/backups/{backupId}": {
         **CHANGE,
-        "dynamodb.UpdateItem": 1,
+        "dynamodb.TransactWriteItems": 2,
         "dynamodb.BatchWriteItem": 1,
         "s3.DeleteObjects": 1,
     },
-    # Deletes one of two: the catalog is one Query; each deleted backup one UpdateItem.
+    # Deletes one of two: the catalog is one Query; each deleted backup one transaction (marked
+    # `deleting` with the check that no restore uses it); the audit entry one more.
     "POST /tenants/{tenantId}/backups/prune": {
         **AUTH,
         "dynamodb.Query": 1,
-        "dynamodb.UpdateItem": 1,
         "dynamodb.BatchWriteItem": 1,
         "s3.DeleteObjects": 1,
-        "dynamodb.TransactWriteItems": 1,
+        "dynamodb.TransactWriteItems": 2,
     },
     "POST /tenants/{tenantId}/backups/{backupId}/restore": {**CHANGE, "sqs.SendMessage": 1},
     "GET /tenants/{tenantId}/restore": READ_ONE,

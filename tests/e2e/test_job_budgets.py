@@ -62,3 +62,57 @@ def test_job_calls_grow_with_the_due_tenants_not_with_the_table(api: Api) -> Non
     assert prunes["calls"]["work"] == times(PRUNE_PER_TENANT, 2)
     assert idle["result"]["dispatched"] == 0
     assert idle["calls"] == {"dispatch": {"dynamodb.Query": keys.DUE_SHARDS}, "work": {}}
+
+
+# ---------------------------------------------------------------- the restore watch
+def _lose_the_restore_message(api: Api) -> None:
+    """The restore request committed but its SendMessage never arrived: take the message away."""
+    sqs = api.aws("sqs")
+    [url] = [u for u in sqs.list_queues()["QueueUrls"] if u.endswith("-backupsqueue")]
+    for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        assert '"backup.restore"' in message["Body"]
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _restore_without_its_message(api: Api, name: str) -> tuple[Account, str]:
+    account = api.new_account(name)
+    base = f"/tenants/{account.tenant_id}"
+    api.call("POST", f"{base}/contacts", token=account.token, json_body={"kind": "person", "name": "A"})
+    made = api.call("POST", f"{base}/backups", token=account.token, json_body={}).body
+    api.call("POST", "/_local/queues/drain")
+    assert api.call("POST", f"{base}/backups/{made['id']}/restore", token=account.token).status == 202
+    _lose_the_restore_message(api)
+    return account, base
+
+
+def test_the_restore_watch_sends_a_lost_restore_again_and_costs_little(api: Api) -> None:
+    api.call("POST", "/_local/schedules/RestoreWatchSchedule")  # whatever other tests left due
+    account, base = _restore_without_its_message(api, "Verloren GmbH")
+    early = api.call("POST", "/_local/schedules/RestoreWatchSchedule").body
+    api.call("POST", "/_local/clock", json_body={"advance_days": 0.005})  # 7 minutes
+    watched = api.call("POST", "/_local/schedules/RestoreWatchSchedule").body
+    status = api.call("GET", f"{base}/restore", token=account.token).body
+
+    assert early["result"]["dispatched"] == 0
+    assert early["calls"] == {"dispatch": {"dynamodb.Query": keys.DUE_SHARDS}, "work": {}}
+    assert watched["result"]["dispatched"] == 1 and status["state"] == "completed"
+    # The watch's own work: move the marker, send the message again (then the restore runs).
+    assert watched["calls"]["dispatch"] == {"dynamodb.Query": keys.DUE_SHARDS, "sqs.SendMessageBatch": 1}
+    assert watched["calls"]["work"]["sqs.SendMessage"] == 1
+
+
+def test_the_restore_watch_ends_a_restore_that_never_started_failed_and_tells_the_admin(api: Api) -> None:
+    api.call("POST", "/_local/schedules/RestoreWatchSchedule")
+    account, base = _restore_without_its_message(api, "Vergessen GmbH")
+    api.call("POST", "/_local/clock", json_body={"advance_days": 0.03})  # 43 minutes
+    watched = api.call("POST", "/_local/schedules/RestoreWatchSchedule").body
+    status = api.call("GET", f"{base}/restore", token=account.token).body
+    write = api.call(
+        "POST", f"{base}/contacts", token=account.token, json_body={"kind": "person", "name": "B"}
+    )
+
+    assert watched["result"]["dispatched"] == 1
+    assert status["state"] == "failed" and "not changed" in status["failure"]
+    assert write.status == 201
+    assert any("restore" in m["subject"] for m in api.outbox(account.email))
+    assert watched["calls"]["work"]["ses.SendEmail"] == 1

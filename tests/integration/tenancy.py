@@ -92,6 +92,35 @@ def run_queued(invoke: Lambda, function: str = "BackupWorkerFunction", *, limit:
     return worked
 
 
+def run_until_dead_lettered(invoke: Lambda, *, rounds: int = 20) -> Worked:
+    """Deliver the work queue's messages as SQS does when every failed delivery is retried at once:
+    the queue's own redrive policy (maxReceiveCount, from template.yaml) moves a message that was
+    received that often to the dead-letter queue. Each round is one delivery of what is visible."""
+    import boto3
+
+    sqs = boto3.client("sqs")
+    url = invoke.stack.refs["BackupsQueue"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
+    worked = Worked()
+    for _ in range(rounds):
+        round_ = run_queued(invoke)
+        worked.jobs += round_.jobs
+        worked.failed += round_.failed
+        worked.calls.update(round_.calls)
+        if not round_.jobs:
+            break
+    return worked
+
+
+def dead_lettered(invoke: Lambda) -> list[dict[str, Any]]:
+    """The bodies of the messages on the work queue's dead-letter queue (left there)."""
+    import boto3
+
+    url = invoke.stack.refs["BackupsDeadLetterQueue"]
+    found = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    return [json.loads(m["Body"]) for m in found.get("Messages", [])]
+
+
 def queued(invoke: Lambda) -> list[dict[str, Any]]:
     """The bodies of the messages waiting on the work queue (left there)."""
     import boto3

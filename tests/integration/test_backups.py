@@ -13,7 +13,14 @@ import pytest
 
 from kontor import keys
 from tests.integration.conftest import Lambda
-from tests.integration.tenancy import add_member, queued, run_queued, signed_up
+from tests.integration.tenancy import (
+    add_member,
+    dead_lettered,
+    queued,
+    run_queued,
+    run_until_dead_lettered,
+    signed_up,
+)
 from tests.support import EVENTS, event
 
 BACKUPS, RESTORES, WORKER = "BackupsFunction", "RestoresFunction", "BackupWorkerFunction"
@@ -257,8 +264,9 @@ def test_a_worker_that_dies_half_way_is_retried_and_completes(invoke: Lambda, ad
     assert done["state"]["S"] == "completed" and done["attempts"]["N"] == "2"
 
 
-def test_an_export_that_keeps_failing_is_marked_failed(invoke: Lambda, admin, monkeypatch) -> None:
-    from backups import jobs
+def test_an_export_that_keeps_failing_is_marked_failed_on_the_last_delivery_sqs_makes(
+    invoke: Lambda, admin, monkeypatch
+) -> None:
     from backups.store import tenant_data
 
     claims, tenant_id = admin
@@ -271,14 +279,14 @@ def test_an_export_that_keeps_failing_is_marked_failed(invoke: Lambda, admin, mo
         yield
 
     monkeypatch.setattr(tenant_data, "items", broken)
-    for _ in range(5):
-        with pytest.raises(ConnectionError):
-            jobs.export(tenant_id, pending.body["id"])
-    jobs.export(tenant_id, pending.body["id"])  # the sixth delivery gives up
+    worked = run_until_dead_lettered(invoke)
 
+    # Four deliveries fail and are retried; the fifth (the queue's maxReceiveCount) gives up.
+    assert worked.jobs == ["backup.export"] * 5 and worked.failed == 4
     stored = stored_backup(invoke, tenant_id, pending.body["id"])
-    assert stored["state"]["S"] == "failed"
+    assert stored["state"]["S"] == "failed" and stored["attempts"]["N"] == "5"
     assert "5 attempts" in stored["error"]["S"]
+    assert queued(invoke) == [] and dead_lettered(invoke) == []
 
 
 def test_a_message_for_an_unknown_job_is_dead_lettered_at_once(invoke: Lambda, admin) -> None:
@@ -578,7 +586,7 @@ def test_a_corrupt_or_foreign_file_is_refused_before_anything_is_replaced(
     contact(invoke, claims, tenant_id, "Clara")
 
 
-def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_when_run_again(
+def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_on_the_retry(
     invoke: Lambda, admin, monkeypatch
 ) -> None:
     from backups.store import tenant_data
@@ -602,6 +610,9 @@ def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_when_run_aga
         real_flush(self)
 
     monkeypatch.setattr(tenant_data.Writer, "flush", crash_on_second)
+    boto3.client("sqs").set_queue_attributes(
+        QueueUrl=invoke.stack.refs["BackupsQueue"], Attributes={"VisibilityTimeout": "0"}
+    )
     assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
     first = run_queued(invoke)
     half = len(business(tenant_items(invoke, tenant_id)))
@@ -616,19 +627,20 @@ def test_a_restore_that_fails_half_way_keeps_the_lock_and_converges_when_run_aga
             headers={"Idempotency-Key": None},
         ),
     )
+    again = restore(invoke, claims, tenant_id, backup["id"])
     monkeypatch.setattr(tenant_data.Writer, "flush", real_flush)
 
-    again = restore(invoke, claims, tenant_id, backup["id"])  # an admin runs it again
-    second = run_queued(invoke)
+    second = run_queued(invoke)  # SQS delivers the message again
 
     assert first.failed == 1
     assert 20 < half < 60
-    assert status["state"] == "failed"
+    assert status["state"] == "running" and "ConnectionError" in status["failure"]
     assert locked.status == 409
-    assert again.status == 202, again.body
+    assert (again.status, again.body["error"]["code"]) == (409, "restore_in_progress")
     assert second.failed == 0
     assert business(tenant_items(invoke, tenant_id)) == saved
-    assert backups_call(invoke, "restore_get", claims, tenant_id).body["state"] == "completed"
+    done = backups_call(invoke, "restore_get", claims, tenant_id).body
+    assert done["state"] == "completed"
 
 
 # ---------------------------------------------------------------- policy and scheduled jobs
@@ -800,3 +812,277 @@ def test_a_scheduled_backup_waits_while_the_tenant_restores(invoke: Lambda, admi
 
     assert refused.value.code == "tenant_restoring"
     assert not [i for i in tenant_items(invoke, tenant_id) if i.get("kind", {}).get("S") == "scheduled"]
+
+
+# ---------------------------------------------------------------- restores under faults (issue 10)
+def _write_answer(invoke: Lambda, claims, tenant_id: str, name: str) -> int:
+    reply = invoke(
+        "ContactsFunction",
+        event(
+            "contact_create",
+            body={"kind": "person", "name": name},
+            claims=claims,
+            path_parameters={"tenantId": tenant_id},
+            headers={"Idempotency-Key": None},
+        ),
+    )
+    return reply.status
+
+
+def _stored_restore(invoke: Lambda, tenant_id: str) -> dict[str, Any]:
+    return next(i for i in tenant_items(invoke, tenant_id) if i["sk"]["S"] == "RESTORE")
+
+
+def _fenced(invoke: Lambda, tenant_id: str) -> bool:
+    row = next(i for i in tenant_items(invoke, tenant_id) if i["sk"]["S"] == "TENANT")
+    return "restoring" in row.get("fences", {}).get("M", {})
+
+
+def test_a_restore_whose_message_was_lost_is_sent_again_by_the_watch(
+    invoke: Lambda, admin, monkeypatch
+) -> None:
+    from kontor import clock, jobs
+
+    claims, tenant_id = admin
+    contact(invoke, claims, tenant_id, "Anna")
+    backup = make_backup(invoke, claims, tenant_id)
+    contact(invoke, claims, tenant_id, "Bernd")
+    real_send = jobs.send
+
+    def lost(job: str, **fields: str) -> None:
+        raise ConnectionError("SendMessage never arrived")
+
+    monkeypatch.setattr(jobs, "send", lost)
+    failed = restore(invoke, claims, tenant_id, backup["id"])
+    monkeypatch.setattr(jobs, "send", real_send)
+    stuck = _stored_restore(invoke, tenant_id)
+    early, _ = dispatch(invoke, "restore_watch_schedule")  # not due yet
+    clock.advance(timedelta(minutes=6))
+    watched, _ = dispatch(invoke, "restore_watch_schedule")
+    worked = run_queued(invoke)
+
+    assert failed.status == 500
+    assert stuck["state"]["S"] == "pending" and stuck["due_pk"]["S"].startswith("DUE#RESTORE#")
+    assert early["dispatched"] == 0 and watched["dispatched"] == 1
+    assert worked.jobs == ["backup.restore_watch", "backup.restore"] and worked.failed == 0
+    done = _stored_restore(invoke, tenant_id)
+    assert done["state"]["S"] == "completed" and "due_pk" not in done  # off the index once ended
+    assert [i["name"]["S"] for i in business(tenant_items(invoke, tenant_id)) if "name" in i] == ["Anna"]
+    assert not _fenced(invoke, tenant_id)
+
+
+def test_a_restore_failing_on_every_delivery_ends_failed_writable_and_told_on_the_last(
+    invoke: Lambda, admin, monkeypatch
+) -> None:
+    from backups.store import tenant_data
+
+    claims, tenant_id = admin
+    for n in range(30):
+        contact(invoke, claims, tenant_id, f"Kontakt {n:02}")
+    backup = make_backup(invoke, claims, tenant_id)
+    contact(invoke, claims, tenant_id, "Neu")
+    real_flush = tenant_data.Writer.flush
+
+    def s3_down(self):
+        real_flush(self)  # some of the data is replaced before each attempt dies
+        raise ConnectionError("the table went away")
+
+    monkeypatch.setattr(tenant_data.Writer, "flush", s3_down)
+    assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
+    mails_before = len(invoke.mails(claims["email"]))
+    worked = run_until_dead_lettered(invoke)
+    monkeypatch.setattr(tenant_data.Writer, "flush", real_flush)
+
+    # Five deliveries (maxReceiveCount); the fifth ends the restore instead of going silent.
+    assert worked.jobs == ["backup.restore"] * 5 and worked.failed == 4
+    assert queued(invoke) == [] and dead_lettered(invoke) == []
+    status = backups_call(invoke, "restore_get", claims, tenant_id).body
+    assert status["state"] == "failed" and "partly replaced" in status["failure"]
+    assert not _fenced(invoke, tenant_id)
+    assert _write_answer(invoke, claims, tenant_id, "Danach") == 201
+    [told] = invoke.mails(claims["email"])[mails_before:]
+    assert "failed" in told.subject and status["pre_restore_backup_id"] in told.body
+
+
+def test_a_restore_whose_attempts_died_silently_is_ended_failed_by_the_watch(invoke: Lambda, admin) -> None:
+    from backups import store
+    from kontor import clock
+
+    claims, tenant_id = admin
+    contact(invoke, claims, tenant_id, "Anna")
+    backup = make_backup(invoke, claims, tenant_id)
+    assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
+    [message] = queued(invoke)
+    # Every delivery was killed by the timeout before it could say anything; the message went to
+    # the dead-letter queue. What is left: a running restore and the fence.
+    for _ in range(5):
+        store.backups.restore_running(tenant_id, message["restore_id"], clock.iso(clock.now()))
+    boto3.client("sqs").purge_queue(QueueUrl=invoke.stack.refs["BackupsQueue"])
+    mails_before = len(invoke.mails(claims["email"]))
+
+    clock.advance(timedelta(minutes=10))
+    dispatch(invoke, "restore_watch_schedule")
+    run_queued(invoke)
+    still = _stored_restore(invoke, tenant_id)
+    clock.advance(timedelta(minutes=15))  # 25 minutes without progress: past the bound
+    dispatch(invoke, "restore_watch_schedule")
+    run_queued(invoke)
+
+    assert still["state"]["S"] == "running"  # 10 minutes: an attempt may still be alive
+    status = backups_call(invoke, "restore_get", claims, tenant_id).body
+    assert status["state"] == "failed", status
+    assert "no progress" in status["failure"] and "not changed" in status["failure"]
+    assert not _fenced(invoke, tenant_id)
+    assert _write_answer(invoke, claims, tenant_id, "Bernd") == 201
+    assert len(invoke.mails(claims["email"])) == mails_before + 1
+    assert "due_pk" not in _stored_restore(invoke, tenant_id)
+
+
+def test_a_backup_a_restore_uses_can_be_neither_deleted_nor_pruned_until_it_ends(
+    invoke: Lambda, admin
+) -> None:
+    from backups import backups, store
+    from kontor.errors import Conflict
+
+    claims, tenant_id = admin
+    contact(invoke, claims, tenant_id, "Anna")
+    backup = make_backup(invoke, claims, tenant_id)
+    newer = make_backup(invoke, claims, tenant_id)
+    assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
+    source = store.backups.get(tenant_id, backup["id"])
+
+    refused = backups_call(invoke, "backup_delete", claims, tenant_id, backupId=backup["id"])
+    # A DELETE that passed the tenant's gate just before the fence rose, and retention (system
+    # work, not fenced): both meet the restore's check on the backup row.
+    with pytest.raises(Conflict) as raced:
+        store.backups.mark_deleting(tenant_id, backup["id"])
+    by_retention = backups.delete_chosen(tenant_id, [source])
+    kept = stored_backup(invoke, tenant_id, backup["id"])
+    run_queued(invoke)
+    after = backups_call(invoke, "backup_delete", claims, tenant_id, backupId=backup["id"])
+
+    assert refused.status == 409
+    assert raced.value.code == "backup_in_use"
+    assert by_retention == [] and kept["state"]["S"] == "completed"
+    assert backups_call(invoke, "restore_get", claims, tenant_id).body["state"] == "completed"
+    assert after.status == 204
+    assert stored_backup(invoke, tenant_id, newer["id"])["state"]["S"] == "completed"
+
+
+def test_a_backup_deleted_first_cannot_be_restored(invoke: Lambda, admin) -> None:
+    from backups import store
+    from backups.domain import Restore
+    from kontor.errors import Conflict
+
+    claims, tenant_id = admin
+    contact(invoke, claims, tenant_id, "Anna")
+    backup = make_backup(invoke, claims, tenant_id)
+    listed = store.backups.get(tenant_id, backup["id"])  # a restore request read it completed ...
+    assert store.backups.mark_deleting(tenant_id, backup["id"])  # ... then a delete began
+    when = "2026-11-23T10:00:00Z"
+    restoring = Restore(
+        id="r1",
+        tenant_id=tenant_id,
+        backup_id=backup["id"],
+        pre_restore_backup_id="01m84dc81ghg2ftwatzgejzfd0",
+        state="pending",
+        requested_at=when,
+        requested_by=claims["sub"],
+        updated_at=when,
+        attempts=0,
+        restored_items=None,
+        removed_items=None,
+        error=None,
+    )
+
+    with pytest.raises(Conflict) as refused:
+        store.backups.begin_restore(
+            tenant_id,
+            restoring,
+            pre_restore_created_at=when,
+            stale_before=when,
+            watch_at=when,
+            actor_via="member",
+        )
+
+    assert listed.state == "completed" and refused.value.code == "backup_not_completed"
+    assert not any(i["sk"]["S"] == "RESTORE" for i in tenant_items(invoke, tenant_id))
+    assert not _fenced(invoke, tenant_id)
+
+
+def test_a_restore_that_replaced_data_is_never_reported_refused(invoke: Lambda, admin, monkeypatch) -> None:
+    from backups.store import tenant_data
+
+    claims, tenant_id = admin
+    for n in range(30):
+        contact(invoke, claims, tenant_id, f"Kontakt {n:02}")
+    backup = make_backup(invoke, claims, tenant_id)
+    contact(invoke, claims, tenant_id, "Neu")
+    real_flush = tenant_data.Writer.flush
+
+    def crash(self):
+        real_flush(self)
+        raise ConnectionError("lost the table half-way")
+
+    monkeypatch.setattr(tenant_data.Writer, "flush", crash)
+    boto3.client("sqs").set_queue_attributes(
+        QueueUrl=invoke.stack.refs["BackupsQueue"], Attributes={"VisibilityTimeout": "0"}
+    )
+    assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
+    assert run_queued(invoke).failed == 1
+    monkeypatch.setattr(tenant_data.Writer, "flush", real_flush)
+    _replace_file(invoke, tenant_id, backup["id"], gzip.compress(b"tampered\n"))  # bit rot meanwhile
+    run_queued(invoke)
+
+    status = backups_call(invoke, "restore_get", claims, tenant_id).body
+    assert status["state"] == "failed", status
+    assert "partly replaced" in status["failure"]
+    assert not _fenced(invoke, tenant_id)
+
+
+def test_a_delete_that_failed_half_way_is_finished_by_the_retry(invoke: Lambda, admin, monkeypatch) -> None:
+    from backups.store import objects
+
+    claims, tenant_id = admin
+    contact(invoke, claims, tenant_id, "Anna")
+    old = make_backup(invoke, claims, tenant_id)
+    make_backup(invoke, claims, tenant_id)
+    real_delete = objects.delete_many
+
+    def s3_down(bucket: str, keys_: list[str]) -> None:
+        raise ConnectionError("S3 is down")
+
+    monkeypatch.setattr(objects, "delete_many", s3_down)
+    first = backups_call(invoke, "backup_delete", claims, tenant_id, backupId=old["id"])
+    hidden = stored_backup(invoke, tenant_id, old["id"])
+    listed = backups_call(invoke, "backup_list", claims, tenant_id).body
+    monkeypatch.setattr(objects, "delete_many", real_delete)
+    retry = backups_call(invoke, "backup_delete", claims, tenant_id, backupId=old["id"])
+
+    assert first.status == 500
+    assert hidden["state"]["S"] == "deleting" and old["id"] not in json.dumps(listed)
+    assert retry.status == 204
+    assert not any(i["sk"]["S"] == f"BACKUP#{old['id']}" for i in tenant_items(invoke, tenant_id))
+    s3 = boto3.client("s3")
+    key = f"tenants/{tenant_id}/backups/{old['id']}.jsonl.gz"
+    assert "Contents" not in s3.list_objects_v2(Bucket=invoke.stack.refs["BackupsBucket"], Prefix=key)
+
+
+def test_the_restored_audit_entry_commits_with_the_completion(invoke: Lambda, admin, monkeypatch) -> None:
+    from backups import store
+
+    claims, tenant_id = admin
+    contact(invoke, claims, tenant_id, "Anna")
+    backup = make_backup(invoke, claims, tenant_id)
+
+    def no_separate_audit(*args, **kwargs) -> None:
+        raise ConnectionError("an audit write of its own would be lost here")
+
+    monkeypatch.setattr(store.backups, "record", no_separate_audit)
+    assert restore(invoke, claims, tenant_id, backup["id"]).status == 202
+    worked = run_queued(invoke)
+
+    assert worked.failed == 0
+    assert _stored_restore(invoke, tenant_id)["state"]["S"] == "completed"
+    audit = [i for i in tenant_items(invoke, tenant_id) if i["sk"]["S"].startswith("AUDIT#")]
+    assert [i["target"]["S"] for i in audit if i["action"]["S"] == "backup.restored"] == [backup["id"]]

@@ -119,4 +119,5 @@ def test_each_schedule_starts_a_registered_job_and_each_scheduled_job_has_a_sche
     assert {s.name: s.job for s in schedules} == {
         "BackupSchedule": "backup.scheduled",
         "RetentionSchedule": "backup.prune",
+        "RestoreWatchSchedule": "backup.restore_watch",
     }

@@ -16,6 +16,7 @@ from backups.domain import (
     IN_FLIGHT,
     RESTORE,
     RESTORE_STALE_AFTER,
+    RESTORE_WATCH_EVERY,
     Backup,
     Download,
     Policy,
@@ -23,7 +24,7 @@ from backups.domain import (
 )
 from kontor import clock, ids, jobs, keys, pages
 from kontor.access import Access
-from kontor.errors import Conflict, NotFound
+from kontor.errors import Conflict, KontorError, NotFound
 from kontor.observability import count, logger
 from kontor.pages import Page
 from kontor.settings import settings
@@ -36,11 +37,12 @@ def _now_id() -> str:
     return ids.new_id_at(int(clock.now().timestamp() * 1000))
 
 
-def _known(tenant: Access, backup_id: str) -> Backup:
+def _known(tenant: Access, backup_id: str, *, deleting: bool = False) -> Backup:
+    """The tenant's backup; one being deleted only when `deleting` (a DELETE finishes it)."""
     if not _ID.match(backup_id):
         raise NotFound("No such backup.", code="backup_not_found")
     backup = store.backups.get(tenant.tenant_id, backup_id)
-    if backup.state == "deleting":
+    if backup.state == "deleting" and not deleting:
         raise NotFound("No such backup.", code="backup_not_found")
     return backup
 
@@ -98,8 +100,10 @@ def download(tenant: Access, backup_id: str) -> Download:
 
 
 def delete_backup(tenant: Access, backup_id: str) -> None:
-    backup = _known(tenant, backup_id)
-    if backup.state in IN_FLIGHT or not delete_chosen(tenant.tenant_id, [backup]):
+    """Delete the backup; a DELETE retried after one that failed half-way (the backup hidden as
+    `deleting`) finishes it. 409 `backup_in_use` while a restore reads it."""
+    backup = _known(tenant, backup_id, deleting=True)
+    if backup.state in IN_FLIGHT or not delete_chosen(tenant.tenant_id, [backup], refuse_in_use=True):
         raise Conflict(
             "This backup is still being written; delete it when it has finished.", code="backup_in_progress"
         )
@@ -115,8 +119,10 @@ def delete_backup(tenant: Access, backup_id: str) -> None:
 def prune(tenant: Access, older_than_days: int) -> list[Backup]:
     """„Alte Backups löschen“: every finished backup older than the cutoff but the newest completed."""
     cutoff = clock.now() - timedelta(days=older_than_days)
-    chosen = retention.older_than(store.backups.every(tenant.tenant_id), cutoff)
-    deleted = delete_chosen(tenant.tenant_id, chosen)
+    everything = list(store.backups.every(tenant.tenant_id))
+    deleted = delete_chosen(
+        tenant.tenant_id, retention.older_than(everything, cutoff) + leftovers(everything)
+    )
     store.backups.record(
         tenant.tenant_id,
         actor_id=tenant.caller.user_id,
@@ -128,10 +134,17 @@ def prune(tenant: Access, older_than_days: int) -> list[Backup]:
     return deleted
 
 
-def delete_chosen(tenant_id: str, backups: list[Backup]) -> list[Backup]:
+def leftovers(backups: list[Backup]) -> list[Backup]:
+    """Backups a delete or prune left `deleting` when it failed half-way: the next prune finishes them."""
+    return [b for b in backups if b.state == "deleting"]
+
+
+def delete_chosen(tenant_id: str, backups: list[Backup], *, refuse_in_use: bool = False) -> list[Backup]:
     """Mark, delete the objects, then drop the rows: a crash in between leaves a `deleting` row
-    (hidden, deleted again by the next attempt), never a row without its object."""
-    marked = [b for b in backups if store.backups.mark_deleting(tenant_id, b.id)]
+    (hidden, deleted again by the next attempt), never a row without its object.
+
+    A backup a restore is using stays: prune skips it, a DELETE (`refuse_in_use`) is refused."""
+    marked = [b for b in backups if _mark(tenant_id, b, refuse_in_use)]
     store.objects.delete_many(settings().backups_bucket, [b.object_key for b in marked if b.object_key])
     store.backups.remove(tenant_id, [b.id for b in marked])
     for backup in marked:
@@ -139,6 +152,16 @@ def delete_chosen(tenant_id: str, backups: list[Backup]) -> list[Backup]:
     if marked:
         count("BackupDeleted", tenant_id)
     return marked
+
+
+def _mark(tenant_id: str, backup: Backup, refuse_in_use: bool) -> bool:
+    try:
+        return store.backups.mark_deleting(tenant_id, backup.id)
+    except KontorError as error:
+        if error.code != "backup_in_use" or refuse_in_use:
+            raise
+        logger.info("backup kept: a restore uses it", backup_id=backup.id)
+        return False
 
 
 # ---------------------------------------------------------------- policy ⊕
@@ -197,8 +220,10 @@ def request_restore(tenant: Access, backup_id: str) -> Restore:
         restore,
         pre_restore_created_at=clock.iso(now),
         stale_before=clock.iso(now - RESTORE_STALE_AFTER),
+        watch_at=clock.iso(now + RESTORE_WATCH_EVERY),
         actor_via=tenant.via,
     )
+    # If this message is lost (or the commit's reply was), `backup.restore_watch` sends it again.
     jobs.send(RESTORE, tenant_id=tenant.tenant_id, restore_id=restore.id)
     count("RestoreRequested", tenant.tenant_id)
     return restore

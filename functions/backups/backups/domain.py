@@ -11,16 +11,25 @@ EXPORT = "backup.export"
 SCHEDULED = "backup.scheduled"
 PRUNE = "backup.prune"
 RESTORE = "backup.restore"
+RESTORE_WATCH = "backup.restore_watch"
 
 Kind = Literal["manual", "scheduled", "pre_restore"]
 Schedule = Literal["off", "daily", "weekly"]
 
 # A backup in these states is being written: it is neither deleted nor restored from.
 IN_FLIGHT = ("pending", "running")
-# Attempts of one export before it is marked failed; matches the work queue's maxReceiveCount.
+# Deliveries of one message: the work queue's maxReceiveCount. The attempt that is the last
+# delivery SQS makes marks its export or restore failed instead of leaving it running.
 MAX_ATTEMPTS = 5
-# A restore whose worker went silent this long (past Lambda's 15-minute limit) may be taken over.
+# A restore whose worker went silent this long (past Lambda's 15-minute limit and the queue's
+# 18-minute visibility timeout, so no attempt is alive and no retry is due) may be taken over, and
+# `backup.restore_watch` ends it `failed`.
 RESTORE_STALE_AFTER = timedelta(minutes=20)
+# How often `backup.restore_watch` looks at an unfinished restore, and how long a restore may stay
+# `pending` (its message lost) before the watch sends it again.
+RESTORE_WATCH_EVERY = timedelta(minutes=5)
+# A restore still pending this long after it was requested (every re-sent message lost) ends failed.
+RESTORE_PENDING_LIMIT = timedelta(minutes=30)
 INTERVALS: dict[str, timedelta] = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
@@ -68,7 +77,7 @@ class Restore:
     tenant_id: str
     backup_id: str
     pre_restore_backup_id: str
-    state: str  # pending | running | completed | failed | refused
+    state: str  # pending | running | completed | failed | refused (the last three are final)
     requested_at: str
     requested_by: str
     updated_at: str
@@ -76,6 +85,9 @@ class Restore:
     restored_items: int | None
     removed_items: int | None
     error: str | None
+    # True once an attempt began replacing the tenant's data: from then on the restore can only end
+    # completed or failed (the data partly replaced), never refused.
+    replacing: bool = False
 
 
 @dataclass(frozen=True)

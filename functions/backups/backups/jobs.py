@@ -10,8 +10,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backups import archive, backups, retention, store
-from backups.domain import DEFAULT_POLICY, EXPORT, INTERVALS, PRUNE, RESTORE, SCHEDULED, Backup
-from kontor import clock, fences, ids, jobs, keys
+from backups.domain import (
+    DEFAULT_POLICY,
+    EXPORT,
+    INTERVALS,
+    MAX_ATTEMPTS,
+    PRUNE,
+    RESTORE,
+    RESTORE_PENDING_LIMIT,
+    RESTORE_STALE_AFTER,
+    RESTORE_WATCH,
+    RESTORE_WATCH_EVERY,
+    SCHEDULED,
+    Backup,
+    Restore,
+)
+from kontor import clock, fences, ids, jobs, keys, mail
 from kontor.observability import count, logger
 from kontor.settings import settings
 
@@ -29,8 +43,9 @@ def export(tenant_id: str, backup_id: str) -> Backup | None:
     """Write the tenant's whole key range to S3 and complete the backup; None if not ours to run.
 
     The backup becomes `completed` only after its object exists, by the attempt that wrote it. An
-    attempt that dies half-way leaves the backup `running`; the retry starts over, and after
-    `MAX_ATTEMPTS` it is marked failed.
+    attempt that dies half-way leaves the backup `running`; the retry starts over. The attempt that
+    is the last delivery SQS makes (`MAX_ATTEMPTS`, the queue's maxReceiveCount) marks it failed
+    when it fails.
     """
     attempt = ids.new_id()
     backup = store.backups.start(tenant_id, backup_id, attempt, _now())
@@ -42,8 +57,13 @@ def export(tenant_id: str, backup_id: str) -> Backup | None:
     try:
         summary = archive.write(upload, header, store.tenant_data.items(tenant_id))
         stored = upload.finish()
-    except BaseException:
+    except BaseException as error:
         upload.abort()
+        if backup.attempts >= MAX_ATTEMPTS and isinstance(error, Exception):
+            reason = f"gave up after {MAX_ATTEMPTS} attempts: {error.__class__.__name__}"
+            store.backups.fail(tenant_id, backup_id, attempt, reason, _now())
+            logger.warning("backup failed", backup_id=backup_id, error=reason)
+            return store.backups.find(tenant_id, backup_id)
         raise
     done = store.backups.complete(
         tenant_id,
@@ -90,8 +110,10 @@ def prune_by_policy(message: dict[str, Any]) -> list[str]:
     now = clock.now()
     store.backups.claim_prune(tenant_id, slot, clock.iso(now + INTERVALS["daily"]))
     policy = store.backups.policy(tenant_id) or DEFAULT_POLICY
-    chosen = retention.by_policy(store.backups.every(tenant_id), policy, now)
-    deleted = backups.delete_chosen(tenant_id, chosen)
+    everything = list(store.backups.every(tenant_id))
+    deleted = backups.delete_chosen(
+        tenant_id, retention.by_policy(everything, policy, now) + backups.leftovers(everything)
+    )
     if deleted:
         store.backups.record(
             tenant_id,
@@ -108,14 +130,28 @@ def prune_by_policy(message: dict[str, Any]) -> list[str]:
 def restore(message: dict[str, Any]) -> None:
     """pre_restore backup, then verify the chosen file, then replace the business data.
 
-    Nothing is replaced until the whole file has been verified against the catalog. A run that
-    fails while replacing leaves the tenant locked (`failed`); the retry, or a new request, runs
-    the same steps again and converges on the backup's data.
+    Nothing is replaced until the whole file has been verified against the catalog. An attempt
+    that fails leaves the restore `running` (fenced) for SQS's retry, which converges on the
+    backup's data; the last delivery SQS makes ends it `failed` and lowers the fence, and
+    `backup.restore_watch` does the same for attempts that died without a word (timeouts).
     """
     tenant_id, restore_id = message["tenant_id"], message["restore_id"]
     claimed = store.backups.restore_running(tenant_id, restore_id, _now())
     if claimed is None:
         return
+    try:
+        _restore(claimed)
+    except Exception as error:
+        if claimed.attempts < MAX_ATTEMPTS:
+            store.backups.restore_interrupted(
+                tenant_id, restore_id, f"interrupted: {error.__class__.__name__}"
+            )
+            raise
+        give_up(claimed, f"gave up after {MAX_ATTEMPTS} attempts: {error.__class__.__name__}")
+
+
+def _restore(claimed: Restore) -> None:
+    tenant_id, restore_id = claimed.tenant_id, claimed.id
     # Writes that saw the tenant open before the fence rose may still commit for a moment: wait them
     # out, so the pre_restore backup holds them and the replacement does not drop them.
     wait = fences.settled(
@@ -126,11 +162,11 @@ def restore(message: dict[str, Any]) -> None:
         time.sleep(wait)
     pre_restore = export(tenant_id, claimed.pre_restore_backup_id)
     if pre_restore is None or pre_restore.state != "completed":
-        _finish(tenant_id, restore_id, "refused", "the pre_restore backup could not be written")
+        _refuse(claimed, "the pre_restore backup could not be written")
         return
     backup = store.backups.find(tenant_id, claimed.backup_id)
     if backup is None or backup.state != "completed" or backup.object_key is None:
-        _finish(tenant_id, restore_id, "refused", "the backup is no longer available")
+        _refuse(claimed, "the backup is no longer available")
         return
     bucket = settings().backups_bucket
     expected = {
@@ -144,24 +180,92 @@ def restore(message: dict[str, Any]) -> None:
             store.objects.open_version(bucket, backup.object_key, backup.object_version), **expected
         )
     except archive.BackupRefused as refused:
-        _finish(tenant_id, restore_id, "refused", str(refused))
+        _refuse(claimed, str(refused))
         return
-    try:
-        source = store.objects.open_version(bucket, backup.object_key, backup.object_version)
-        restored, removed = replace(tenant_id, archive.read(source, **expected))
-    except BaseException as error:
-        _finish(tenant_id, restore_id, "failed", f"interrupted: {error.__class__.__name__}")
-        raise
-    _finish(tenant_id, restore_id, "completed", None, restored=restored, removed=removed)
-    store.backups.record(
+    store.backups.restore_replacing(tenant_id, restore_id, _now())
+    source = store.objects.open_version(bucket, backup.object_key, backup.object_version)
+    restored, removed = replace(tenant_id, archive.read(source, **expected))
+    store.backups.restore_finished(
         tenant_id,
-        actor_id=claimed.requested_by,
-        actor_via="system",
-        action="backup.restored",
-        target=backup.id,
-        details={"restore_id": restore_id, "items": restored},
+        restore_id,
+        "completed",
+        _now(),
+        restored=restored,
+        removed=removed,
+        audit_entry={
+            "actor_id": claimed.requested_by,
+            "actor_via": "system",
+            "action": "backup.restored",
+            "target": backup.id,
+            "details": {"restore_id": restore_id, "items": restored},
+        },
     )
+    logger.info("restore finished", restore_id=restore_id, state="completed")
     count("RestoreCompleted", tenant_id)
+
+
+def _refuse(claimed: Restore, reason: str) -> None:
+    """Refused while nothing was replaced; once an earlier attempt replaced data, failed."""
+    if claimed.replacing:
+        give_up(claimed, reason)
+        return
+    store.backups.restore_finished(claimed.tenant_id, claimed.id, "refused", _now(), error=reason)
+    logger.info("restore finished", restore_id=claimed.id, state="refused", error=reason)
+
+
+def give_up(claimed: Restore, reason: str) -> None:
+    """End the restore `failed`, lower the fence so the tenant is writable again, and tell its admins
+    in which condition the data is: unchanged, or partly replaced (the pre_restore backup holds it
+    as it was before the restore)."""
+    if claimed.replacing:
+        condition = (
+            "Its data was partly replaced: some records are as in the backup, others as before. The "
+            f"backup {claimed.pre_restore_backup_id} (pre_restore) holds the data as it was before the "
+            "restore; restore it, or the chosen backup again."
+        )
+    else:
+        condition = "Its data was not changed."
+    error = f"{reason}. {condition}"
+    if not store.backups.restore_finished(claimed.tenant_id, claimed.id, "failed", _now(), error=error):
+        return  # ended meanwhile: its admins were told then
+    logger.warning("restore failed", restore_id=claimed.id, error=error)
+    count("RestoreFailed", claimed.tenant_id)
+    admins = store.backups.admin_addresses(claimed.tenant_id)
+    if admins:
+        mail.send(
+            mail.Mail(
+                to=admins,
+                subject="A restore of your backup failed",
+                text=(
+                    f"Hello,\n\nthe restore of backup {claimed.backup_id} requested at "
+                    f"{claimed.requested_at} could not finish ({reason}). The tenant can be changed "
+                    f"again. {condition}\n"
+                ),
+            )
+        )
+
+
+def watch_restore(message: dict[str, Any]) -> None:
+    """Find an unfinished restore again: send a pending one's message again (it was lost, or the
+    request's reply was), and end one that is past its bound `failed` (fence lowered, admins mailed):
+    running with no progress for `RESTORE_STALE_AFTER` (its attempts died or went to the dead-letter
+    queue), or pending for `RESTORE_PENDING_LIMIT`."""
+    tenant_id, slot = message["tenant_id"], message["slot"]
+    now = clock.now()
+    found = store.backups.restore_watched(tenant_id, slot, clock.iso(now + RESTORE_WATCH_EVERY))
+    if found is None or found.state not in store.backups.ACTIVE_RESTORE:
+        return
+    if found.state == "running" and _parse(found.updated_at) <= now - RESTORE_STALE_AFTER:
+        attempts = f"{found.attempts} attempt{'s' if found.attempts != 1 else ''}"
+        give_up(
+            found,
+            f"no progress for {int(RESTORE_STALE_AFTER.total_seconds() // 60)} minutes after {attempts}",
+        )
+    elif found.state == "pending" and _parse(found.requested_at) <= now - RESTORE_PENDING_LIMIT:
+        give_up(found, "its work was never picked up")
+    elif found.state == "pending" and _parse(found.updated_at) <= now - RESTORE_WATCH_EVERY:
+        logger.info("restore sent again", restore_id=found.id)
+        jobs.send(RESTORE, tenant_id=tenant_id, restore_id=found.id)
 
 
 def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
@@ -197,11 +301,6 @@ def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
     return writer.puts, writer.deletes
 
 
-def _finish(tenant_id: str, restore_id: str, state: str, error: str | None, **counts: int) -> None:
-    store.backups.restore_finished(tenant_id, restore_id, state, _now(), error=error, **counts)
-    logger.info("restore finished", restore_id=restore_id, state=state, error=error)
-
-
 REGISTRY = jobs.Registry(
     "backups",
     [
@@ -209,6 +308,7 @@ REGISTRY = jobs.Registry(
         jobs.Job(SCHEDULED, scheduled_backup, due=keys.BACKUP_DUE),
         jobs.Job(PRUNE, prune_by_policy, due=keys.PRUNE_DUE),
         jobs.Job(RESTORE, restore),
+        jobs.Job(RESTORE_WATCH, watch_restore, due=keys.RESTORE_DUE),
     ],
     find_due=store.backups.due,
 )

@@ -127,6 +127,7 @@ RESTORE_SK = "RESTORE"
 # Markers of the sparse `due` index, one per scheduled job, each spread over DUE_SHARDS partitions.
 BACKUP_DUE = "BACKUP"
 PRUNE_DUE = "PRUNE"
+RESTORE_DUE = "RESTORE"
 DUE_SHARDS = 8
 
 # What a restore never rolls back: the tenant row, who may enter, what happened, the backups

@@ -368,7 +368,8 @@ class BackupRetentionItem(Item):
 class RestoreItem(Item):
     """PK: TENANT#<tenant_id>  SK: RESTORE — the tenant's current or last restore.
 
-    While its state is pending, running or failed the tenant refuses writes (`kontor.restoring`)."""
+    While it is pending or running the tenant's `restoring` fence is up; an unfinished restore is on
+    the sparse `due` index (`DUE#RESTORE#<shard>`), where `backup.restore_watch` finds it again."""
 
     id = UnicodeAttribute()
     backup_id = UnicodeAttribute()
@@ -381,3 +382,7 @@ class RestoreItem(Item):
     restored_items = NumberAttribute(null=True)
     removed_items = NumberAttribute(null=True)
     error = UnicodeAttribute(null=True)
+    replacing = BooleanAttribute(null=True)
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()

@@ -15,7 +15,17 @@ from backups.domain import IN_FLIGHT, MAX_ATTEMPTS, Backup, Policy, Restore
 from kontor import audit, db, fences, keys, mapping
 from kontor.errors import Conflict, NotFound
 from kontor.fences import Fence
-from kontor.models import BackupItem, BackupPolicyItem, BackupRetentionItem, RestoreItem, TenantItem
+from kontor.models import (
+    BackupItem,
+    BackupPolicyItem,
+    BackupRetentionItem,
+    MembershipItem,
+    RestoreItem,
+    TenantItem,
+)
+
+# A restore in these states holds the tenant's `restoring` fence and the backups it reads.
+ACTIVE_RESTORE = ("pending", "running")
 
 
 def _failed_condition(error: Exception) -> bool:
@@ -203,14 +213,33 @@ def fail(tenant_id: str, backup_id: str, attempt: str | None, reason: str, now: 
 
 
 def mark_deleting(tenant_id: str, backup_id: str) -> bool:
-    """Take a finished backup out of use before its object goes; False if it is in flight or gone."""
+    """Take a finished backup out of use before its object goes; False if it is in flight or gone.
+
+    Refused (`backup_in_use`) while an unfinished restore reads it: the check on the tenant's
+    RESTORE row and `begin_restore`'s check on the backup row make the two exclude each other.
+    """
+    pk = keys.tenant_pk(tenant_id)
     try:
-        _ref(tenant_id, backup_id).update(
-            actions=[BackupItem.state.set("deleting")],
-            condition=BackupItem.state.is_in("completed", "failed", "deleting"),
-        )
-    except UpdateError as error:
-        if _failed_condition(error):
+        with db.transaction() as tx:
+            tx.update(
+                _ref(tenant_id, backup_id),
+                actions=[BackupItem.state.set("deleting")],
+                condition=BackupItem.state.is_in("completed", "failed", "deleting"),
+            )
+            tx.condition_check(
+                RestoreItem,
+                pk,
+                keys.RESTORE_SK,
+                condition=RestoreItem.sk.does_not_exist()
+                | ~RestoreItem.state.is_in(*ACTIVE_RESTORE)
+                | ((RestoreItem.backup_id != backup_id) & (RestoreItem.pre_restore_backup_id != backup_id)),
+            )
+    except db.Cancelled as cancelled:
+        if (pk, keys.RESTORE_SK) in cancelled.failed:
+            raise Conflict(
+                "A restore is using this backup; delete it when the restore has ended.", code="backup_in_use"
+            ) from None
+        if (pk, keys.backup_sk(backup_id)) in cancelled.failed:
             return False
         raise
     return True
@@ -324,7 +353,13 @@ def save_policy(
 
 def due(partition: str, until: str) -> Iterator[tuple[str, str]]:
     """(tenant_id, due_sk) of every marker in `partition` due by `until`: one Query per page of keys."""
-    model = BackupPolicyItem if partition in keys.due_partitions(keys.BACKUP_DUE) else BackupRetentionItem
+    model: type[BackupPolicyItem] | type[BackupRetentionItem] | type[RestoreItem]
+    if partition in keys.due_partitions(keys.BACKUP_DUE):
+        model = BackupPolicyItem
+    elif partition in keys.due_partitions(keys.RESTORE_DUE):
+        model = RestoreItem
+    else:
+        model = BackupRetentionItem
     for item in model.due.query(partition, model.due_sk <= keys.due_until(until)):
         yield keys.tenant_id_of(item.pk), item.due_sk
 
@@ -382,12 +417,20 @@ def restore(tenant_id: str) -> Restore | None:
 
 
 def begin_restore(
-    tenant_id: str, restore: Restore, *, pre_restore_created_at: str, stale_before: str, actor_via: str
+    tenant_id: str,
+    restore: Restore,
+    *,
+    pre_restore_created_at: str,
+    stale_before: str,
+    watch_at: str,
+    actor_via: str,
 ) -> None:
     """Take the restore lock and create the pre_restore backup, together.
 
-    The lock is free when no restore ran, the last one finished, or it failed half-way (a new run
-    converges); a running one that went silent past `stale_before` may be taken over.
+    The lock is free when no restore ran or the last one ended; a running one that went silent past
+    `stale_before` may be taken over. The restore row carries a due marker at `watch_at`, so
+    `backup.restore_watch` finds it again if its message is lost. The source backup must still be
+    completed (`mark_deleting` checks the other way round).
     """
     pk = keys.tenant_pk(tenant_id)
     free = (
@@ -409,8 +452,13 @@ def begin_restore(
                     requested_by=restore.requested_by,
                     updated_at=restore.updated_at,
                     attempts=0,
+                    due_pk=keys.due_pk(keys.RESTORE_DUE, tenant_id),
+                    due_sk=keys.due_sk(watch_at, tenant_id),
                 ),
                 condition=free,
+            )
+            tx.condition_check(
+                BackupItem, pk, keys.backup_sk(restore.backup_id), condition=BackupItem.state == "completed"
             )
             tx.save(
                 _new_backup_item(
@@ -443,11 +491,13 @@ def begin_restore(
             raise Conflict(
                 "A restore is already running in this tenant.", code="restore_in_progress"
             ) from None
+        if (pk, keys.backup_sk(restore.backup_id)) in cancelled.failed:
+            raise Conflict("Only a completed backup can be restored.", code="backup_not_completed") from None
         raise
 
 
 def restore_running(tenant_id: str, restore_id: str, now: str) -> Restore | None:
-    """Claim the restore for this attempt (pending, or failed/running on a retry); None if stale."""
+    """Claim the restore for this attempt (pending, or running on a retry); None if it has ended."""
     item = RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK)
     try:
         item.update(
@@ -457,8 +507,43 @@ def restore_running(tenant_id: str, restore_id: str, now: str) -> Restore | None
                 RestoreItem.updated_at.set(now),
                 RestoreItem.error.remove(),
             ],
-            condition=(RestoreItem.id == restore_id)
-            & RestoreItem.state.is_in("pending", "running", "failed"),
+            condition=(RestoreItem.id == restore_id) & RestoreItem.state.is_in(*ACTIVE_RESTORE),
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return None
+        raise
+    return _restore(item)
+
+
+def restore_replacing(tenant_id: str, restore_id: str, now: str) -> None:
+    """Note that this restore starts changing the tenant's data (before the first write)."""
+    RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK).update(
+        actions=[RestoreItem.replacing.set(True), RestoreItem.updated_at.set(now)],
+        condition=(RestoreItem.id == restore_id) & RestoreItem.state.is_in(*ACTIVE_RESTORE),
+    )
+
+
+def restore_interrupted(tenant_id: str, restore_id: str, error: str) -> None:
+    """Why the last attempt stopped; the restore stays running (and fenced) for SQS's retry."""
+    try:
+        RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK).update(
+            actions=[RestoreItem.error.set(error)],
+            condition=(RestoreItem.id == restore_id) & RestoreItem.state.is_in(*ACTIVE_RESTORE),
+        )
+    except UpdateError as failed:
+        if not _failed_condition(failed):
+            raise
+
+
+def restore_watched(tenant_id: str, slot: str, next_at: str) -> Restore | None:
+    """Move the restore's due marker from `slot` to `next_at`; the restore, or None when the marker
+    is no longer at `slot` (another watch run took it, or the restore ended)."""
+    item = RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK)
+    try:
+        item.update(
+            actions=[RestoreItem.due_sk.set(keys.due_sk(next_at, tenant_id))],
+            condition=RestoreItem.due_sk == slot,
         )
     except UpdateError as error:
         if _failed_condition(error):
@@ -476,34 +561,47 @@ def restore_finished(
     error: str | None = None,
     restored: int | None = None,
     removed: int | None = None,
-) -> None:
-    """Record how the restore ended: completed and refused lower the tenant's fence with it (if it is
-    still this restore's), failed keeps it up."""
-    actions = [RestoreItem.state.set(state), RestoreItem.updated_at.set(now)]
+    audit_entry: dict[str, Any] | None = None,
+) -> bool:
+    """End the restore (completed, refused or failed) if it has not ended yet: lower the tenant's
+    fence (if it is still this restore's), drop the due marker, and write `audit_entry` (the
+    `audit.record` arguments) in the same transaction. False if it had already ended."""
+    actions = [
+        RestoreItem.state.set(state),
+        RestoreItem.updated_at.set(now),
+        RestoreItem.due_pk.remove(),
+        RestoreItem.due_sk.remove(),
+    ]
     actions.append(RestoreItem.error.set(error) if error else RestoreItem.error.remove())
     if restored is not None:
         actions.append(RestoreItem.restored_items.set(restored))
     if removed is not None:
         actions.append(RestoreItem.removed_items.set(removed))
     pk = keys.tenant_pk(tenant_id)
-    lower = state in ("completed", "refused")
-    try:
-        with db.transaction() as tx:
-            tx.update(
-                RestoreItem(pk, keys.RESTORE_SK), actions=actions, condition=RestoreItem.id == restore_id
-            )
-            if lower:
-                tx.update(
-                    TenantItem(pk, keys.TENANT_SK),
-                    actions=fences.lower_fence(Fence.RESTORING),
-                    condition=fences.raised_by(Fence.RESTORING, restore_id),
-                )
-    except db.Cancelled as cancelled:
-        if (
-            not lower
-            or (pk, keys.TENANT_SK) not in cancelled.failed
-            or (pk, keys.RESTORE_SK) in cancelled.failed
-        ):
-            raise
-        # The fence is not this restore's (already lowered by a retry): record the end alone.
-        RestoreItem(pk, keys.RESTORE_SK).update(actions=actions, condition=RestoreItem.id == restore_id)
+    ours = (RestoreItem.id == restore_id) & RestoreItem.state.is_in(*ACTIVE_RESTORE)
+    for lower in (True, False):
+        try:
+            with db.transaction() as tx:
+                tx.update(RestoreItem(pk, keys.RESTORE_SK), actions=actions, condition=ours)
+                if lower:
+                    tx.update(
+                        TenantItem(pk, keys.TENANT_SK),
+                        actions=fences.lower_fence(Fence.RESTORING),
+                        condition=fences.raised_by(Fence.RESTORING, restore_id),
+                    )
+                if audit_entry is not None:
+                    audit.record(tx, tenant_id=tenant_id, **audit_entry)
+            return True
+        except db.Cancelled as cancelled:
+            if (pk, keys.RESTORE_SK) in cancelled.failed:
+                return False
+            if not lower or (pk, keys.TENANT_SK) not in cancelled.failed:
+                raise
+            # The fence is not this restore's (lowered already): end the restore alone.
+    return False
+
+
+def admin_addresses(tenant_id: str) -> list[str]:
+    """The email addresses of the tenant's admins: one Query of its memberships."""
+    rows = MembershipItem.query(keys.tenant_pk(tenant_id), MembershipItem.sk.startswith(keys.MEMBER_PREFIX))
+    return [row.email for row in rows if row.role == "admin" and row.email]
