@@ -21,6 +21,7 @@ from typing import Any
 
 import boto3
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from local import iam
@@ -31,6 +32,9 @@ from local.recorder import recorder
 from local.template import ROOT, Route, Template
 
 CALLS_HEADER = "X-Kontor-Aws-Calls"
+# The functions refuse larger bodies too (`kontor.api.MAX_BODY_BYTES`); refusing here keeps a large
+# upload from occupying the one local instance while it is read and decoded.
+MAX_BODY_BYTES = 1024 * 1024
 log = logging.getLogger("local.gateway")
 STAGE = "v1"
 
@@ -44,6 +48,18 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 15_000
+
+
+def _too_large(request: Request) -> bool:
+    """Whether the body is over the limit, read no further than one byte past it."""
+    if request.content_length is not None:
+        return request.content_length > MAX_BODY_BYTES
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return True
+    return False
 
 
 class Functions:
@@ -132,6 +148,17 @@ class Gateway:
                 {"error": {"code": "route_not_found", "message": "There is no such route."}},
             )
         route, parameters = matched
+        if _too_large(request):
+            return _json(
+                413,
+                {
+                    "error": {
+                        "code": "payload_too_large",
+                        "message": f"The request body exceeds {MAX_BODY_BYTES} bytes.",
+                        "details": {"max_bytes": MAX_BODY_BYTES},
+                    }
+                },
+            )
         claims = None
         if not route.public:
             claims = self.authorizer.claims(request.headers.get("Authorization"))
