@@ -211,3 +211,65 @@ def test_a_dynamodb_failure_in_the_tenant_gate_is_the_json_500(
     # Then the answer is the product's JSON 500 with the request id, not an escaped exception
     refused(reply, 500, "internal_error")
     assert reply.headers["X-Request-Id"] == [reply.body["error"]["request_id"]]
+
+
+# ---------------------------------------------------------------- idempotency keys of public routes
+
+
+def accept_with_key(invoke: Lambda, secret: str, key: str, authorization: str | None = None, **body: str):
+    headers: dict[str, str | None] = {"Idempotency-Key": key}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    return invoke(
+        "InvitationsFunction",
+        event(
+            "invitation_accept",
+            path_parameters={"token": secret},
+            body={"name": "Ben Berger", "password": "quiet-meadow-lantern-58", **body},
+            headers=headers,
+        ),
+    )
+
+
+@pytest.mark.parametrize("changes", [{}, {"password": "other-meadow-lantern-77"}])
+def test_another_account_reusing_an_accepts_key_gets_422_and_nothing_of_the_accepter(
+    invoke: Lambda, changes: dict[str, str]
+) -> None:
+    from tests.integration.test_accounts import invite
+    from tests.support import link_token
+
+    # Given Ben accepted an invitation with an Idempotency-Key
+    admin, tenant_id = signed_up(invoke)
+    assert invite(invoke, admin, tenant_id, "ben@example.com").status == 201
+    secret = link_token(invoke.mails("ben@example.com")[-1].body)
+    first = accept_with_key(invoke, secret, "accept-1")
+    assert first.status == 200, first.body
+    before = invoke.table()
+
+    # When another signed-in account sends the same key (with the same link and body, or another password)
+    token = invoke.sign_in(SIGNUP["email"], SIGNUP["password"])["AuthenticationResult"]["IdToken"]
+    other = accept_with_key(invoke, secret, "accept-1", f"Bearer {token}", **changes)
+
+    # Then it is refused as a reused key, without Ben's id, name or address, and nothing is written
+    refused(other, 422, "idempotency_key_reused")
+    text = json.dumps(other.body)
+    assert first.body["user_id"] not in text
+    assert "Ben" not in text and "ben@example.com" not in text
+    assert invoke.table() == before
+
+
+def test_an_anonymous_retry_of_an_accept_with_another_password_gets_422(invoke: Lambda) -> None:
+    from tests.integration.test_accounts import invite
+    from tests.support import link_token
+
+    admin, tenant_id = signed_up(invoke)
+    assert invite(invoke, admin, tenant_id, "ben@example.com").status == 201
+    secret = link_token(invoke.mails("ben@example.com")[-1].body)
+    assert accept_with_key(invoke, secret, "accept-2").status == 200
+    before = invoke.table()
+
+    other = accept_with_key(invoke, secret, "accept-2", password="other-meadow-lantern-77")
+
+    refused(other, 422, "idempotency_key_reused")
+    assert "user_id" not in other.body
+    assert invoke.table() == before

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 
-
 MAX_EMAIL_BYTES = 254
 
 
