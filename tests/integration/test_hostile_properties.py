@@ -1,10 +1,11 @@
 """Generated hostile input against every write route of the template, sent by the tenant's own admin.
 
 Whatever arrives (unicode of every category, names NFKD multiplies, huge and deeply nested values,
-wrong types, bodies that are not UTF-8 or not JSON, odd If-Match headers), the answer is a JSON error
-with `error.code` and a 4xx status, and the table is unchanged; or a 2xx when the input happens to be
-valid. Never a 5xx. Routes come from template.yaml and field names from the OpenAPI document, so a new
-write route is covered without new test code. Examples are few per route to keep `make test` short.
+wrong types, bodies that are not UTF-8 or not JSON, odd If-Match and Idempotency-Key headers), the
+answer is a JSON error with `error.code` and a 4xx status, and the table is unchanged; or a 2xx when
+the input happens to be valid. Never a 5xx. Routes come from template.yaml and field names from the
+OpenAPI document, so a new write route is covered without new test code. Examples are few per route
+to keep `make test` short (`HOSTILE_EXAMPLES=100` for a longer run).
 """
 
 from __future__ import annotations
@@ -108,16 +109,24 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
+IDEMPOTENCY_KEY = st.sampled_from([None, "hostile-1", "x" * 300, "ä", " "])
 IF_MATCH = st.sampled_from([None, '"1"', "²", '"²"', 'W/"1"', "*", "x" * 2_000, "-1", "9" * 40])
 
 
 def hostile_event(
-    route: Route, ids: dict[str, str], claims: dict[str, str], body: tuple[str, bool], if_match: str | None
+    route: Route,
+    ids: dict[str, str],
+    claims: dict[str, str],
+    body: tuple[str, bool],
+    if_match: str | None,
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
     parameters = {name: ids.get(name, PLACEHOLDER_ID) for name in re.findall(r"\{(\w+)\}", route.path)}
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if if_match is not None:
         headers["If-Match"] = if_match
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
     text, encoded = body
     sample = {
         "resource": route.path,
@@ -189,12 +198,12 @@ def test_hostile_input_is_a_4xx_json_error_and_writes_nothing(invoke: Lambda, ro
             HealthCheck.data_too_large,
         ],
     )
-    @given(body=bodies(body_fields(route)), if_match=IF_MATCH)
-    def sent(body: tuple[str, bool], if_match: str | None) -> None:
+    @given(body=bodies(body_fields(route)), if_match=IF_MATCH, idempotency_key=IDEMPOTENCY_KEY)
+    def sent(body: tuple[str, bool], if_match: str | None, idempotency_key: str | None) -> None:
         before = invoke.table()
 
         # When the admin (or anyone, on a public route) sends it
-        reply = invoke(route.function, hostile_event(route, ids, claims, body, if_match))
+        reply = invoke(route.function, hostile_event(route, ids, claims, body, if_match, idempotency_key))
 
         # Then: valid by chance, or a 4xx JSON error with a code that changed nothing; never a 5xx
         assert reply.status < 500, (reply.status, reply.body)
