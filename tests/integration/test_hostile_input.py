@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
@@ -272,4 +273,42 @@ def test_an_anonymous_retry_of_an_accept_with_another_password_gets_422(invoke: 
 
     refused(other, 422, "idempotency_key_reused")
     assert "user_id" not in other.body
+    assert invoke.table() == before
+
+
+# ---------------------------------------------------------------- ids in paths
+
+
+@pytest.mark.parametrize("bad_id", ["x" * 3_000, "\ufdfa" * 60, "..%2F..", "a b"])
+def test_an_id_in_a_path_that_names_nothing_is_404_on_every_route(invoke: Lambda, bad_id: str) -> None:
+    from local.template import load
+
+    # Given a tenant and its admin
+    claims, tenant_id = signed_up(invoke)
+    before = invoke.table()
+    routes = [r for r in load().routes if re.search(r"\{(?!tenantId)\w+\}", r.path)]
+    assert len(routes) > 15
+
+    for route in routes:
+        # When any id of the path but the tenant's is far too long, or not an id at all
+        names = re.findall(r"\{(\w+)\}", route.path)
+        parameters = {n: tenant_id if n == "tenantId" else bad_id for n in names}
+        sample = event(
+            "health",
+            claims=None if route.public else claims,
+            headers={"If-Match": '"1"', "Content-Type": "application/json"},
+        )
+        sample.update(
+            resource=route.path,
+            path=re.sub(r"\{(\w+)\}", lambda m, given=parameters: given[m.group(1)], route.path),
+            httpMethod=route.method,
+            pathParameters=parameters,
+            body=None if route.method in ("GET", "DELETE") else "{}",
+        )
+        sample["requestContext"]["resourcePath"] = route.path
+        reply = invoke(route.function, sample)
+
+        # Then it names nothing: 404 before any key is built from it
+        assert reply.status == 404, (route.key, reply.body)
+        assert reply.body["error"]["code"] == "not_found", route.key
     assert invoke.table() == before

@@ -49,6 +49,9 @@ REQUEST_ID_HEADER = "X-Request-Id"
 READS = {"GET", "HEAD", "OPTIONS"}
 EXPOSED_HEADERS = "ETag, X-Request-Id, Retry-After"
 _ID = re.compile(r"^[0-9a-z]{26}$")
+# Every id in a path (ULIDs, Cognito subs, link tokens) fits this; anything else names nothing, and
+# would otherwise reach DynamoDB as a key over its size limits (moto accepts those, DynamoDB does not).
+_PATH_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # A JSON body is at most 1 MiB (API Gateway would take 10 MB and Lambda 6 MB: far more than any route
 # needs, and enough to keep an instance busy parsing).
 MAX_BODY_BYTES = 1024 * 1024
@@ -127,6 +130,7 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
             logger.append_keys(user_id=claims["sub"])
         fences.remember(None)
         try:
+            _check_path(event)
             _check_body(event)
             access = _gate(event)
         except KontorError as ex:
@@ -185,6 +189,12 @@ class _Internal(KontorError):
 
 
 _INTERNAL = _Internal("Something went wrong on our side.")
+
+
+def _check_path(event: dict[str, Any]) -> None:
+    for value in (event.get("pathParameters") or {}).values():
+        if not isinstance(value, str) or not _PATH_PARAMETER.match(value):
+            raise NotFound("There is no such resource.", code="not_found")
 
 
 def _check_body(event: dict[str, Any]) -> None:
