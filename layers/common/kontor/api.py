@@ -130,9 +130,9 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
             logger.append_keys(user_id=claims["sub"])
         fences.remember(None)
         try:
-            _check_path(event)
             _check_body(event)
             access = _gate(event)
+            _check_path(event)
         except KontorError as ex:
             logger.info("request refused", status=ex.status, code=ex.code)
             result = _proxy_error(ex)
@@ -192,8 +192,11 @@ _INTERNAL = _Internal("Something went wrong on our side.")
 
 
 def _check_path(event: dict[str, Any]) -> None:
-    for value in (event.get("pathParameters") or {}).values():
+    """Refuse an id no resource can have (after the gates: an outsider learns nothing from it)."""
+    for name, value in (event.get("pathParameters") or {}).items():
         if not isinstance(value, str) or not _PATH_PARAMETER.match(value):
+            if name == TENANT_PARAM:
+                raise NotFound("No such tenant.", code="tenant_not_found")
             raise NotFound("There is no such resource.", code="not_found")
 
 
