@@ -31,6 +31,9 @@ from local.recorder import recorder
 from local.template import ROOT, Route, Template
 
 CALLS_HEADER = "X-Kontor-Aws-Calls"
+# The functions refuse larger bodies too (`kontor.api.MAX_BODY_BYTES`); refusing here keeps a large
+# upload from occupying the one local instance while it is read and decoded.
+MAX_BODY_BYTES = 1024 * 1024
 log = logging.getLogger("local.gateway")
 STAGE = "v1"
 
@@ -44,6 +47,12 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 15_000
+
+
+def _too_large(request: Request) -> bool:
+    """Whether the declared body is over the limit, decided before reading any of it. (A chunked body
+    without Content-Length is read whole and refused by the function's own edge.)"""
+    return (request.content_length or 0) > MAX_BODY_BYTES
 
 
 class Functions:
@@ -132,6 +141,17 @@ class Gateway:
                 {"error": {"code": "route_not_found", "message": "There is no such route."}},
             )
         route, parameters = matched
+        if _too_large(request):
+            return _json(
+                413,
+                {
+                    "error": {
+                        "code": "payload_too_large",
+                        "message": f"The request body exceeds {MAX_BODY_BYTES} bytes.",
+                        "details": {"max_bytes": MAX_BODY_BYTES},
+                    }
+                },
+            )
         claims = None
         if not route.public:
             claims = self.authorizer.claims(request.headers.get("Authorization"))

@@ -112,3 +112,50 @@ def test_a_table_scan_is_refused_and_queries_are_counted() -> None:
             with pytest.raises(ScanForbidden):
                 dynamodb.scan(TableName="t")
         assert calls == {"dynamodb.Query": 1}
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize("length", [73, 100, 256])
+def test_passwords_past_zxcvbns_72_characters_are_judged_not_raised(length: int) -> None:
+    passwords.check(("velvet-otter-harbour-93-" * 11)[:length], **PERSON)
+
+
+def test_a_weak_start_is_weak_however_long_the_password() -> None:
+    with pytest.raises(BadRequest):
+        passwords.check("a" * 200, **PERSON)
+
+
+# The longest inputs the request schemas let through, in the characters that grow most in bytes
+# when NFKD-normalised or lower-cased: every derived key must stay within DynamoDB's limits
+# (2,048 bytes partition key, 1,024 bytes sort key).
+SORT_KEY_BYTES = 1024
+GROWING = ["\ufdfa", "\u3300", "\u0130", "\U0001f600", "ß"]
+
+
+@pytest.mark.parametrize("char", GROWING)
+def test_derived_sort_keys_stay_within_dynamodbs_limit(char: str) -> None:
+    from kontor import tenancy
+    from records.domain import name_key
+
+    contact_name = char * 200  # records: Name max_length=200
+    tenant_name = char * 120  # tenants and templates: Name max_length=120
+    derived = [
+        keys.contact_name_sk(name_key(contact_name), ids.new_id()),
+        keys.directory_name_sk(tenancy.name_key(tenant_name), ids.new_id()),
+        keys.template_name_sk(tenant_name),
+    ]
+    assert all(len(key.encode()) <= SORT_KEY_BYTES for key in derived), [len(k.encode()) for k in derived]
+
+
+def test_email_keys_are_bounded_by_the_schema_in_bytes() -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from kontor.types import MAX_EMAIL_BYTES, Email
+
+    longest = TypeAdapter(Email).validate_python("a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".de")
+    assert len(keys.invitee_sk(longest).encode()) <= SORT_KEY_BYTES
+    assert len(longest.encode()) <= MAX_EMAIL_BYTES
+    with pytest.raises(ValidationError):
+        TypeAdapter(Email).validate_python("ä" * 64 + "@" + ".".join(["ü" * 60] * 3) + ".de")

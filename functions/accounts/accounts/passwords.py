@@ -8,6 +8,8 @@ from kontor.errors import BadRequest
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+# zxcvbn raises past 72 characters (its `max_length`); a longer password is judged by its first 72.
+STRENGTH_CHECKED = 72
 MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable", resists offline slow-hash attacks
 
 
@@ -28,7 +30,7 @@ def check(password: str, *, email: str, name: str, tenant_name: str) -> None:
 
     from zxcvbn import zxcvbn  # heavy: loads word lists, so only when a password is checked
 
-    verdict = zxcvbn(password, user_inputs=personal)
+    verdict = zxcvbn(password[:STRENGTH_CHECKED], user_inputs=personal, max_length=STRENGTH_CHECKED)
     if verdict["score"] < MIN_SCORE:
         feedback = verdict.get("feedback") or {}
         reasons = [feedback.get("warning") or "This password is too easy to guess."]

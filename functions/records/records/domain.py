@@ -68,9 +68,16 @@ class Change:
         return "contact" if isinstance(self.record, Contact) else "appointment"
 
 
+NAME_KEY_BYTES = 200
+
+
 def name_key(name: str) -> str:
-    """How names sort and match a prefix: without accents and case (`Ärger` files under `arger`)."""
+    """How names sort and match a prefix: without accents and case (`Ärger` files under `arger`).
+
+    Bounded in bytes, not characters: NFKD can multiply a name's length (U+FDFA becomes 18
+    characters) and the key is part of a sort key, which DynamoDB caps at 1,024 bytes."""
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    return folded.encode()[:NAME_KEY_BYTES].decode(errors="ignore")

@@ -6,10 +6,15 @@ nothing about it, not even whether their body would have been valid. The gate re
 membership and the tenant row in one round trip, applies the route's minimum role
 (`permissions`), and refuses writes to a fenced tenant (`fences`). Routes under `/operator/` pass
 the operator gate instead. Every response carries `X-Request-Id`, every error body `request_id`.
+
+Before any of that, a write's body must be at most `MAX_BODY_BYTES`, UTF-8, and JSON no deeper
+than `MAX_JSON_DEPTH` (`_check_body`): hostile bodies get a 4xx with a stable code, never a 5xx.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import hashlib
 import inspect
@@ -25,9 +30,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from kontor import fences, permissions
 from kontor.access import Access, Caller, Role, caller_from_claims, resolve
 from kontor.errors import (
+    BadRequest,
     Forbidden,
     KontorError,
     NotFound,
+    PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
     Unauthorized,
@@ -42,6 +49,14 @@ REQUEST_ID_HEADER = "X-Request-Id"
 READS = {"GET", "HEAD", "OPTIONS"}
 EXPOSED_HEADERS = "ETag, X-Request-Id, Retry-After"
 _ID = re.compile(r"^[0-9a-z]{26}$")
+# Every id in a path (ULIDs, Cognito subs, link tokens) fits this; anything else names nothing, and
+# would otherwise reach DynamoDB as a key over its size limits (moto accepts those, DynamoDB does not).
+_PATH_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# A JSON body is at most 1 MiB (API Gateway would take 10 MB and Lambda 6 MB: far more than any route
+# needs, and enough to keep an instance busy parsing).
+MAX_BODY_BYTES = 1024 * 1024
+# DynamoDB stores at most 32 levels of nested attributes; no route's body needs more than a few.
+MAX_JSON_DEPTH = 32
 
 
 def _error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -115,10 +130,16 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
             logger.append_keys(user_id=claims["sub"])
         fences.remember(None)
         try:
+            _check_body(event)
             access = _gate(event)
+            _check_path(event)
         except KontorError as ex:
             logger.info("request refused", status=ex.status, code=ex.code)
             result = _proxy_error(ex)
+        except Exception:
+            # The gate reads DynamoDB outside the resolver: its failures get the same JSON 500.
+            logger.exception("unhandled error")
+            result = _proxy_error(_INTERNAL)
         else:
             if access is not None:
                 logger.append_keys(tenant_id=access.tenant_id, via=access.via)
@@ -160,6 +181,71 @@ def _with_request_id(body: str | None, request_id: str) -> str | None:
         payload["error"]["request_id"] = request_id
         return json.dumps(payload)
     return body
+
+
+class _Internal(KontorError):
+    status = 500
+    code = "internal_error"
+
+
+_INTERNAL = _Internal("Something went wrong on our side.")
+
+
+def _check_path(event: dict[str, Any]) -> None:
+    """Refuse an id no resource can have (after the gates: an outsider learns nothing from it)."""
+    for name, value in (event.get("pathParameters") or {}).items():
+        if not isinstance(value, str) or not _PATH_PARAMETER.match(value):
+            if name == TENANT_PARAM:
+                raise NotFound("No such tenant.", code="tenant_not_found")
+            raise NotFound("There is no such resource.", code="not_found")
+
+
+def _check_body(event: dict[str, Any]) -> None:
+    """Refuse a body no route can take before anything parses it: too large, not UTF-8, not JSON,
+    or nested deeper than any route's schema (a deep body would exhaust the parser's recursion)."""
+    body = event.get("body")
+    if not body:
+        return
+    if event.get("isBase64Encoded"):
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("The request body is not valid base64.", code="invalid_body") from None
+    else:
+        try:
+            raw = body.encode()
+        except UnicodeEncodeError:  # lone surrogates: what an invalid byte sequence becomes
+            raise BadRequest("The request body is not valid UTF-8.", code="invalid_encoding") from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(
+            f"The request body exceeds {MAX_BODY_BYTES} bytes.",
+            code="payload_too_large",
+            details={"max_bytes": MAX_BODY_BYTES},
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The request body is not valid UTF-8.", code="invalid_encoding") from None
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        raise BadRequest(
+            f"The request body nests deeper than {MAX_JSON_DEPTH} levels.",
+            code="invalid_json",
+            details={"max_depth": MAX_JSON_DEPTH},
+        )
+
+
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _json_depth(text: str) -> int:
+    """How deep brackets nest in a JSON text (strings skipped), counted without recursion."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    depth = deepest = 0
+    for char in brackets:
+        depth += 1 if char in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _gate(event: dict[str, Any]) -> Access | None:
@@ -275,7 +361,8 @@ def if_match(app: APIGatewayRestResolver) -> int:
             code="precondition_required",
         )
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    # ASCII digits only: `"²".isdigit()` is true, yet `int("²")` raises.
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise PreconditionFailed(
             "If-Match does not hold an ETag of this resource.", code="precondition_failed"
         )

@@ -52,6 +52,11 @@ class PreconditionFailed(KontorError):
     code = "precondition_failed"
 
 
+class PayloadTooLarge(KontorError):
+    status = 413
+    code = "payload_too_large"
+
+
 class Locked(KontorError):
     status = 423
     code = "locked"
