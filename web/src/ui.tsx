@@ -281,3 +281,28 @@ export function useSubmit(action: () => Promise<unknown>) {
   };
   return { busy, error, onSubmit, setError };
 }
+
+/** A table with its caption for screen readers, its column headers and, with `actions`, a last
+ * column for each row's buttons; the rows are its children. */
+export function Table(props: { caption: string; columns: string[]; actions?: boolean; children: ComponentChildren }) {
+  return (
+    <table>
+      <caption class="sr-only">{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map((column) => (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ))}
+          {props.actions && (
+            <th scope="col">
+              <span class="sr-only">{t("actions")}</span>
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  );
+}

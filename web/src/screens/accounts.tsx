@@ -4,7 +4,7 @@ import { api, idempotencyKey, ok } from "../api/client";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { useApp } from "../state";
-import { Button, ErrorBox, Input, label, Page, Status, useSubmit, when } from "../ui";
+import { Button, ErrorBox, Input, Page, Status, Table, label, useSubmit, when } from "../ui";
 
 export function Accounts() {
   const { me, reloadMe } = useApp();
@@ -21,27 +21,17 @@ export function Accounts() {
   return (
     <Page title={t("accounts.title")}>
       <p>{t("accounts.hello", { name: me.user.name })}</p>
-      <table>
-        <caption class="sr-only">{t("accounts.title")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("field.company")}</th>
-            <th scope="col">{t("field.role")}</th>
-            <th scope="col">{t("accounts.via")}</th>
+      <Table caption={t("accounts.title")} columns={[t("field.company"), t("field.role"), t("accounts.via")]}>
+        {me.memberships.map((m) => (
+          <tr key={m.tenant_id}>
+            <td>
+              <a href={`/t/${m.tenant_id}/contacts`}>{m.tenant_name}</a>
+            </td>
+            <td>{label("role", m.role)}</td>
+            <td>{label("via", m.via)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {me.memberships.map((m) => (
-            <tr key={m.tenant_id}>
-              <td>
-                <a href={`/t/${m.tenant_id}/contacts`}>{m.tenant_name}</a>
-              </td>
-              <td>{label("role", m.role)}</td>
-              <td>{label("via", m.via)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {me.invitations.length > 0 && (
         <>
           <h2>{t("accounts.invitations")}</h2>

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { api, ApiError, idempotencyKey, ok, type Schemas, withEtag } from "../api/client";
 import { t } from "../i18n";
 import { atLeast, useTenant } from "../state";
-import { Button, Dialog, Empty, ErrorBox, Input, More, Page, usePaged, useSubmit, when } from "../ui";
+import { Button, Dialog, Empty, ErrorBox, Input, More, Page, Table, usePaged, useSubmit, when } from "../ui";
 
 type Appointment = Schemas["AppointmentResponse"];
 
@@ -58,41 +58,27 @@ export function Appointments() {
       <ErrorBox error={list.error ?? remove.error} />
       <Empty show={!list.loading && list.items.length === 0} text={t("appointments.none")} />
       {list.items.length > 0 && (
-        <table>
-          <caption class="sr-only">{t("nav.appointments")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("appointments.title")}</th>
-              <th scope="col">{t("appointments.starts")}</th>
-              <th scope="col">{t("appointments.ends")}</th>
-              <th scope="col">{t("appointments.location")}</th>
-              <th scope="col">
-                <span class="sr-only">{t("actions")}</span>
-              </th>
+        <Table caption={t("nav.appointments")} columns={[t("appointments.title"), t("appointments.starts"), t("appointments.ends"), t("appointments.location")]} actions>
+          {list.items.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <button class="btn link" onClick={() => void open(a.id)}>
+                  {a.title}
+                </button>
+              </td>
+              <td>{when(a.starts_at)}</td>
+              <td>{when(a.ends_at)}</td>
+              <td>{a.location ?? "—"}</td>
+              <td>
+                {writer && (
+                  <Button kind="danger" onClick={() => del(a.id)} aria-label={t("appointments.deleteOne", { title: a.title })}>
+                    {t("delete")}
+                  </Button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  <button class="btn link" onClick={() => void open(a.id)}>
-                    {a.title}
-                  </button>
-                </td>
-                <td>{when(a.starts_at)}</td>
-                <td>{when(a.ends_at)}</td>
-                <td>{a.location ?? "—"}</td>
-                <td>
-                  {writer && (
-                    <Button kind="danger" onClick={() => del(a.id)} aria-label={t("appointments.deleteOne", { title: a.title })}>
-                      {t("delete")}
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <More list={list} />
       {editing && (

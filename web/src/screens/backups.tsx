@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, idempotencyKey, ok, type Schemas } from "../api/client";
 import { t } from "../i18n";
 import { atLeast, useTenant } from "../state";
-import { bytes, Button, Dialog, Empty, ErrorBox, Input, label, More, Page, Select, Status, useAsync, usePaged, useSubmit, when } from "../ui";
+import { Button, Dialog, Empty, ErrorBox, Input, More, Page, Select, Status, Table, bytes, label, useAsync, usePaged, useSubmit, when } from "../ui";
 
 type Backup = Schemas["BackupResponse"];
 const WORKING = new Set(["pending", "running"]);
@@ -83,54 +83,38 @@ export function Backups() {
       <ErrorBox error={create.error ?? act.error ?? list.error ?? restore.error} />
       <Empty show={!list.loading && list.items.length === 0} text={t("backups.none")} />
       {list.items.length > 0 && (
-        <table>
-          <caption class="sr-only">{t("nav.backups")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("backups.created")}</th>
-              <th scope="col">{t("backups.kind")}</th>
-              <th scope="col">{t("field.state")}</th>
-              <th scope="col">{t("backups.items")}</th>
-              <th scope="col">{t("backups.size")}</th>
-              <th scope="col">{t("backups.note")}</th>
-              <th scope="col">
-                <span class="sr-only">{t("actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((b) => (
-              <tr key={b.id}>
-                <td>{when(b.created_at)}</td>
-                <td>{label("backupKind", b.kind)}</td>
-                <td>
-                  <span class={`badge ${b.state}`}>{label("state", b.state)}</span>
-                  {b.failure && <div class="hint">{b.failure}</div>}
-                </td>
-                <td>{b.item_count ?? "—"}</td>
-                <td>{bytes(b.size)}</td>
-                <td>{b.note ?? "—"}</td>
-                <td class="row-actions">
-                  {admin && b.state === "completed" && (
-                    <>
-                      <Button onClick={() => void download(b)} aria-label={t("backups.downloadOne", { at: when(b.created_at) })}>
-                        {t("backups.download")}
-                      </Button>
-                      <Button onClick={() => setConfirm(b)} aria-label={t("backups.restoreOne", { at: when(b.created_at) })}>
-                        {t("backups.restore")}
-                      </Button>
-                    </>
-                  )}
-                  {admin && !WORKING.has(b.state) && (
-                    <Button kind="danger" onClick={() => void remove(b)} aria-label={t("backups.deleteOne", { at: when(b.created_at) })}>
-                      {t("delete")}
+        <Table caption={t("nav.backups")} columns={[t("backups.created"), t("backups.kind"), t("field.state"), t("backups.items"), t("backups.size"), t("backups.note")]} actions>
+          {list.items.map((b) => (
+            <tr key={b.id}>
+              <td>{when(b.created_at)}</td>
+              <td>{label("backupKind", b.kind)}</td>
+              <td>
+                <span class={`badge ${b.state}`}>{label("state", b.state)}</span>
+                {b.failure && <div class="hint">{b.failure}</div>}
+              </td>
+              <td>{b.item_count ?? "—"}</td>
+              <td>{bytes(b.size)}</td>
+              <td>{b.note ?? "—"}</td>
+              <td class="row-actions">
+                {admin && b.state === "completed" && (
+                  <>
+                    <Button onClick={() => void download(b)} aria-label={t("backups.downloadOne", { at: when(b.created_at) })}>
+                      {t("backups.download")}
                     </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                    <Button onClick={() => setConfirm(b)} aria-label={t("backups.restoreOne", { at: when(b.created_at) })}>
+                      {t("backups.restore")}
+                    </Button>
+                  </>
+                )}
+                {admin && !WORKING.has(b.state) && (
+                  <Button kind="danger" onClick={() => void remove(b)} aria-label={t("backups.deleteOne", { at: when(b.created_at) })}>
+                    {t("delete")}
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       <More list={list} />
       {admin && <Prune onDone={list.reload} />}

@@ -1,6 +1,6 @@
 /** The 412 dialog: someone saved in between; show what they changed and offer to reload. */
 import { t } from "../i18n";
-import { Button, Dialog } from "../ui";
+import { Button, Dialog, Table } from "../ui";
 
 export type Change = { field: string; mine: string; theirs: string };
 
@@ -17,25 +17,15 @@ export function ConflictDialog(props: { changes: Change[] | null; onReload: () =
     <Dialog open={props.changes !== null} title={t("conflict.title")} onClose={props.onKeep}>
       <p>{t("conflict.text")}</p>
       {props.changes && props.changes.length > 0 ? (
-        <table>
-          <caption class="sr-only">{t("conflict.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("conflict.field")}</th>
-              <th scope="col">{t("conflict.theirs")}</th>
-              <th scope="col">{t("conflict.mine")}</th>
+        <Table caption={t("conflict.title")} columns={[t("conflict.field"), t("conflict.theirs"), t("conflict.mine")]}>
+          {props.changes.map((c) => (
+            <tr key={c.field}>
+              <th scope="row">{c.field}</th>
+              <td>{c.theirs}</td>
+              <td>{c.mine}</td>
             </tr>
-          </thead>
-          <tbody>
-            {props.changes.map((c) => (
-              <tr key={c.field}>
-                <th scope="row">{c.field}</th>
-                <td>{c.theirs}</td>
-                <td>{c.mine}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : (
         <p>{t("conflict.noFields")}</p>
       )}

@@ -4,7 +4,7 @@ import { api, ApiError, idempotencyKey, ok, type Schemas, withEtag } from "../ap
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { atLeast, useTenant } from "../state";
-import { Button, Empty, ErrorBox, Input, label, More, Page, Select, Status, TextArea, useAsync, usePaged, useSubmit, when } from "../ui";
+import { Button, Empty, ErrorBox, Input, More, Page, Select, Status, Table, TextArea, label, useAsync, usePaged, useSubmit, when } from "../ui";
 import { type Change, changes, ConflictDialog } from "./conflict";
 
 type Contact = Schemas["ContactResponse"];
@@ -69,31 +69,19 @@ export function Contacts() {
       <ErrorBox error={list.error} />
       <Empty show={!list.loading && list.items.length === 0} text={t("contacts.none")} />
       {list.items.length > 0 && (
-        <table>
-          <caption class="sr-only">{t("nav.contacts")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("field.name")}</th>
-              <th scope="col">{t("contacts.kind")}</th>
-              <th scope="col">{t("field.email")}</th>
-              <th scope="col">{t("contacts.phone")}</th>
-              <th scope="col">{t("contacts.tags")}</th>
+        <Table caption={t("nav.contacts")} columns={[t("field.name"), t("contacts.kind"), t("field.email"), t("contacts.phone"), t("contacts.tags")]}>
+          {list.items.map((c) => (
+            <tr key={c.id}>
+              <td>
+                <a href={`/t/${tenant.id}/contacts/${c.id}`}>{c.name}</a>
+              </td>
+              <td>{label("contactKind", c.kind)}</td>
+              <td>{c.email ?? "—"}</td>
+              <td>{c.phone ?? "—"}</td>
+              <td>{c.tags.join(", ") || "—"}</td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <a href={`/t/${tenant.id}/contacts/${c.id}`}>{c.name}</a>
-                </td>
-                <td>{label("contactKind", c.kind)}</td>
-                <td>{c.email ?? "—"}</td>
-                <td>{c.phone ?? "—"}</td>
-                <td>{c.tags.join(", ") || "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <More list={list} />
     </Page>

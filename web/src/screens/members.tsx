@@ -4,7 +4,7 @@ import { api, idempotencyKey, ok, type Schemas } from "../api/client";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { atLeast, useApp, useTenant } from "../state";
-import { Button, Empty, ErrorBox, Input, label, More, Page, Select, Status, usePaged, useSubmit, when } from "../ui";
+import { Button, Empty, ErrorBox, Input, More, Page, Select, Status, Table, label, usePaged, useSubmit, when } from "../ui";
 
 type Role = Schemas["Role"];
 const ROLES: Role[] = ["admin", "member", "viewer"];
@@ -44,48 +44,34 @@ export function Members() {
     <Page title={t("nav.members")}>
       <ErrorBox error={members.error ?? action} />
       {note && <Status>{note}</Status>}
-      <table>
-        <caption class="sr-only">{t("nav.members")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("field.name")}</th>
-            <th scope="col">{t("field.email")}</th>
-            <th scope="col">{t("field.role")}</th>
-            <th scope="col">{t("members.joined")}</th>
-            <th scope="col">
-              <span class="sr-only">{t("actions")}</span>
-            </th>
+      <Table caption={t("nav.members")} columns={[t("field.name"), t("field.email"), t("field.role"), t("members.joined")]} actions>
+        {members.items.map((m) => (
+          <tr key={m.user_id}>
+            <td>{m.name}</td>
+            <td>{m.email}</td>
+            <td>
+              {admin ? (
+                <Select
+                  label={t("members.roleOf", { name: m.name })}
+                  value={m.role as Role}
+                  options={ROLES.map((r) => [r, label("role", r)] as const)}
+                  onValue={(role) => changeRole(m.user_id, role)}
+                />
+              ) : (
+                label("role", m.role)
+              )}
+            </td>
+            <td>{when(m.joined_at)}</td>
+            <td>
+              {(admin || m.user_id === me?.user.id) && (
+                <Button kind="danger" onClick={() => remove(m.user_id)}>
+                  {m.user_id === me?.user.id ? t("members.leave") : t("members.remove")}
+                </Button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {members.items.map((m) => (
-            <tr key={m.user_id}>
-              <td>{m.name}</td>
-              <td>{m.email}</td>
-              <td>
-                {admin ? (
-                  <Select
-                    label={t("members.roleOf", { name: m.name })}
-                    value={m.role as Role}
-                    options={ROLES.map((r) => [r, label("role", r)] as const)}
-                    onValue={(role) => changeRole(m.user_id, role)}
-                  />
-                ) : (
-                  label("role", m.role)
-                )}
-              </td>
-              <td>{when(m.joined_at)}</td>
-              <td>
-                {(admin || m.user_id === me?.user.id) && (
-                  <Button kind="danger" onClick={() => remove(m.user_id)}>
-                    {m.user_id === me?.user.id ? t("members.leave") : t("members.remove")}
-                  </Button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       <More list={members} />
       {admin && <Invitations />}
     </Page>
@@ -139,42 +125,28 @@ function Invitations() {
       {sent && <Status>{sent}</Status>}
       <Empty show={!list.loading && list.items.length === 0} text={t("invitations.none")} />
       {list.items.length > 0 && (
-        <table>
-          <caption class="sr-only">{t("invitations.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("field.email")}</th>
-              <th scope="col">{t("field.role")}</th>
-              <th scope="col">{t("field.state")}</th>
-              <th scope="col">{t("invitations.expires")}</th>
-              <th scope="col">
-                <span class="sr-only">{t("actions")}</span>
-              </th>
+        <Table caption={t("invitations.title")} columns={[t("field.email"), t("field.role"), t("field.state"), t("invitations.expires")]} actions>
+          {list.items.map((i) => (
+            <tr key={i.id}>
+              <td>{i.email}</td>
+              <td>{label("role", i.role)}</td>
+              <td>{label("state", i.state)}</td>
+              <td>{when(i.expires_at)}</td>
+              <td class="row-actions">
+                {i.state === "pending" && (
+                  <>
+                    <Button onClick={() => resend(i.id)} aria-label={t("invitations.resendTo", { email: i.email })}>
+                      {t("invitations.resend")}
+                    </Button>
+                    <Button kind="danger" onClick={() => revoke(i.id)} aria-label={t("invitations.revokeTo", { email: i.email })}>
+                      {t("invitations.revoke")}
+                    </Button>
+                  </>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((i) => (
-              <tr key={i.id}>
-                <td>{i.email}</td>
-                <td>{label("role", i.role)}</td>
-                <td>{label("state", i.state)}</td>
-                <td>{when(i.expires_at)}</td>
-                <td class="row-actions">
-                  {i.state === "pending" && (
-                    <>
-                      <Button onClick={() => resend(i.id)} aria-label={t("invitations.resendTo", { email: i.email })}>
-                        {t("invitations.resend")}
-                      </Button>
-                      <Button kind="danger" onClick={() => revoke(i.id)} aria-label={t("invitations.revokeTo", { email: i.email })}>
-                        {t("invitations.revoke")}
-                      </Button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <More list={list} />
     </>

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { api, idempotencyKey, ok, type Schemas } from "../api/client";
 import { t } from "../i18n";
 import { atLeast, useApp, useTenant } from "../state";
-import { Button, Checkbox, Dialog, Empty, ErrorBox, Input, label, More, Page, Select, Status, usePaged, useSubmit, when } from "../ui";
+import { Button, Checkbox, Dialog, Empty, ErrorBox, Input, More, Page, Select, Status, Table, label, usePaged, useSubmit, when } from "../ui";
 
 type Sub = Schemas["SubtenantResponse"];
 
@@ -38,41 +38,26 @@ export function Subtenants() {
       <ErrorBox error={list.error} />
       <Empty show={!list.loading && list.items.length === 0} text={t("subtenants.none")} />
       {list.items.length > 0 && (
-        <table>
-          <caption class="sr-only">{t("nav.subtenants")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("field.name")}</th>
-              <th scope="col">{t("settings.type")}</th>
-              <th scope="col">{t("settings.edition")}</th>
-              <th scope="col">{t("subtenants.partnerAccess")}</th>
-              <th scope="col">{t("subtenants.handedOver")}</th>
-              <th scope="col">
-                <span class="sr-only">{t("actions")}</span>
-              </th>
+        <Table caption={t("nav.subtenants")} columns={[t("field.name"), t("settings.type"), t("settings.edition"), t("subtenants.partnerAccess"), t("subtenants.handedOver")]} actions>
+          {list.items.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <a href={`/t/${s.id}/contacts`}>{s.name}</a>
+              </td>
+              <td>{s.type}</td>
+              <td>{s.edition}</td>
+              <td>{s.partner_access ? t("yes") : t("no")}</td>
+              <td>{s.handed_over_at ? when(s.handed_over_at) : "—"}</td>
+              <td class="row-actions">
+                {admin && s.partner_access && (
+                  <Button onClick={() => setCopyTo(s)} aria-label={t("copy.to", { name: s.name })}>
+                    {t("copy.button")}
+                  </Button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <a href={`/t/${s.id}/contacts`}>{s.name}</a>
-                </td>
-                <td>{s.type}</td>
-                <td>{s.edition}</td>
-                <td>{s.partner_access ? t("yes") : t("no")}</td>
-                <td>{s.handed_over_at ? when(s.handed_over_at) : "—"}</td>
-                <td class="row-actions">
-                  {admin && s.partner_access && (
-                    <Button onClick={() => setCopyTo(s)} aria-label={t("copy.to", { name: s.name })}>
-                      {t("copy.button")}
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <More list={list} />
       {admin && (

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { api, ApiError, idempotencyKey, ok, type Schemas, withEtag } from "../api/client";
 import { t } from "../i18n";
 import { atLeast, useTenant } from "../state";
-import { Button, Dialog, Empty, ErrorBox, Input, label, More, Page, Select, TextArea, usePaged, useSubmit, when } from "../ui";
+import { Button, Dialog, Empty, ErrorBox, Input, More, Page, Select, Table, TextArea, label, usePaged, useSubmit, when } from "../ui";
 
 type Template = Schemas["TemplateResponse"];
 type Kind = "email" | "document";
@@ -48,31 +48,20 @@ export function Templates() {
       <ErrorBox error={list.error} />
       <Empty show={!list.loading && list.items.length === 0} text={t("templates.none")} />
       {list.items.length > 0 && (
-        <table>
-          <caption class="sr-only">{t("nav.templates")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("field.name")}</th>
-              <th scope="col">{t("templates.kind")}</th>
-              <th scope="col">{t("templates.subject")}</th>
-              <th scope="col">{t("updated")}</th>
+        <Table caption={t("nav.templates")} columns={[t("field.name"), t("templates.kind"), t("templates.subject"), t("updated")]}>
+          {list.items.map((item) => (
+            <tr key={item.id}>
+              <td>
+                <button class="btn link" onClick={() => void open(item.id)}>
+                  {item.name}
+                </button>
+              </td>
+              <td>{label("kind", item.kind)}</td>
+              <td>{item.subject ?? "—"}</td>
+              <td>{when(item.updated_at)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((item) => (
-              <tr key={item.id}>
-                <td>
-                  <button class="btn link" onClick={() => void open(item.id)}>
-                    {item.name}
-                  </button>
-                </td>
-                <td>{label("kind", item.kind)}</td>
-                <td>{item.subject ?? "—"}</td>
-                <td>{when(item.updated_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <More list={list} />
       {editing && (
