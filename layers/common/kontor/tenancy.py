@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from kontor import audit, content, keys
+from kontor import audit, content, db, keys
 from kontor.models import DescendantItem, MembershipItem, TenantItem, UserItem
 
 NAME_KEY_BYTES = 200  # a sort key holds at most 1,024 bytes: the name's part is bounded by bytes
@@ -164,9 +163,10 @@ def counted_for(tx: TransactWrite, user_id: str, limit: int) -> None:
     )
 
 
-def quota_failed(cancelled: Any, *, parent_id: str | None = None, user_id: str | None = None) -> bool:
+def quota_failed(
+    cancelled: db.Cancelled, *, parent_id: str | None = None, user_id: str | None = None
+) -> bool:
     """Whether a cancelled creation failed on the parent's or the user's quota."""
-    failed = getattr(cancelled, "failed", set())
-    return (parent_id is not None and (keys.tenant_pk(parent_id), keys.TENANT_SK) in failed) or (
-        user_id is not None and (keys.user_pk(user_id), keys.PROFILE_SK) in failed
+    return (parent_id is not None and (keys.tenant_pk(parent_id), keys.TENANT_SK) in cancelled.failed) or (
+        user_id is not None and (keys.user_pk(user_id), keys.PROFILE_SK) in cancelled.failed
     )
