@@ -27,7 +27,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from kontor import fences, permissions
+from kontor import fences, licences, permissions
 from kontor.access import Access, Caller, Role, caller_from_claims, resolve
 from kontor.errors import (
     BadRequest,
@@ -271,6 +271,12 @@ def _tenant_gate(event: dict[str, Any], tenant_id: str) -> Access:
     if minimum is None:  # a tenant route nobody classified: refuse rather than guess
         raise Forbidden("This route is not open to anyone yet.", code="forbidden")
     access.require(minimum)
+    try:
+        module = permissions.module_of(event.get("httpMethod", ""), event.get("resource", ""))
+    except permissions.UnlistedModuleRoute:
+        raise Forbidden("This route is not open to anyone yet.", code="forbidden") from None
+    if module is not None:
+        licences.require(access.licences, module)
     fences.remember(access.fences)
     if event.get("httpMethod", "") not in READS and access.fences is not None:
         access.fences.writable(passes=permissions.fences_passed(event["httpMethod"], event["resource"]))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from accounts.domain import Invitation, InvitationPreview, Me, Member, Signup, User
 from kontor.access import Role
+from kontor.licences import Plan
 from kontor.types import Email
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -23,6 +24,7 @@ class SignupRequest(_Body):
     password: str = Field(max_length=256, json_schema_extra={"format": "password"})
     name: Name
     tenant_name: Name
+    plan: Plan = Field(default=Plan.BASIC, description="The new tenant's plan (edition), billed monthly.")
 
 
 class VerifyRequest(_Body):
@@ -108,6 +110,7 @@ class MeResponse(BaseModel):
 
 class CreateTenantRequest(_Body):
     name: Name
+    plan: Plan = Field(default=Plan.BASIC, description="The new tenant's plan (edition), billed monthly.")
 
 
 class TenantCreatedResponse(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kontor.pages import Page
 from tenants.domain import (
@@ -95,7 +95,7 @@ class UpdateTenantRequest(_Body):
 class CreateSubtenantRequest(_Body):
     name: Name
     type: TenantType = TenantType.STANDARD
-    edition: Edition = Edition.BASIC
+    plan: Edition = Field(default=Edition.BASIC, description="The plan (edition) it is billed for.")
     charset: Charset = Charset.UTF_8
 
 
