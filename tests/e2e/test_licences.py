@@ -325,3 +325,45 @@ def test_an_upgrade_counts_at_once_and_a_downgrade_waits_for_the_next_billing_da
         if i["pk"]["S"] == f"TENANT#{admin.tenant_id}" and i["sk"]["S"].startswith("BILLING#SPAN#")
     )
     assert [code for _, code in spans] == ["BASIC", "ENTERPRISE", "PROFESSIONAL"]
+
+
+def test_a_new_tenant_starts_on_the_plan_it_was_created_with(stack: Api) -> None:
+    admin = stack.new_account("Planvoll GmbH")
+    created = stack.call(
+        "POST", "/tenants", token=admin.token, json_body={"name": "Zweitfirma", "plan": "ENTERPRISE"}
+    )
+    assert created.status == 201, created.body
+    assert (
+        stack.call("GET", f"/tenants/{created.body['id']}", token=admin.token).body["edition"] == "ENTERPRISE"
+    )
+    [span] = [
+        i
+        for i in stack.table()
+        if i["pk"]["S"] == f"TENANT#{created.body['id']}" and i["sk"]["S"].startswith("BILLING#SPAN#")
+    ]
+    assert (span["kind"]["S"], span["code"]["S"], span["ends_at"]["S"]) == (
+        "plan",
+        "ENTERPRISE",
+        "9999-12-31T00:00:00Z",
+    )
+    # Its own invoice: a second account is its own billing account, never merged into the first.
+    assert any(
+        i["pk"]["S"] == f"TENANT#{created.body['id']}" and i["sk"]["S"] == "BILLING#ACCOUNT"
+        for i in stack.table()
+    )
+
+    before = len(stack.table())
+    gold = stack.call("POST", "/tenants", token=admin.token, json_body={"name": "Gold", "plan": "GOLD"})
+    assert gold.status == 422 and len(stack.table()) == before
+    signup = stack.call(
+        "POST",
+        "/signup",
+        json_body={
+            "email": "plan@example.com",
+            "password": "velvet-otter-harbour-93",
+            "name": "P",
+            "tenant_name": "P",
+            "plan": "PLATIN",
+        },
+    )
+    assert signup.status == 422 and len(stack.table()) == before
