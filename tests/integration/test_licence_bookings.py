@@ -5,8 +5,8 @@ the tenant, as two requests that both passed the gate before either committed wo
 from __future__ import annotations
 
 import pytest
-from billing import licences
 
+from billing import licences
 from kontor import keys
 from kontor.access import Access, Caller, Role
 from kontor.catalog import catalog
