@@ -80,6 +80,19 @@ def test_the_guard_refuses_a_missing_an_expired_and_a_purged_licence_and_names_t
     assert gone.value.code == "licence_required"
 
 
+def test_a_restore_keeps_a_modules_data_only_while_it_is_licensed_or_within_its_retention() -> None:
+    from kontor import keys
+    from kontor.licences import keeps_data
+
+    licences = {"podcasts": LICENCE}
+    assert keys.module_of_sk("MOD#podcasts#CHANNEL#1") == "podcasts"
+    assert keys.module_of_sk("CONTACT#1") is None
+    assert keeps_data(licences, "podcasts", at("2026-12-01T00:00:00Z"))
+    assert keeps_data(licences, "podcasts", at("2027-01-01T00:00:00Z"))  # locked, kept
+    assert not keeps_data(licences, "podcasts", at("2027-03-23T10:00:00Z"))  # past the retention
+    assert not keeps_data(licences, "price_calculation", at("2026-12-01T00:00:00Z"))  # never booked
+
+
 def test_a_route_below_a_modules_path_must_be_in_the_module_table() -> None:
     assert permissions.module_of("POST", "/tenants/{tenantId}/subtenants") == Module.TENANT_MANAGEMENT
     assert permissions.module_of("GET", "/tenants/{tenantId}/contacts") is None
