@@ -19,15 +19,19 @@ BATCH = 25
 MAX_BACKOFF_SECONDS = 5.0
 
 
-def items(tenant_id: str) -> Iterator[dict[str, Any]]:
-    """Every item under `TENANT#<tenant_id>`, in key order, one page in memory at a time."""
+def items(tenant_id: str, after: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every item under `TENANT#<tenant_id>` (after sort key `after`, for a step that resumes), in
+    key order, one page in memory at a time."""
     dynamodb = client("dynamodb")
+    pk = {"S": keys.tenant_pk(tenant_id)}
     request: dict[str, Any] = {
         "TableName": settings().table_name,
         "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": keys.tenant_pk(tenant_id)}},
+        "ExpressionAttributeValues": {":pk": pk},
         "ConsistentRead": True,
     }
+    if after is not None:
+        request["ExclusiveStartKey"] = {"pk": pk, "sk": {"S": after}}
     while True:
         page = dynamodb.query(**request)
         yield from page["Items"]
