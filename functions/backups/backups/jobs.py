@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -88,6 +89,10 @@ class _Until:
         self.exhausted = True
 
 
+# The step the last `export` call checkpointed and handed on (None: it ended, or was not ours).
+_handed_on: ContextVar[int | None] = ContextVar("export_handed_on", default=None)
+
+
 def _dead_before() -> str:
     return clock.iso(clock.now() - CLAIM_EXPIRES)
 
@@ -107,6 +112,7 @@ def export(
     makes (`MAX_ATTEMPTS`, the queue's maxReceiveCount) marks the backup failed when it fails.
     """
     budget = budget or Budget()
+    _handed_on.set(None)
     attempt = ids.new_id()
     current = store.backups.restore(tenant_id)
     seen = current.id if current is not None else store.backups.NO_RESTORE
@@ -161,7 +167,7 @@ def export(
         store.backups.release(tenant_id, backup_id, attempt, f"interrupted: {error.__class__.__name__}")
         raise
     if not rows.exhausted:
-        store.backups.checkpoint(
+        handed = store.backups.checkpoint(
             tenant_id,
             backup_id,
             attempt,
@@ -175,6 +181,8 @@ def export(
             carry_version=carry,
             now=_now(),
         )
+        if handed:
+            _handed_on.set((backup.step or 0) + 1)
         return store.backups.find(tenant_id, backup_id)
     try:
         done = store.backups.complete(
@@ -197,7 +205,7 @@ def export(
         store.objects.delete_version(bucket, stored.key, stored.version)
         return store.backups.find(tenant_id, backup_id)
     if backup.carry_version:
-        store.objects.delete_version(bucket, store.objects.held_back_key(key), backup.carry_version)
+        store.objects.delete_version(bucket, store.objects.held_back_key(key), None)
     count("BackupCompleted", tenant_id)
     logger.info("backup completed", backup_id=backup_id, items=summary.item_count, size=stored.size)
     return store.backups.get(tenant_id, backup_id)
@@ -218,7 +226,7 @@ def _clean_up(backup: Backup) -> None:
     if backup.upload_id:
         store.objects.abort_upload(bucket, key, backup.upload_id)
     if backup.carry_version:
-        store.objects.delete_version(bucket, store.objects.held_back_key(key), backup.carry_version)
+        store.objects.delete_version(bucket, store.objects.held_back_key(key), None)
 
 
 def export_message(message: dict[str, Any]) -> None:
@@ -227,10 +235,11 @@ def export_message(message: dict[str, Any]) -> None:
 
 def export_and_hand_on(tenant_id: str, backup_id: str, step: int | None) -> None:
     """One step of an export; the next step is its own message."""
-    backup = export(tenant_id, backup_id, step)
-    if backup is not None and backup.state == "running" and backup.attempt is None:
+    export(tenant_id, backup_id, step)
+    next_step = _handed_on.get()
+    if next_step is not None:
         # If this message is lost, `backup.export_watch` sends it again.
-        jobs.send(EXPORT, tenant_id=tenant_id, backup_id=backup_id, step=backup.step)
+        jobs.send(EXPORT, tenant_id=tenant_id, backup_id=backup_id, step=next_step)
 
 
 def watch_export(message: dict[str, Any]) -> None:
