@@ -12,10 +12,11 @@ import json
 import logging
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -44,9 +45,11 @@ class LambdaContext:
     aws_request_id: str
     memory_limit_in_mb: int = 1024
     invoked_function_arn: str = ""
+    timeout: float = 15.0  # the function's Timeout from the template
+    started: float = field(default_factory=time.monotonic)
 
     def get_remaining_time_in_millis(self) -> int:
-        return 15_000
+        return max(0, int((self.started + self.timeout - time.monotonic()) * 1000))
 
 
 def _too_large(request: Request) -> bool:
@@ -64,6 +67,8 @@ class Functions:
         # The permissions each function's calls needed so far, for proving its role (GET /_local/iam).
         self.needs: dict[str, Counter[iam.Need]] = {name: Counter() for name in template.functions}
         self._locks = {name: threading.Lock() for name in template.functions}
+        # Each function's timeout as its context reports it; a benchmark may scale one down.
+        self.timeouts = {name: float(f.timeout) for name, f in template.functions.items()}
         for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
@@ -79,7 +84,8 @@ class Functions:
         trail: list[dict[str, Any]] = []
         with self._locks[name], recorder.recording(trail) as calls:
             try:
-                result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
+                context = LambdaContext(name, str(uuid.uuid4()), timeout=self.timeouts[name])
+                result = self.handler(name)(event, context)
             finally:
                 self._account(name, trail)
         return result, dict(calls)

@@ -60,11 +60,25 @@ class Budget:
         left = jobs.time_left()
         if left is not None:
             seconds = min(seconds, left * 0.6)
-        self._until = time.monotonic() + seconds
+        self._started = time.monotonic()
+        self._until = self._started + seconds
         self._items = config.backup_step_items
+        self._spent = 0
 
     def spend(self) -> None:
         self._items -= 1
+        self._spent += 1
+
+    def page_items(self) -> int:
+        """How many items the next Query page should hold: what a third of the time left would
+        take at the pace so far (100 before anything is known), never more than the items left."""
+        left = self._until - time.monotonic()
+        if self._spent == 0:
+            wanted = 100
+        else:
+            per_item = (time.monotonic() - self._started) / self._spent
+            wanted = int(left / 3 / per_item) if per_item > 0 else self._items
+        return max(1, min(wanted, self._items))
 
     @property
     def spent(self) -> bool:
@@ -145,7 +159,9 @@ def export(
         if first
         else None
     )
-    rows = _Until(iter(store.tenant_data.items(tenant_id, after=backup.cursor)), budget)
+    rows = _Until(
+        iter(store.tenant_data.items(tenant_id, after=backup.cursor, page_items=budget.page_items)), budget
+    )
     try:
         progress = archive.write_part(
             upload, rows, archive.Progress(backup.items_done or 0, backup.digest or ""), header=header
@@ -537,7 +553,7 @@ def replace(
     """
     budget = budget or Budget()
     writer = store.tenant_data.Writer()
-    current = iter(store.tenant_data.items(tenant_id, after=after))
+    current = iter(store.tenant_data.items(tenant_id, after=after, page_items=budget.page_items))
     here = next(current, None)
     last = after
 
