@@ -1,7 +1,7 @@
 """`python -m bench.restore`: a 100,000-item restore converging on the local stack in steps.
 
 Starts the local stack (resources from the template, the worker fed by its queue as Lambda's
-event source would; moto in a process of its own, as `bench.export` runs it), fills one tenant
+event source would), fills one tenant
 with 100,000 contacts, backs it up, changes a fifth of it (deletes some, adds others), then
 restores the backup — with the worker's timeout scaled down (default 20 s instead of 180 s), so
 every step of the export and of the restore must end, checkpoint and hand on within it.
@@ -81,7 +81,7 @@ def main() -> int:
 
     from local.stack import LocalStack
 
-    local = LocalStack.start(moto_process=True)
+    local = LocalStack.start()
     try:
         return _run(local, options.items, options.timeout)
     finally:

@@ -25,59 +25,22 @@ LOCAL_ENVIRONMENT = {
 }
 
 
-class MotoProcess:
-    """A moto server in a process of its own: the work of emulating AWS (moto serializes every
-    item of a Query in Python) then runs beside the functions' instead of under their GIL.
-    For benchmarks of large tenants (`bench.restore`); `make run` keeps the in-process server."""
-
-    def __init__(self) -> None:
-        import socket
-        import subprocess
-        import sys
-        import time
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self._process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-
-    def get_host_and_port(self) -> tuple[str, int]:
-        return "127.0.0.1", self.port
-
-    def stop(self) -> None:
-        self._process.kill()  # a moto server busy with a large table can ignore SIGTERM for a while
-        self._process.wait(timeout=30)
-
-
 @dataclass
 class LocalStack:
-    moto: ThreadedMotoServer | MotoProcess
+    moto: ThreadedMotoServer
     endpoint: str
     stack: provision.Stack
     gateway: Gateway
     region: str = REGION
 
     @classmethod
-    def start(cls, *, moto_process: bool = False) -> LocalStack:
+    def start(cls) -> LocalStack:
         recorder.install()  # before any botocore session exists
         fidelity.serialize_dynamodb_writes()
+        fidelity.undo_transactions_by_item()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the gateway logs its own requests
-        moto: ThreadedMotoServer | MotoProcess
-        if moto_process:
-            moto = MotoProcess()
-        else:
-            moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-            moto.start()
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        moto.start()
         host, port = moto.get_host_and_port()
         endpoint = f"http://{host}:{port}"
         for name, value in LOCAL_ENVIRONMENT.items():
