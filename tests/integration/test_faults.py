@@ -55,6 +55,19 @@ class Faults:
         self.target: int | None = None
         self.mode = NEVER_ARRIVED
         self.fired: str | None = None
+        self.in_function = False
+
+    def invoking(self, real: Callable[..., Any]) -> Callable[..., Any]:
+        """Functions.invoke, noting that the calls now made are the product's."""
+
+        def invoke(name: str, event: dict[str, Any]) -> Any:
+            self.in_function = True
+            try:
+                return real(name, event)
+            finally:
+                self.in_function = False
+
+        return invoke
 
     def arm(self, target: int | None, mode: str) -> None:
         self.armed, self.calls, self.target, self.mode, self.fired = True, [], target, mode, None
@@ -64,7 +77,7 @@ class Faults:
 
     def wrap(self, real: Callable[..., Any]) -> Callable[..., Any]:
         def call(client: Any, operation: str, params: dict[str, Any]) -> Any:
-            if not self.armed:
+            if not self.armed or not self.in_function:  # the test's own calls do not fail
                 return real(client, operation, params)
             name = f"{client.meta.service_model.service_name}.{operation}"
             self.calls.append(name)
@@ -88,6 +101,7 @@ def faults(invoke: Lambda, monkeypatch: pytest.MonkeyPatch) -> Faults:
     monkeypatch.setattr(
         botocore.client.BaseClient, "_make_api_call", injected.wrap(botocore.client.BaseClient._make_api_call)
     )
+    monkeypatch.setattr(FUNCTIONS, "invoke", injected.invoking(FUNCTIONS.invoke))
     # An idempotency record left "in progress" by a lost reply lets a retry through once the
     # invocation that wrote it has timed out: a short timeout keeps the client's wait short.
     monkeypatch.setitem(FUNCTIONS.timeouts, "BackupsFunction", IN_PROGRESS_SECONDS)
@@ -178,6 +192,7 @@ def _with_backup_and_changes(case: Case) -> None:
 
 def _restored(case: Case) -> None:
     status = backups_call(case.invoke, "restore_get", case.claims, case.tenant_id).body
+    assert "state" in status, (status, case.answers)
     if status.get("state") == "failed":  # told, unlocked: the admin restores again
         assert _mailed(case, "restore")
         assert _ok(_restore_request(case).status)

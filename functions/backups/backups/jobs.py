@@ -130,9 +130,13 @@ def export(
     attempt = ids.new_id()
     current = store.backups.restore(tenant_id)
     seen = current.id if current is not None else store.backups.NO_RESTORE
-    backup = store.backups.start(
-        tenant_id, backup_id, attempt, step, _now(), dead_before=_dead_before(), restore_seen=seen
-    )
+    try:
+        backup = store.backups.start(
+            tenant_id, backup_id, attempt, step, _now(), dead_before=_dead_before(), restore_seen=seen
+        )
+    except Exception as error:  # the claim may have committed with its reply lost: let go of it
+        store.backups.release(tenant_id, backup_id, attempt, f"interrupted: {error.__class__.__name__}")
+        raise
     if backup is None:
         return store.backups.find(tenant_id, backup_id)
     foreign_restore = (
@@ -176,29 +180,34 @@ def export(
             upload.abort()
         if not isinstance(error, Exception):
             raise
-        if backup.attempts >= MAX_ATTEMPTS:
-            return _end_export(
-                backup, attempt, f"gave up after {MAX_ATTEMPTS} attempts: {error.__class__.__name__}"
-            )
-        store.backups.release(tenant_id, backup_id, attempt, f"interrupted: {error.__class__.__name__}")
-        raise
+        return _interrupted(backup, attempt, error)
     if not rows.exhausted:
-        handed = store.backups.checkpoint(
-            tenant_id,
-            backup_id,
-            attempt,
-            step=backup.step or 0,
-            upload_id=upload.upload_id,
-            parts=upload.etags,
-            cursor=rows.last_key or backup.cursor,
-            digest=progress.digest,
-            items_done=progress.item_count,
-            size_done=upload.size,
-            carry_version=carry,
-            now=_now(),
-        )
+        step = backup.step or 0
+        try:
+            handed = store.backups.checkpoint(
+                tenant_id,
+                backup_id,
+                attempt,
+                step=step,
+                upload_id=upload.upload_id,
+                parts=upload.etags,
+                cursor=rows.last_key or backup.cursor,
+                digest=progress.digest,
+                items_done=progress.item_count,
+                size_done=upload.size,
+                carry_version=carry,
+                now=_now(),
+            )
+        except Exception as error:
+            # Committed with its reply lost, or not at all: the row tells which.
+            found = store.backups.find(tenant_id, backup_id)
+            handed = found is not None and found.step == step + 1 and found.digest == progress.digest
+            if not handed:
+                if backup.upload_id is None:
+                    upload.abort()
+                return _interrupted(backup, attempt, error)
         if handed:
-            _handed_on.set((backup.step or 0) + 1)
+            _handed_on.set(step + 1)
         return store.backups.find(tenant_id, backup_id)
     try:
         done = store.backups.complete(
@@ -217,6 +226,8 @@ def export(
     except store.backups.RestoredMeanwhile:
         store.objects.delete_version(bucket, stored.key, stored.version)
         return _end_export(backup, attempt, "a restore replaced the tenant's data while it was being written")
+    except Exception as error:  # committed with its reply lost, or not: the retry finds out
+        return _interrupted(backup, attempt, error)
     if not done:  # another attempt took over meanwhile: its file is the one the catalog names
         store.objects.delete_version(bucket, stored.key, stored.version)
         return store.backups.find(tenant_id, backup_id)
@@ -225,6 +236,17 @@ def export(
     count("BackupCompleted", tenant_id)
     logger.info("backup completed", backup_id=backup_id, items=summary.item_count, size=stored.size)
     return store.backups.get(tenant_id, backup_id)
+
+
+def _interrupted(backup: Backup, attempt: str, error: Exception) -> Backup | None:
+    """A step that failed lets go of its claim for SQS's retry (re-raising), or on the last
+    delivery SQS makes ends the export failed."""
+    if backup.attempts >= MAX_ATTEMPTS:
+        return _end_export(
+            backup, attempt, f"gave up after {MAX_ATTEMPTS} attempts: {error.__class__.__name__}"
+        )
+    store.backups.release(backup.tenant_id, backup.id, attempt, f"interrupted: {error.__class__.__name__}")
+    raise error
 
 
 def _end_export(backup: Backup, attempt: str | None, reason: str) -> Backup | None:
@@ -237,12 +259,13 @@ def _end_export(backup: Backup, attempt: str | None, reason: str) -> Backup | No
 
 
 def _clean_up(backup: Backup) -> None:
+    """No file of a failed backup stays current: not a half-written upload, not bytes held back
+    between steps, not a file whose completion did not commit."""
     bucket = settings().backups_bucket
     key = store.objects.backup_key(backup.tenant_id, backup.id)
     if backup.upload_id:
         store.objects.abort_upload(bucket, key, backup.upload_id)
-    if backup.carry_version:
-        store.objects.delete_version(bucket, store.objects.held_back_key(key), None)
+    store.objects.delete_many(bucket, [key, store.objects.held_back_key(key)])
 
 
 def export_message(message: dict[str, Any]) -> None:
@@ -331,9 +354,15 @@ def restore(message: dict[str, Any]) -> None:
     """
     tenant_id, restore_id = message["tenant_id"], message["restore_id"]
     attempt = ids.new_id()
-    claimed = store.backups.restore_running(
-        tenant_id, restore_id, message.get("step"), attempt, _now(), dead_before=_dead_before()
-    )
+    try:
+        claimed = store.backups.restore_running(
+            tenant_id, restore_id, message.get("step"), attempt, _now(), dead_before=_dead_before()
+        )
+    except Exception as error:  # the claim may have committed with its reply lost: let go of it
+        store.backups.restore_interrupted(
+            tenant_id, restore_id, attempt, f"interrupted: {error.__class__.__name__}"
+        )
+        raise
     if claimed is None:
         return
     try:
