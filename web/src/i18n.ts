@@ -291,6 +291,7 @@ const en = {
   "plan.upgraded": "Your plan is now {plan}. This month's invoice adds {extra} for the remaining days.",
   "plan.downgraded": "Your plan changes to {plan} on {at}.",
   "settings.editionHint": "Change the plan under Licences & plan.",
+  "subtenants.bookLicence": "Book the Tenant management module under Licences & plan",
 };
 
 export type Key = keyof typeof en;
@@ -586,6 +587,7 @@ const de: Record<Key, string> = {
   "plan.upgraded": "Ihr Tarif ist jetzt {plan}. Die Rechnung dieses Monats enthält {extra} für die restlichen Tage.",
   "plan.downgraded": "Ihr Tarif wechselt am {at} zu {plan}.",
   "settings.editionHint": "Den Tarif wechseln Sie unter Lizenzen & Tarif.",
+  "subtenants.bookLicence": "Das Modul Mandantenverwaltung unter Lizenzen & Tarif buchen",
 };
 
 export const LANGS = ["de", "en"] as const;

@@ -63,19 +63,21 @@ export function Licences() {
                   <td>
                     <LicenceState offer={offer} licence={licence} loading={licences.loading && !licences.data} />
                   </td>
-                  <td class="row-actions">
-                    {offer.booking === "operator" && <span class="hint">{t("licences.operatorOnly")}</span>}
-                    {offer.booking === "self_service" && admin && licence?.state !== "purging" && (
-                      <Button
-                        onClick={() => {
-                          setBooked(null);
-                          setBooking(offer);
-                        }}
-                        aria-label={t(licence?.state === "active" ? "licences.extendOne" : "licences.bookOne", { module: name(offer) })}
-                      >
-                        {t(licence?.state === "active" ? "licences.extend" : "licences.book")}
-                      </Button>
-                    )}
+                  <td>
+                    <div class="row-actions">
+                      {offer.booking === "operator" && <span class="hint">{t("licences.operatorOnly")}</span>}
+                      {offer.booking === "self_service" && admin && licence?.state !== "purging" && (
+                        <Button
+                          onClick={() => {
+                            setBooked(null);
+                            setBooking(offer);
+                          }}
+                          aria-label={t(licence?.state === "active" ? "licences.extendOne" : "licences.bookOne", { module: name(offer) })}
+                        >
+                          {t(licence?.state === "active" ? "licences.extend" : "licences.book")}
+                        </Button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               );
