@@ -440,7 +440,9 @@ def test_licences_booking_and_plan_change(new_page: NewPage, console: Api) -> No
     expect(podcasts).to_contain_text("active until")
     expect(page.get_by_role("button", name="Extend Podcasts")).to_be_visible()
     stored = console.call("GET", f"/tenants/{admin.tenant_id}/licences", token=admin.token).body["items"]
-    assert [(lic["module"], lic["state"], lic["period"]) for lic in stored] == [("podcasts", "active", "P12M")]
+    assert [(item["module"], item["state"], item["period"]) for item in stored] == [
+        ("podcasts", "active", "P12M")
+    ]
 
     # An upgrade: the difference, at once, after accepting the plan terms
     plan = page.get_by_role("region", name="Plan", exact=True)
