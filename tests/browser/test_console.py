@@ -444,6 +444,19 @@ def test_licences_booking_and_plan_change(new_page: NewPage, console: Api) -> No
         ("podcasts", "active", "P12M")
     ]
 
+    # Extending, by keyboard alone: one more period on top of the expiry
+    tab_to(page, "Extend Podcasts")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Extend Podcasts")
+    expect(dialog).to_be_visible()
+    tab_to(page, "I have read and accept the terms (version 2026-11).")
+    page.keyboard.press("Space")
+    tab_to(page, "Extend for €9.90")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    extended = console.call("GET", f"/tenants/{admin.tenant_id}/licences", token=admin.token).body["items"]
+    assert extended[0]["expires_at"] > stored[0]["expires_at"]
+
     # An upgrade: the difference, at once, after accepting the plan terms
     plan = page.get_by_role("region", name="Plan", exact=True)
     expect(plan).to_contain_text("Basic")
