@@ -16,9 +16,10 @@ function money(cents: number, currency: string, signed = false): string {
   return new Intl.NumberFormat(lang(), { style: "currency", currency, signDisplay: signed ? "exceptZero" : "auto" }).format(cents / 100);
 }
 
+/** A date of the billing calendar, which runs on UTC (a change "on the first" is 00:00 UTC). */
 function day(value: string | null | undefined): string {
   if (!value) return "—";
-  return new Intl.DateTimeFormat(lang(), { dateStyle: "long" }).format(new Date(value));
+  return new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeZone: "UTC" }).format(new Date(value));
 }
 
 const name = (offer: { name: { de: string; en: string } }) => offer.name[lang()];
