@@ -162,6 +162,18 @@ def test_subtenant_and_copy_content(new_page: NewPage, console: Api) -> None:
     page.get_by_label("Name", exact=True).fill("Kunde Eins")
     page.get_by_label("Type").select_option("CUSTOM")  # starts without templates
     page.get_by_role("button", name="Create sub-tenant").click()
+    # Sub-tenants need the tenant management module: the console leads to booking it
+    expect(page.get_by_role("alert")).to_contain_text("tenant_management")
+    page.get_by_role("link", name=re.compile("Book the Tenant management module")).click()
+    page.get_by_role("button", name="Book Tenant management").click()
+    dialog = page.get_by_role("dialog", name="Book Tenant management")
+    dialog.get_by_label(re.compile("I have read and accept the terms")).check()
+    dialog.get_by_role("button", name=re.compile("^Book for")).click()
+    expect(page.get_by_role("row", name=re.compile("^Tenant management"))).to_contain_text("active until")
+    page.get_by_role("link", name="Sub-tenants").click()
+    page.get_by_label("Name", exact=True).fill("Kunde Eins")
+    page.get_by_label("Type").select_option("CUSTOM")
+    page.get_by_role("button", name="Create sub-tenant").click()
     expect(page.get_by_role("row", name=re.compile("Kunde Eins"))).to_be_visible()
     check(page, "subtenants")
 
@@ -391,3 +403,106 @@ def test_someone_with_a_login_signs_in_to_accept(new_page: NewPage, console: Api
     expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
     options = page.get_by_label("Account", exact=True).locator("option")
     expect(options).to_have_text(["All accounts", "Gast GmbH · Admin", "Gastgeber GmbH · Member"])
+
+
+def test_licences_booking_and_plan_change(new_page: NewPage, console: Api) -> None:
+    admin = console.new_account("Lizenz GmbH")
+    page = new_page()
+    sign_in(page, admin)
+    page.goto(f"/t/{admin.tenant_id}/contacts")
+    page.get_by_role("link", name="Licences & plan").click()
+    expect(page.get_by_role("heading", name="Licences & plan")).to_be_visible()
+    # Every module of the catalogue with its price, retention and this tenant's licence
+    podcasts = page.get_by_role("row", name=re.compile("^Podcasts"))
+    expect(podcasts).to_contain_text("€9.90 per month")
+    expect(podcasts).to_contain_text("90 days")
+    expect(podcasts).to_contain_text("not booked")
+    expect(page.get_by_role("row", name=re.compile("^Core"))).to_contain_text("included")
+    expect(page.get_by_role("row", name=re.compile("^Price calculation"))).to_contain_text(
+        "Granted by our staff — ask support."
+    )
+    expect(page.get_by_role("button", name="Book Price calculation")).to_have_count(0)
+    check(page, "licences")
+
+    # The admin books podcasts: reads the terms, chooses the period, accepts, confirms
+    page.get_by_role("button", name="Book Podcasts").click()
+    dialog = page.get_by_role("dialog", name="Book Podcasts")
+    expect(dialog.get_by_role("region", name="Terms (version 2026-11)")).to_contain_text("Podcasts:")
+    confirm = dialog.get_by_role("button", name=re.compile("^Book for"))
+    expect(confirm).to_be_disabled()  # not before the terms are accepted
+    dialog.get_by_label("Period").select_option("P12M")
+    expect(confirm).to_have_text("Book for €118.80")
+    dialog.get_by_label(re.compile("I have read and accept the terms")).check()
+    check(page, "licence-book")
+    confirm.click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text(re.compile(r"^Podcasts is active until"))).to_be_visible()
+    expect(podcasts).to_contain_text("active until")
+    expect(page.get_by_role("button", name="Extend Podcasts")).to_be_visible()
+    stored = console.call("GET", f"/tenants/{admin.tenant_id}/licences", token=admin.token).body["items"]
+    assert [(item["module"], item["state"], item["period"]) for item in stored] == [
+        ("podcasts", "active", "P12M")
+    ]
+
+    # Extending, by keyboard alone: one more period on top of the expiry
+    tab_to(page, "Extend Podcasts")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Extend Podcasts")
+    expect(dialog).to_be_visible()
+    tab_to(page, "I have read and accept the terms (version 2026-11).")
+    page.keyboard.press("Space")
+    tab_to(page, "Extend for €9.90")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    extended = console.call("GET", f"/tenants/{admin.tenant_id}/licences", token=admin.token).body["items"]
+    assert extended[0]["expires_at"] > stored[0]["expires_at"]
+
+    # An upgrade: the difference, at once, after accepting the plan terms
+    plan = page.get_by_role("region", name="Plan", exact=True)
+    expect(plan).to_contain_text("Basic")
+    expect(plan).to_contain_text("€19.00 per month")
+    plan.get_by_role("button", name="Change plan").click()
+    dialog = page.get_by_role("dialog", name="Change the plan")
+    dialog.get_by_label("New plan").select_option("PROFESSIONAL")
+    expect(dialog).to_contain_text("+€20.00 per month")
+    expect(dialog).to_contain_text("at once")
+    expect(dialog.get_by_role("region", name="Terms (version 2026-11)")).to_be_visible()
+    dialog.get_by_label(re.compile("I have read and accept the terms")).check()
+    check(page, "plan-change")
+    dialog.get_by_role("button", name="Change to Professional").click()
+    expect(plan).to_contain_text("Your plan is now Professional")
+    expect(plan).to_contain_text("€39.00 per month")
+    tenant = console.call("GET", f"/tenants/{admin.tenant_id}", token=admin.token).body
+    assert tenant["edition"] == "PROFESSIONAL"
+
+    # A downgrade waits for the first of next month; until then no other change is offered
+    plan.get_by_role("button", name="Change plan").click()
+    dialog = page.get_by_role("dialog", name="Change the plan")
+    dialog.get_by_label("New plan").select_option("BASIC")
+    expect(dialog).to_contain_text("-€20.00 per month")
+    expect(dialog).to_contain_text("the first of next month")
+    dialog.get_by_label(re.compile("I have read and accept the terms")).check()
+    dialog.get_by_role("button", name="Change to Basic").click()
+    expect(plan).to_contain_text("Your plan changes to Basic on")
+    expect(plan).to_contain_text(re.compile(r"Change ahead\s*Basic from \w+ 1, "))
+    expect(plan).to_contain_text("€39.00 per month")  # this month still Professional
+    expect(plan.get_by_role("button", name="Change plan")).to_have_count(0)
+    tenant = console.call("GET", f"/tenants/{admin.tenant_id}", token=admin.token).body
+    assert (tenant["edition"], tenant["pending_plan"]) == ("PROFESSIONAL", "BASIC")
+    assert tenant["plan_changes_at"][8:10] == "01"
+    check(page, "plan-pending")
+
+    # A viewer reads the same screen without any action
+    viewer = console.join(admin, "viewer")
+    other = new_page(locale="de-DE")
+    other.goto("/signin")
+    other.get_by_label("E-Mail-Adresse").fill(viewer.email)
+    other.get_by_label("Passwort").fill(PASSWORD)
+    other.get_by_role("button", name="Anmelden").click()
+    other.get_by_role("button", name="Abmelden").wait_for()
+    other.goto(f"/t/{admin.tenant_id}/licences")
+    expect(other.get_by_role("heading", name="Lizenzen & Tarif")).to_be_visible()
+    expect(other.get_by_role("row", name=re.compile("^Podcasts"))).to_contain_text("aktiv bis")
+    expect(other.get_by_text("Nur die Administratoren")).to_be_visible()
+    expect(other.get_by_role("button", name=re.compile("buchen|verlängern|Tarif wechseln"))).to_have_count(0)
+    check(other, "licences-viewer-de")

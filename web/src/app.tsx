@@ -8,6 +8,7 @@ import { match, navigate, onLinkClick, useLocation } from "./router";
 import { Accounts } from "./screens/accounts";
 import { Audit } from "./screens/audit";
 import { Backups } from "./screens/backups";
+import { Licences } from "./screens/licences";
 import { Members } from "./screens/members";
 import { AcceptInvitation, Outbox, Report, SignIn, SignUp, Verify } from "./screens/public";
 import { ContactEdit, Contacts } from "./screens/contacts";
@@ -37,6 +38,7 @@ const SECTIONS: Section[] = [
   { path: "backups", key: "nav.backups", minimum: "member" },
   { path: "audit", key: "nav.audit", minimum: "admin" },
   { path: "settings", key: "nav.settings", minimum: "viewer" },
+  { path: "licences", key: "nav.licences", minimum: "viewer" },
 ];
 
 export function App({ auth, local }: { auth: Auth; local: boolean }) {
@@ -233,6 +235,8 @@ function TenantScreen({ section, id }: { section: string; id?: string }) {
       return <Audit />;
     case "settings":
       return <Settings />;
+    case "licences":
+      return <Licences />;
     default:
       return <NotFound />;
   }

@@ -6,7 +6,6 @@ import { atLeast, type Tenant, useTenant } from "../state";
 import { Button, Checkbox, ErrorBox, Input, label, Page, Select, Status, useSubmit, when } from "../ui";
 import { type Change, changes, ConflictDialog } from "./conflict";
 
-const EDITIONS: Schemas["Edition"][] = ["BASIC", "PROFESSIONAL", "ENTERPRISE"];
 const CHARSETS: Schemas["Charset"][] = ["UTF-8", "ISO-8859-1", "ISO-8859-15", "Windows-1252"];
 
 type Form = { name: string; edition: Schemas["Edition"]; charset: Schemas["Charset"]; configuration: "ready" | "awaiting_configuration"; partner_access: boolean };
@@ -60,11 +59,14 @@ export function Settings() {
           </dd>
           <dt>{t("settings.created")}</dt>
           <dd>{when(tenant.created_at)}</dd>
+          <dt>{t("settings.edition")}</dt>
+          <dd>
+            {tenant.edition} · <a href={`/t/${tenant.id}/licences`}>{t("settings.editionHint")}</a>
+          </dd>
         </dl>
         <fieldset disabled={!admin}>
           <legend class="sr-only">{t("settings.general")}</legend>
           <Input label={t("field.name")} required maxLength={120} value={form.name} onValue={set("name")} />
-          <Select label={t("settings.edition")} value={form.edition} options={EDITIONS.map((e) => [e, e] as const)} onValue={set("edition")} />
           <Select
             label={t("settings.charset")}
             value={form.charset}

@@ -1,6 +1,6 @@
 /** A partner's sub-tenants: create, enter, copy the partner's templates into one. */
 import { useState } from "preact/hooks";
-import { api, idempotencyKey, ok, type Schemas } from "../api/client";
+import { api, ApiError, idempotencyKey, ok, type Schemas } from "../api/client";
 import { t } from "../i18n";
 import { atLeast, useApp, useTenant } from "../state";
 import { Button, Checkbox, Dialog, Empty, ErrorBox, Input, More, Page, Select, Status, Table, label, usePaged, useSubmit, when } from "../ui";
@@ -67,6 +67,11 @@ export function Subtenants() {
           <Select label={t("settings.type")} value={type} options={[["STANDARD", "STANDARD"], ["CUSTOM", "CUSTOM"]]} onValue={setType} />
           <Select label={t("settings.edition")} value={edition} options={(["BASIC", "PROFESSIONAL", "ENTERPRISE"] as const).map((e) => [e, e] as const)} onValue={setEdition} />
           <ErrorBox error={create.error} />
+          {create.error instanceof ApiError && create.error.code === "licence_required" && (
+            <p>
+              <a href={`/t/${tenant.id}/licences`}>{t("subtenants.bookLicence")}</a>
+            </p>
+          )}
           <Button kind="primary" type="submit" busy={create.busy}>
             {t("subtenants.submit")}
           </Button>

@@ -52,6 +52,10 @@ class TenantResponse(BaseModel):
     display: Display
     role: str
     via: str
+    pending_plan: str | None = Field(
+        default=None, description="A downgrade waiting for the next billing day (POST …/plan)."
+    )
+    plan_changes_at: str | None = Field(default=None, description="When `pending_plan` takes effect.")
 
     @classmethod
     def of(cls, tenant: Tenant, role: str, via: str, logo_url: str | None) -> TenantResponse:
@@ -76,6 +80,8 @@ class TenantResponse(BaseModel):
             display=display,
             role=role,
             via=via,
+            pending_plan=tenant.pending_plan,
+            plan_changes_at=tenant.plan_changes_at,
         )
 
 
