@@ -172,8 +172,18 @@ def test_subtenant_and_copy_content(new_page: NewPage, console: Api) -> None:
     check(page, "copy-content")
     dialog.get_by_role("button", name="Close").click()
 
-    # The partner enters the sub-tenant from the switcher, with its partner role
-    page.get_by_label("Account", exact=True).select_option(label="Kunde Eins · Admin · via partner")
+    # Every level below, paged from the API (not from /me), names each tenant's parent
+    page.get_by_label("Every level below (as partner)").check()
+    expect(page.get_by_role("row", name=re.compile("Kunde Eins.*Partner GmbH"))).to_be_visible()
+
+    # /me names the partner tenant with its count; the partner enters the sub-tenant from its
+    # list, and the switcher shows it with the partner role
+    switcher = page.get_by_label("Account", exact=True)
+    expect(switcher.locator("option", has_text="Partner GmbH")).to_have_text(
+        "Partner GmbH · Admin · sub-tenants: 1"
+    )
+    page.get_by_role("link", name="Kunde Eins").click()
+    expect(switcher.locator("option:checked")).to_have_text("Kunde Eins · Admin · via partner")
     page.get_by_role("link", name="Templates").click()
     expect(page.get_by_role("table")).to_be_visible()
     check(page, "templates")

@@ -439,6 +439,64 @@ def test_me_does_not_grow_with_the_table_or_the_users_tenants(api: Api) -> None:
     assert me.calls == before == BUDGETS["GET /me"]
 
 
+def test_a_partners_me_and_reach_do_not_grow_with_the_hierarchy(api: Api) -> None:
+    """/me names the partner tenant with its count; the reached tenants are paged, and each page
+    costs the same few calls however wide and deep the hierarchy is."""
+    partner = api.new_account("Breit und Tief AG")
+    before = api.call("GET", "/me", token=partner.token)
+    wide = [api.subtenant(partner, f"Kunde {n}") for n in range(24)]
+    chain = [api.subtenant(partner, "Ebene 1")]
+    for level in range(2, 6):
+        chain.append(api.subtenant(partner, f"Ebene {level}", parent=chain[-1]))
+
+    me = api.call("GET", "/me", token=partner.token)
+    reached, calls = _all_reached(api, partner, limit=7)
+
+    assert before.calls == me.calls == BUDGETS["GET /me"]
+    assert [(m["tenant_id"], m["subtenant_count"]) for m in me.body["memberships"]] == [
+        (partner.tenant_id, 25)
+    ]
+    assert len(me.body["memberships"]) == 1 and len(str(me.body)) < 1000
+    assert sorted(reached) == sorted(wide + chain)
+    # the gate's batch, one Query, the page's tenants, and at most one batch of tenants between
+    assert all(c["dynamodb.Query"] == 1 and c["dynamodb.BatchGetItem"] <= 3 and len(c) == 2 for c in calls)
+
+    # Level 2 switches partner access off: it and everything below it leave the partner's reach.
+    owner = api.join(partner, "admin", tenant_id=chain[1])
+    etag = api.call("GET", f"/tenants/{chain[1]}", token=owner.token).headers["ETag"]
+    cut = api.call(
+        "PATCH",
+        f"/tenants/{chain[1]}",
+        token=owner.token,
+        json_body={"partner_access": False},
+        headers={"If-Match": etag},
+    )
+    assert cut.status == 200, cut.body
+    after, _ = _all_reached(api, partner, limit=7)
+    below_level1, _ = _all_reached(api, owner, tenant_id=chain[1], limit=100)
+
+    assert sorted(after) == sorted(wide + chain[:1])
+    assert sorted(below_level1) == sorted(chain[2:])  # level 2's own admins still reach below it
+
+
+def _all_reached(api: Api, account: Account, *, limit: int, tenant_id: str | None = None):
+    reached: list[str] = []
+    calls: list[dict[str, int]] = []
+    cursor = ""
+    while True:
+        page = api.call(
+            "GET",
+            f"/tenants/{tenant_id or account.tenant_id}/subtenants?depth=all&limit={limit}{cursor}",
+            token=account.token,
+        )
+        assert page.status == 200, page.body
+        reached += [t["id"] for t in page.body["items"]]
+        calls.append(page.calls)
+        if not page.body["next_cursor"]:
+            return reached, calls
+        cursor = f"&cursor={page.body['next_cursor']}"
+
+
 def test_a_partners_access_costs_the_same_at_any_depth(api: Api) -> None:
     partner = api.new_account("Tiefe GmbH")
     level1 = api.subtenant(partner, "Ebene 1")

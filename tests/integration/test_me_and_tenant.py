@@ -31,7 +31,13 @@ def test_me_lists_the_user_and_every_tenant_they_can_enter(invoke: Lambda) -> No
         "email_verified": True,
     }
     assert reply.body["memberships"] == [
-        {"tenant_id": tenant_id, "tenant_name": "Schmidt GmbH", "role": "admin", "via": "member"}
+        {
+            "tenant_id": tenant_id,
+            "tenant_name": "Schmidt GmbH",
+            "role": "admin",
+            "via": "member",
+            "subtenant_count": 0,
+        }
     ]
     assert reply.body["invitations"] == []
 

@@ -465,3 +465,37 @@ def test_deleting_an_appointment(invoke: Lambda, admin) -> None:
 
     assert reply.status == 204
     assert records(invoke, "APPOINTMENT#") == []
+
+
+def test_a_cursor_outside_the_listings_range_is_refused(invoke: Lambda, admin) -> None:
+    """Real DynamoDB refuses a start key outside the key condition; moto would answer a page."""
+    claims, tenant_id = admin
+    for name in ["Anna", "Anton", "Bernd"]:
+        create_contact(invoke, claims, tenant_id, name=name)
+    page = invoke(CONTACTS, _list_event("contact_list", claims, tenant_id, {"prefix": "b", "limit": "1"}))
+    beyond = _list_event(
+        "contact_list", claims, tenant_id, {"prefix": "an", "cursor": _b_cursor(page, tenant_id)}
+    )
+
+    reply = invoke(CONTACTS, beyond)
+
+    assert (reply.status, reply.body["error"]["code"]) == (400, "invalid_cursor")
+
+
+def _b_cursor(page, tenant_id: str) -> str:
+    """A cursor at Bernd: inside the tenant, outside the `an` prefix."""
+    item = next(i for i in page.body["items"] if i["name"] == "Bernd")
+    from kontor import keys, pages
+    from records.domain import name_key
+
+    return (
+        pages.encode(
+            {
+                "pk": {"S": keys.tenant_pk(tenant_id)},
+                "sk": {"S": f"CONTACT#{item['id']}"},
+                "gsi1pk": {"S": keys.contacts_by_name_pk(tenant_id)},
+                "gsi1sk": {"S": f"{name_key('Bernd')}#{item['id']}"},
+            }
+        )
+        or ""
+    )

@@ -55,6 +55,13 @@ def subtenant(invoke: Lambda, claims: dict, parent: str, name: str = "Kunde Mül
     return reply.body["id"]
 
 
+def list_subtenants(invoke: Lambda, claims: dict, tenant_id: str, **query: str):
+    return invoke(
+        "SubtenantsFunction",
+        event("subtenants_list", claims=claims, path_parameters={"tenantId": tenant_id}, query=query),
+    )
+
+
 def rows(invoke: Lambda, tenant_id: str, prefix: str) -> list[dict]:
     return [
         i for i in invoke.table() if i["pk"]["S"] == f"TENANT#{tenant_id}" and i["sk"]["S"].startswith(prefix)
@@ -177,13 +184,14 @@ def test_partner_members_act_in_sub_tenants_with_their_partner_role(invoke: Lamb
     assert (as_member.body["via"], as_member.body["role"]) == ("partner", "member")
     # The access check costs the same reads at depth 1 and at depth 3.
     assert shallow.calls == deep.calls
+    # /me names the partner tenant with its count; the reached ones are paged below it.
     me = invoke("MeFunction", event("me", claims=partner)).body
-    assert {(m["tenant_id"], m["via"]) for m in me["memberships"]} == {
-        (partner_id, "member"),
-        (level1, "partner"),
-        (level2, "partner"),
-        (level3, "partner"),
-    }
+    assert [(m["tenant_id"], m["via"], m["subtenant_count"]) for m in me["memberships"]] == [
+        (partner_id, "member", 1)
+    ]
+    below = list_subtenants(invoke, partner, partner_id, depth="all")
+    assert below.status == 200, below.body
+    assert {t["id"] for t in below.body["items"]} == {level1, level2, level3}
     # A member of the partner may not do what needs an admin in the sub-tenant.
     tag = etag(as_member)
     assert patch_tenant(invoke, mia, level3, {"name": "Nope"}, tag).status == 403

@@ -24,7 +24,8 @@ class Membership:
     tenant_id: str
     tenant_name: str
     role: str
-    via: str = "member"  # how the user gets in: their own membership (later also: partner)
+    via: str = "member"  # /me lists own memberships; partner reach is paged per partner tenant
+    subtenant_count: int = 0  # direct sub-tenants: a partner tenant when above zero
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,9 @@ def request_backup(tenant: Access, note: str | None) -> Backup:
 
 def list_backups(tenant: Access, limit: int, cursor: str | None) -> Page[Backup]:
     """Newest first; one Query a page."""
-    start = pages.decode(cursor, partition_key="pk", partition=keys.tenant_pk(tenant.tenant_id))
+    start = pages.decode(
+        cursor, partition_key="pk", partition=keys.tenant_pk(tenant.tenant_id), sk_prefix=keys.BACKUP_PREFIX
+    )
     found, last_key = store.backups.page(tenant.tenant_id, limit, start)
     return Page(items=[b for b in found if b.state != "deleting"], next_cursor=pages.encode(last_key))
 

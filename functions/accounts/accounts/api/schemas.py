@@ -81,6 +81,10 @@ class MembershipResponse(BaseModel):
     tenant_name: str
     role: str
     via: str
+    subtenant_count: int = Field(
+        description="Direct sub-tenants: above zero for a partner tenant. The tenants reached below it "
+        "as partner are listed by `GET /tenants/{tenantId}/subtenants?depth=all`."
+    )
 
 
 class PendingInvitationResponse(BaseModel):

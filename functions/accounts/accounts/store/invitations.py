@@ -52,7 +52,9 @@ def page(tenant_id: str, limit: int, cursor: str | None) -> pages.Page[Invitatio
         scan_index_forward=False,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor, partition_key="pk", partition=partition, sk_prefix=keys.INVITATION_PREFIX
+        ),
     )
     items = [_invitation(item) for item in results]
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))

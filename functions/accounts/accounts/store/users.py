@@ -9,7 +9,6 @@ from kontor import clock, db, keys, mapping, tenancy, throttles, tokens
 from kontor.errors import Conflict, Gone, NotFound
 from kontor.fences import Status
 from kontor.models import (
-    DescendantItem,
     EmailClaimItem,
     InvitationItem,
     MembershipItem,
@@ -159,18 +158,12 @@ def profile(user_id: str) -> User:
 
 
 def tenants_brief(tenant_ids: set[str]) -> dict[str, TenantItem]:
-    """Name, sub-tenant count and partner access of the visible tenants by id (a closed one does
-    not exist for its users), one BatchGetItem per 100."""
+    """Name and sub-tenant count of the visible tenants by id (a closed one does not exist for its
+    users), one BatchGetItem per 100."""
     keys_ = [(keys.tenant_pk(tenant_id), keys.TENANT_SK) for tenant_id in sorted(tenant_ids)]
-    wanted = ["id", "name", "subtenant_count", "partner_access", "status", "ancestors"]
+    wanted = ["id", "name", "subtenant_count", "status"]
     found = TenantItem.batch_get(keys_, attributes_to_get=wanted)
     return {tenant.id: tenant for tenant in found if tenant.status != Status.CLOSED}
-
-
-def descendants_of(tenant_id: str) -> list[str]:
-    """Every tenant below a partner tenant, at any depth."""
-    below = DescendantItem.sk.startswith(keys.DESCENDANT_PREFIX)
-    return [row.tenant_id for row in DescendantItem.query(keys.tenant_pk(tenant_id), below)]
 
 
 def memberships_of(user_id: str) -> list[MembershipItem]:
