@@ -145,6 +145,7 @@ def _user_pool_client(props: dict[str, Any], logical_id: str, stack: Stack) -> N
         "ExplicitAuthFlows",
         "PreventUserExistenceErrors",
         "EnableTokenRevocation",
+        "WriteAttributes",
         "IdTokenValidity",
         "AccessTokenValidity",
         "RefreshTokenValidity",

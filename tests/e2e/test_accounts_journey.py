@@ -122,6 +122,32 @@ def test_accepting_with_another_login_is_403(api: Api) -> None:
     assert api.table() == before
 
 
+def test_a_login_whose_address_is_unproven_cannot_accept(api: Api) -> None:
+    # Given an invited address whose login's token says the address is not proven (as after an
+    # attribute change, had the app client allowed one: it may write only `name`)
+    admin = api.new_account("Beweis AG")
+    invitee = api.new_account("Eigene KG")
+    api.call(
+        "POST",
+        f"/tenants/{admin.tenant_id}/invitations",
+        token=admin.token,
+        json_body={"email": invitee.email},
+    )
+    link = link_token(api.outbox(invitee.email)[-1]["text"])
+    api.aws("cognito-idp").admin_update_user_attributes(
+        UserPoolId=api.info["pool_id"],
+        Username=invitee.email,
+        UserAttributes=[{"Name": "email_verified", "Value": "false"}],
+    )
+    token = api.sign_in(invitee.email)["IdToken"]
+    before = api.table()
+
+    reply = api.call("POST", f"/invitations/{link}/accept", token=token, json_body={})
+
+    assert (reply.status, reply.body["error"]["code"]) == (403, "email_unverified")
+    assert api.table() == before
+
+
 ADMIN_ONLY = [route for route in load().routes if MINIMUM_ROLE.get(route.key) == "admin"]
 
 

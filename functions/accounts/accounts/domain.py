@@ -81,8 +81,9 @@ class PendingInvitation:
 
 @dataclass(frozen=True)
 class Signup:
-    user: User
-    tenant: Tenant
+    """What POST /signup answers, the same whether the address is new or already known."""
+
+    sent_to: str
     verification_expires_at: str
 
 

@@ -27,6 +27,9 @@ class Settings(BaseModel):
     # The API's public base URL where it is not the one a request came in on (a custom domain, locally).
     api_url: str | None = Field(default=None, validation_alias="KONTOR_API_URL")
     verification_ttl_hours: int = Field(default=24, validation_alias="KONTOR_VERIFICATION_TTL_HOURS")
+    # How long a signup that never proved its address holds it; then another signup or an
+    # invitation's acceptance releases it (and the signup's tenant).
+    unverified_hold_hours: int = Field(default=24, validation_alias="KONTOR_UNVERIFIED_HOLD_HOURS")
     idempotency_ttl_hours: int = Field(default=24, validation_alias="KONTOR_IDEMPOTENCY_TTL_HOURS")
     invitation_ttl_days: int = Field(default=7, validation_alias="KONTOR_INVITATION_TTL_DAYS")
     # Invitation mails a tenant may send a day, and one address may receive a day (from all tenants).

@@ -27,6 +27,8 @@ class SignupRequest(_Body):
 
 class VerifyRequest(_Body):
     token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    # The login's password from now on: verifying never keeps a password the verifier did not set.
+    password: str = Field(max_length=256, json_schema_extra={"format": "password"})
 
 
 class ResendRequest(_Body):
@@ -56,18 +58,17 @@ class VerificationResponse(BaseModel):
 
 
 class SignupResponse(BaseModel):
-    user: UserResponse
-    tenant: TenantSummary
+    """The same for a new address and a known one, so signup reveals no address: the ids come with
+    the verification (`POST /signup/verify`) and `GET /me`."""
+
     verification: VerificationResponse
 
     @classmethod
     def of(cls, signup: Signup) -> SignupResponse:
         return cls(
-            user=UserResponse.of(signup.user),
-            tenant=TenantSummary(id=signup.tenant.id, name=signup.tenant.name, role="admin"),
             verification=VerificationResponse(
-                sent_to=signup.user.email, expires_at=signup.verification_expires_at
-            ),
+                sent_to=signup.sent_to, expires_at=signup.verification_expires_at
+            )
         )
 
 

@@ -271,6 +271,17 @@ def accept(item: InvitationItem, token: TokenItem, user: User, *, new_identity: 
         raise
 
 
+def accepted_by(item: InvitationItem, user: User) -> bool:
+    """Whether `user`'s acceptance of the invitation committed (its membership and the address's
+    claim exist): read before undoing anything after an error whose reply may have been lost."""
+    try:
+        MembershipItem.get(keys.tenant_pk(item.tenant_id), keys.member_sk(user.id), consistent_read=True)
+        claim = EmailClaimItem.get(keys.email_pk(user.email), keys.EMAIL_SK, consistent_read=True)
+    except DoesNotExist:
+        return False
+    return claim.user_id == user.id
+
+
 def tenant_name(tenant_id: str) -> str:
     try:
         return TenantItem.get(keys.tenant_pk(tenant_id), keys.TENANT_SK, attributes_to_get=["name"]).name

@@ -111,6 +111,57 @@ def complete_verification(token: TokenItem) -> None:
         raise
 
 
+def holder(email: str) -> UserItem | None:
+    """The profile that holds an address (its email claim), verified or not."""
+    try:
+        claim = EmailClaimItem.get(keys.email_pk(email), keys.EMAIL_SK, consistent_read=True)
+        return UserItem.get(keys.user_pk(claim.user_id), keys.PROFILE_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def signup_committed(user: User, tenant: Tenant) -> bool:
+    """Whether a signup's transaction committed (read before undoing anything after an error:
+    its reply may have been lost after the commit)."""
+    try:
+        claim = EmailClaimItem.get(keys.email_pk(user.email), keys.EMAIL_SK, consistent_read=True)
+        MembershipItem.get(keys.tenant_pk(tenant.id), keys.member_sk(user.id), consistent_read=True)
+    except DoesNotExist:
+        return False
+    return claim.user_id == user.id
+
+
+def release_unverified(profile: UserItem) -> bool:
+    """Free an address held by a login that never proved it: the tenants it created at signup,
+    then its claim, profile and link together, under the condition that it is still unverified.
+    Each step may be repeated. False when the address was verified meanwhile (nothing released).
+
+    An unverified login cannot sign in, so the only tenant it has is its signup's, holding what
+    signup wrote (a handful of items: the tenant, the membership, standard templates, audit).
+    """
+    for membership in memberships_of(profile.id):
+        try:
+            tenant = TenantItem.get(
+                keys.tenant_pk(membership.tenant_id), keys.TENANT_SK, consistent_read=True
+            )
+        except DoesNotExist:
+            continue
+        if tenant.created_by == profile.id and not tenant.parent_id:
+            db.delete_partition(keys.tenant_pk(membership.tenant_id))
+    try:
+        with db.transaction() as tx:
+            tx.delete(
+                EmailClaimItem(keys.email_pk(profile.email), keys.EMAIL_SK),
+                condition=EmailClaimItem.user_id == profile.id,
+            )
+            tx.delete(UserItem(profile.pk, profile.sk), condition=UserItem.email_verified == False)  # noqa: E712
+            if profile.verification_token:
+                tx.delete(TokenItem(profile.verification_token, keys.TOKEN_SK))
+    except db.Cancelled:
+        return False
+    return True
+
+
 def unverified_user(email: str) -> UserItem | None:
     """The profile behind an email, if its address still awaits verification."""
     try:
