@@ -146,6 +146,7 @@ def _user_pool_client(props: dict[str, Any], logical_id: str, stack: Stack) -> N
         "PreventUserExistenceErrors",
         "EnableTokenRevocation",
         "WriteAttributes",
+        "ReadAttributes",
         "IdTokenValidity",
         "AccessTokenValidity",
         "RefreshTokenValidity",

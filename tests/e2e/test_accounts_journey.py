@@ -133,7 +133,7 @@ def test_a_login_whose_address_is_unproven_cannot_accept(api: Api) -> None:
         token=admin.token,
         json_body={"email": invitee.email},
     )
-    link = link_token(api.outbox(invitee.email)[-1]["text"])
+    link = link_token(api.outbox(invitee.email)[0]["text"])
     api.aws("cognito-idp").admin_update_user_attributes(
         UserPoolId=api.info["pool_id"],
         Username=invitee.email,

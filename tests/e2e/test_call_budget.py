@@ -31,10 +31,14 @@ BUDGETS: dict[str, dict[str, int]] = {
     "GET /openapi.json": {},
     "GET /docs": {},
     "POST /signup": SIGNUP_CALLS,
+    # the token, the address's holder (claim, profile), whether its login exists, the password the
+    # verifier typed, the attributes, enabling, the commit, the profile answered
     "POST /signup/verify": {
         "cognito-idp.AdminEnableUser": 1,
+        "cognito-idp.AdminGetUser": 1,
+        "cognito-idp.AdminSetUserPassword": 1,
         "cognito-idp.AdminUpdateUserAttributes": 1,
-        "dynamodb.GetItem": 2,
+        "dynamodb.GetItem": 4,
         "dynamodb.TransactWriteItems": 1,
     },
     "POST /signup/resend": {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 1, "ses.SendEmail": 1},

@@ -499,3 +499,55 @@ def _b_cursor(page, tenant_id: str) -> str:
         )
         or ""
     )
+
+
+# ---------------------------------------------------------------- quotas
+@pytest.fixture
+def small_quotas(monkeypatch: pytest.MonkeyPatch):
+    from kontor.settings import settings
+
+    monkeypatch.setenv("KONTOR_CONTACTS_PER_TENANT", "2")
+    monkeypatch.setenv("KONTOR_APPOINTMENTS_PER_TENANT", "1")
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+def test_a_tenant_keeps_at_most_its_quota_of_contacts_and_deleting_frees_room(
+    invoke: Lambda, admin, small_quotas
+) -> None:
+    claims, tenant_id = admin
+    first = create_contact(invoke, claims, tenant_id, name="Eins")
+    create_contact(invoke, claims, tenant_id, name="Zwei")
+    before = invoke.table()
+
+    refused = call(invoke, "contact_create", claims, tenant_id, body=ERIKA, headers={"Idempotency-Key": None})
+
+    assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
+    assert refused.body["error"]["details"] == {"quota": "contacts_per_tenant", "limit": 2}
+    assert invoke.table() == before
+    # Deleting one makes room again; the counter follows creations and deletions
+    deleted = call(
+        invoke, "contact_delete", claims, tenant_id, contactId=first.body["id"], headers={"If-Match": None}
+    )
+    assert deleted.status == 204, deleted.body
+    assert create_contact(invoke, claims, tenant_id, name="Drei").status == 201
+    [usage] = [i for i in invoke.table() if i["sk"]["S"] == "USAGE#contacts"]
+    assert usage["pk"]["S"] == f"TENANT#{tenant_id}" and usage["used"]["N"] == "2"
+
+
+def test_a_tenant_keeps_at_most_its_quota_of_appointments(invoke: Lambda, admin, small_quotas) -> None:
+    claims, tenant_id = admin
+    create_appointment(invoke, claims, tenant_id)
+
+    refused = call(
+        invoke,
+        "appointment_create",
+        claims,
+        tenant_id,
+        body={**MEETING, "title": "Zwei"},
+        headers={"Idempotency-Key": None},
+    )
+
+    assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
+    assert refused.body["error"]["details"]["quota"] == "appointments_per_tenant"

@@ -598,3 +598,38 @@ def test_a_partner_creates_sub_tenants_up_to_its_quota(
     assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
     assert refused.body["error"]["details"] == {"quota": "subtenants_per_partner", "limit": 1}
     assert invoke.table() == before
+
+
+def test_a_tenant_keeps_at_most_its_quota_of_templates_copies_included(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kontor.settings import settings
+
+    # A STANDARD tenant starts with 3 templates, counted from the start
+    monkeypatch.setenv("KONTOR_TEMPLATES_PER_TENANT", "4")
+    settings.cache_clear()
+    partner, partner_id = signed_up(invoke)
+    assert create_template(invoke, partner, partner_id, name="Vier", kind="email", body="x").status == 201
+    before = invoke.table()
+
+    refused = create_template(invoke, partner, partner_id, name="Fünf", kind="email", body="x")
+
+    assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
+    assert refused.body["error"]["details"] == {"quota": "templates_per_tenant", "limit": 4}
+    assert invoke.table() == before
+    # Copying the partner's 4 templates into an empty sub-tenant that may keep 3: refused, none copied
+    sub = subtenant(invoke, partner, partner_id, type="CUSTOM")
+    monkeypatch.setenv("KONTOR_TEMPLATES_PER_TENANT", "3")
+    settings.cache_clear()
+    too_many = copy(invoke, partner, partner_id, sub)
+    assert (too_many.status, too_many.body["error"]["code"]) == (409, "quota_exceeded")
+    assert rows(invoke, sub, "TEMPLATE#") == []
+    monkeypatch.setenv("KONTOR_TEMPLATES_PER_TENANT", "4")
+    settings.cache_clear()
+    assert copy(invoke, partner, partner_id, sub).status == 200
+    assert create_template(invoke, partner, sub, name="Mehr", kind="email", body="x").status == 409
+    settings.cache_clear()
+    assert create_template(invoke, partner, sub, name="Mehr", kind="email", body="x").body["error"][
+        "code"
+    ] == ("quota_exceeded")
+    settings.cache_clear()

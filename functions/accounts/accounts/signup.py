@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from accounts import passwords, store
 from accounts.domain import Signup, Tenant, User
-from kontor import clock, ids, mail, tokens
-from kontor.errors import Conflict, Gone
+from kontor import clock, ids, mail, throttles, tokens
+from kontor.errors import Conflict, Gone, allowance_used_up
 from kontor.models import UserItem
 from kontor.observability import count, logger
 from kontor.settings import settings
@@ -41,7 +41,7 @@ def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup
     tenant = Tenant(id=ids.new_id(), name=tenant_name)
     secret, token = tokens.issue(store.users.VERIFY_EMAIL, user_id, email, ttl)
     try:
-        store.users.create_signup(user, tenant, token)
+        store.users.create_signup(user, tenant, token, per_day=_signups_per_day())
     except BaseException as failure:
         # The commit may have happened with its reply lost: read before undoing anything.
         if not store.users.signup_committed(user, tenant):
@@ -58,8 +58,25 @@ def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup
     return Signup(sent_to=email, verification_expires_at=token.expires_at)
 
 
+def signups_used_up(per_day: int) -> Exception:
+    return allowance_used_up(
+        "signups_per_address_per_day", per_day, f"An address can start at most {per_day} signups a day."
+    )
+
+
+def _signups_per_day() -> int:
+    return settings().signups_per_address_per_day
+
+
 def _known(email: str, held: UserItem | None, ttl: timedelta) -> Signup:
-    """The answer a new address gets, while the mail tells the address's owner what happened."""
+    """The answer a new address gets, while the mail tells the address's owner what happened.
+
+    Counted against the address's daily signups like a new one (so the limit answers alike), which
+    also bounds the owner's mails.
+    """
+    per_day = _signups_per_day()
+    if not throttles.take("signup", email, per_day, clock.now()):
+        raise signups_used_up(per_day)
     if held is not None:
         _send_already_known(email, held)
     count("SignupForKnownAddress")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kontor import clock, ids, mail, pages
+from kontor import clock, ids, mail, pages, quotas
 from kontor.access import Access, partners_of
 from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kontor.observability import count
@@ -112,12 +112,17 @@ def copy_content(context: Access, sub_id: str, kinds: list[str], on_conflict: st
         page = store.templates.templates(context.tenant_id, 100, cursor)
         wanted = [t for t in page.items if t.kind in kinds]
         existing = store.templates.templates_named(sub.id, [t.name for t in wanted]) if wanted else {}
+        new = [t for t in wanted if t.name.strip().lower() not in existing]
+        if new:
+            quotas.check(sub.id, "templates", settings().templates_per_tenant, adding=len(new))
         for source in wanted:
             present = existing.get(source.name.strip().lower())
             if present is not None and on_conflict == "skip":
                 report.skipped.append(source.name)
                 continue
             store.templates.copy_template(context, sub.id, source, present)
+            if present is None:
+                quotas.moved(sub.id, "templates", 1)
             (report.overwritten if present else report.copied).append(source.name)
         cursor = page.next_cursor
         if cursor is None:

@@ -40,6 +40,13 @@ class Settings(BaseModel):
     # Quotas: what one user or partner may create (409 quota_exceeded beyond).
     tenants_per_user: int = Field(default=20, validation_alias="KONTOR_TENANTS_PER_USER")
     subtenants_per_partner: int = Field(default=1000, validation_alias="KONTOR_SUBTENANTS_PER_PARTNER")
+    # What one tenant keeps (approximate: see kontor.quotas) and may do a day; sign-ups an address
+    # may start a day.
+    templates_per_tenant: int = Field(default=1000, validation_alias="KONTOR_TEMPLATES_PER_TENANT")
+    contacts_per_tenant: int = Field(default=1_000_000, validation_alias="KONTOR_CONTACTS_PER_TENANT")
+    appointments_per_tenant: int = Field(default=1_000_000, validation_alias="KONTOR_APPOINTMENTS_PER_TENANT")
+    manual_backups_per_day: int = Field(default=10, validation_alias="KONTOR_MANUAL_BACKUPS_PER_DAY")
+    signups_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_SIGNUPS_PER_ADDRESS")
     verification_resends_per_day: int = Field(
         default=5, validation_alias="KONTOR_VERIFICATION_RESENDS_PER_DAY"
     )

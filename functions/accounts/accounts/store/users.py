@@ -6,7 +6,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
 from kontor import clock, db, keys, mapping, tenancy, throttles, tokens
-from kontor.errors import Conflict, Gone, NotFound
+from kontor.errors import Conflict, Gone, NotFound, allowance_used_up
 from kontor.fences import Status
 from kontor.models import (
     EmailClaimItem,
@@ -58,8 +58,9 @@ def user_id_for(email: str) -> str | None:
         return None
 
 
-def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
-    """Identity records, tenant, admin membership, token and audit entry: all or nothing."""
+def create_signup(user: User, tenant: Tenant, verification: TokenItem, *, per_day: int) -> None:
+    """Identity records, tenant, admin membership, token and audit entry, and one of the address's
+    `per_day` daily signups: all or nothing."""
     now = clock.iso(clock.now())
     try:
         with db.transaction() as tx:
@@ -80,7 +81,14 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
                 now=now,
             )
             tx.save(verification)
+            throttles.count(tx, "signup", user.email, per_day, clock.now())
     except db.Cancelled as cancelled:
+        if throttles.exceeded(cancelled, "signup", user.email, clock.now()):
+            raise allowance_used_up(
+                "signups_per_address_per_day",
+                per_day,
+                f"An address can start at most {per_day} signups a day.",
+            ) from None
         if (keys.email_pk(user.email), keys.EMAIL_SK) in cancelled.failed:
             raise Conflict(
                 "This email already has a Kontor login. Sign in and add a further account instead.",
