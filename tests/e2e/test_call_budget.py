@@ -127,7 +127,13 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.PutItem": 1,
         "ses.SendEmail": 1,
     },
-    "POST /tenants/{tenantId}/templates": {"dynamodb.TransactWriteItems": 1, "dynamodb.BatchGetItem": 1},
+    # + the usage counter read before and moved after the commit (kontor.quotas)
+    "POST /tenants/{tenantId}/templates": {
+        "dynamodb.GetItem": 1,
+        "dynamodb.TransactWriteItems": 1,
+        "dynamodb.UpdateItem": 1,
+        "dynamodb.BatchGetItem": 1,
+    },
     "GET /tenants/{tenantId}/templates": {"dynamodb.Query": 1, "dynamodb.BatchGetItem": 1},
     "GET /tenants/{tenantId}/templates/{templateId}": {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 1},
     "PATCH /tenants/{tenantId}/templates/{templateId}": {
@@ -138,6 +144,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "DELETE /tenants/{tenantId}/templates/{templateId}": {
         "dynamodb.GetItem": 1,
         "dynamodb.TransactWriteItems": 1,
+        "dynamodb.UpdateItem": 1,
         "dynamodb.BatchGetItem": 1,
     },
     "POST /invitations/{token}/accept": {
