@@ -46,10 +46,6 @@ def _user(item: UserItem) -> User:
     return mapping.domain(item, User)
 
 
-def email_claimed(email: str) -> bool:
-    return user_id_for(email) is not None
-
-
 def user_id_for(email: str) -> str | None:
     """The user id of the identity behind an email address, if there is one."""
     try:
