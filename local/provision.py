@@ -150,6 +150,8 @@ def _user_pool_client(props: dict[str, Any], logical_id: str, stack: Stack) -> N
         "ExplicitAuthFlows",
         "PreventUserExistenceErrors",
         "EnableTokenRevocation",
+        "WriteAttributes",
+        "ReadAttributes",
         "IdTokenValidity",
         "AccessTokenValidity",
         "RefreshTokenValidity",

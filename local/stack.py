@@ -90,12 +90,12 @@ class LocalStack:
                 "tenant_name": "Kontor Support",
             },
         )
-        if signup.status_code != 201:
+        if signup.status_code != 202:
             raise RuntimeError(f"the local operator could not sign up: {json.loads(signup.data)}")
         token = re.search(r"token=([\w-]+)", outbox(email)[0]["text"])
         if token is None:
             raise RuntimeError(f"no verification link was sent to {email}")
-        client.post("/signup/verify", json={"token": token[1]})
+        client.post("/signup/verify", json={"token": token[1], "password": password})
         granted = client.post("/_local/operators", json={"email": email})
         if granted.status_code != 200:
             raise RuntimeError(f"the local operator could not be made: {json.loads(granted.data)}")

@@ -54,6 +54,10 @@ def test_sign_up_verify_from_the_outbox_and_sign_in(new_page: NewPage, console: 
     link = page.get_by_role("link", name=re.compile(r"signup.verify.token=")).first  # newest first
     check(page, "outbox")
     link.click()
+    # The link asks for the password: verifying never keeps one the verifier did not set
+    page.get_by_label("Password").fill(PASSWORD)
+    check(page, "verify")
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("status")).to_contain_text(f"{email} is confirmed")
     check(page, "verified")
 
@@ -184,8 +188,18 @@ def test_subtenant_and_copy_content(new_page: NewPage, console: Api) -> None:
     check(page, "copy-content")
     dialog.get_by_role("button", name="Close").click()
 
-    # The partner enters the sub-tenant from the switcher, with its partner role
-    page.get_by_label("Account", exact=True).select_option(label="Kunde Eins · Admin · via partner")
+    # Every level below, paged from the API (not from /me), names each tenant's parent
+    page.get_by_label("Every level below (as partner)").check()
+    expect(page.get_by_role("row", name=re.compile("Kunde Eins.*Partner GmbH"))).to_be_visible()
+
+    # /me names the partner tenant with its count; the partner enters the sub-tenant from its
+    # list, and the switcher shows it with the partner role
+    switcher = page.get_by_label("Account", exact=True)
+    expect(switcher.locator("option", has_text="Partner GmbH")).to_have_text(
+        "Partner GmbH · Admin · sub-tenants: 1"
+    )
+    page.get_by_role("link", name="Kunde Eins").click()
+    expect(switcher.locator("option:checked")).to_have_text("Kunde Eins · Admin · via partner")
     page.get_by_role("link", name="Templates").click()
     expect(page.get_by_role("table")).to_be_visible()
     check(page, "templates")
@@ -264,7 +278,8 @@ def test_backup_and_restore_with_progress(new_page: NewPage, console: Api) -> No
     expect(progress).to_contain_text("Restore: pending")
     console.call("POST", "/_local/queues/drain")
     expect(progress).to_contain_text("Restore: completed")
-    expect(progress.get_by_role("status")).to_contain_text("Items written: 1")
+    # the contact, and the tenant's contact counter (kontor.quotas) as it was in the backup
+    expect(progress.get_by_role("status")).to_contain_text("Items written: 2")
     check(page, "restored")
     contacts = console.call("GET", f"/tenants/{admin.tenant_id}/contacts", token=admin.token).body["items"]
     assert [c["name"] for c in contacts] == ["Bleibt"]

@@ -15,19 +15,24 @@ READ_ONE = {**AUTH, "dynamodb.GetItem": 1}
 LIST = {**AUTH, "dynamodb.Query": 1}
 WRITE = {**AUTH, "dynamodb.TransactWriteItems": 1}
 CHANGE = {**AUTH, "dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1}
+# A creation reads the tenant's usage counter first and moves it after the commit (kontor.quotas);
+# a deletion moves it back. Neither is part of the write's transaction.
+CREATE = {**WRITE, "dynamodb.GetItem": 1, "dynamodb.UpdateItem": 1}
+REMOVE = {**CHANGE, "dynamodb.UpdateItem": 1}
 
 BUDGETS: dict[str, dict[str, int]] = {
-    "POST /tenants/{tenantId}/contacts": WRITE,
+    "POST /tenants/{tenantId}/contacts": CREATE,
     "GET /tenants/{tenantId}/contacts": LIST,
     "GET /tenants/{tenantId}/contacts/{contactId}": READ_ONE,
     "PATCH /tenants/{tenantId}/contacts/{contactId}": CHANGE,
-    "DELETE /tenants/{tenantId}/contacts/{contactId}": CHANGE,
-    "POST /tenants/{tenantId}/appointments": WRITE,
+    "DELETE /tenants/{tenantId}/contacts/{contactId}": REMOVE,
+    "POST /tenants/{tenantId}/appointments": CREATE,
     "GET /tenants/{tenantId}/appointments": LIST,
     "GET /tenants/{tenantId}/appointments/{appointmentId}": READ_ONE,
     "PATCH /tenants/{tenantId}/appointments/{appointmentId}": CHANGE,
-    "DELETE /tenants/{tenantId}/appointments/{appointmentId}": CHANGE,
-    "POST /tenants/{tenantId}/backups": {**WRITE, "sqs.SendMessage": 1},
+    "DELETE /tenants/{tenantId}/appointments/{appointmentId}": REMOVE,
+    # + the day's manual backups counter (one conditional UpdateItem)
+    "POST /tenants/{tenantId}/backups": {**WRITE, "dynamodb.UpdateItem": 1, "sqs.SendMessage": 1},
     "GET /tenants/{tenantId}/backups": LIST,
     "GET /tenants/{tenantId}/backups/{backupId}": READ_ONE,
     "GET /tenants/{tenantId}/backups/{backupId}/download": CHANGE,  # + the audit entry

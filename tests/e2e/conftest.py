@@ -98,11 +98,13 @@ class Api:
             "/signup",
             json_body={"email": email, "password": PASSWORD, "name": "Test User", "tenant_name": tenant_name},
         )
-        assert signup.status == 201, signup.body
+        assert signup.status == 202, signup.body
         token = link_token(self.outbox(email)[0]["text"])
-        assert self.call("POST", "/signup/verify", json_body={"token": token}).status == 200
+        verified = self.call("POST", "/signup/verify", json_body={"token": token, "password": PASSWORD})
+        assert verified.status == 200, verified.body
         id_token = self.sign_in(email)["IdToken"]
-        return Account(email, signup.body["user"]["id"], signup.body["tenant"]["id"], id_token)
+        me = self.call("GET", "/me", token=id_token).body
+        return Account(email, verified.body["id"], me["memberships"][0]["tenant_id"], id_token)
 
     def operator(self) -> Account:
         """The operator login `make run` creates, signed in."""

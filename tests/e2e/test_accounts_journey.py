@@ -122,6 +122,62 @@ def test_accepting_with_another_login_is_403(api: Api) -> None:
     assert api.table() == before
 
 
+def test_a_login_whose_address_is_unproven_cannot_accept(api: Api) -> None:
+    # Given an invited address whose login's token says the address is not proven (as after an
+    # attribute change, had the app client allowed one: it may write only `name`)
+    admin = api.new_account("Beweis AG")
+    invitee = api.new_account("Eigene KG")
+    api.call(
+        "POST",
+        f"/tenants/{admin.tenant_id}/invitations",
+        token=admin.token,
+        json_body={"email": invitee.email},
+    )
+    link = link_token(api.outbox(invitee.email)[0]["text"])
+    api.aws("cognito-idp").admin_update_user_attributes(
+        UserPoolId=api.info["pool_id"],
+        Username=invitee.email,
+        UserAttributes=[{"Name": "email_verified", "Value": "false"}],
+    )
+    token = api.sign_in(invitee.email)["IdToken"]
+    before = api.table()
+
+    reply = api.call("POST", f"/invitations/{link}/accept", token=token, json_body={})
+
+    assert (reply.status, reply.body["error"]["code"]) == (403, "email_unverified")
+    assert api.table() == before
+
+
+def test_an_unverified_login_gives_way_to_an_invitation_and_after_a_day_to_a_signup(api: Api) -> None:
+    admin = api.new_account("Einlader AG")
+    squatted = f"squatted-{admin.user_id[:8]}@example.com"
+    held = f"held-{admin.user_id[:8]}@example.com"
+    squatter = {"password": "someone-elses-choice-77", "name": "Fremd", "tenant_name": "Fremd KG"}
+    for email in (squatted, held):
+        assert api.call("POST", "/signup", json_body={"email": email, **squatter}).status == 202
+
+    # An invitation's link proves the address: accepting replaces the unverified login
+    api.call(
+        "POST", f"/tenants/{admin.tenant_id}/invitations", token=admin.token, json_body={"email": squatted}
+    )
+    link = link_token(api.outbox(squatted)[0]["text"])
+    accepted = api.call(
+        "POST", f"/invitations/{link}/accept", json_body={"name": "Echt", "password": PASSWORD}
+    )
+    assert accepted.status == 200, accepted.body
+    assert api.sign_in(squatted)["IdToken"]
+
+    # A day later the other address is released to the next signup, its owner's
+    api.call("POST", "/_local/clock", json_body={"advance_days": 1.01})
+    owner = {**squatter, "password": PASSWORD, "tenant_name": "Eigen KG"}
+    assert api.call("POST", "/signup", json_body={"email": held, **owner}).status == 202
+    token = link_token(api.outbox(held)[0]["text"])
+    assert api.call("POST", "/signup/verify", json_body={"token": token, "password": PASSWORD}).status == 200
+    assert api.sign_in(held)["IdToken"]
+    # Both unverified logins' tenants went with them
+    assert "Fremd KG" not in [i["name"]["S"] for i in api.table() if i["sk"]["S"] == "TENANT"]
+
+
 ADMIN_ONLY = [route for route in load().routes if MINIMUM_ROLE.get(route.key) == "admin"]
 
 

@@ -76,9 +76,8 @@ def test_a_partner_sets_up_a_sub_tenant_and_hands_it_over(api: Api) -> None:
     assert switched.status == 200, switched.body
     assert api.call("GET", f"/tenants/{sub}", token=partner.token).status == 404
     assert api.call("GET", f"/tenants/{sub}/templates", token=partner.token).status == 404
-    assert sub not in {
-        m["tenant_id"] for m in api.call("GET", "/me", token=partner.token).body["memberships"]
-    }
+    reached = api.call("GET", f"/tenants/{partner.tenant_id}/subtenants?depth=all", token=partner.token)
+    assert reached.status == 200 and sub not in {t["id"] for t in reached.body["items"]}
 
     # All of it is in the sub-tenant's audit log, with how each actor got in.
     entries = api.call("GET", f"/tenants/{sub}/audit?limit=100", token=owner.token).body["items"]
@@ -220,11 +219,13 @@ def test_a_cut_off_holds_below_it_for_the_gate_me_listings_and_copy_content(api:
     )
     inside = api.call("GET", f"/tenants/{grandchild}", token=partner.token)
     me = api.call("GET", "/me", token=partner.token)
+    reached = api.call("GET", f"/tenants/{partner.tenant_id}/subtenants?depth=all", token=partner.token)
     listed_by_owner = api.call("GET", f"/tenants/{child}/subtenants", token=owner.token)
 
     assert (copied.status, copied.body["error"]["code"]) == (403, "partner_access_off")
     assert "skipped" not in copied.body and "Willkommen" not in str(copied.body)  # no names leak
     assert (inside.status, inside.body["error"]["code"]) == (404, "tenant_not_found")
     assert not {child, grandchild} & {m["tenant_id"] for m in me.body["memberships"]}
+    assert reached.status == 200 and not {child, grandchild} & {t["id"] for t in reached.body["items"]}
     assert [t["id"] for t in listed_by_owner.body["items"]] == [grandchild]  # C still reaches G
     assert api.table() == before

@@ -20,10 +20,14 @@ def signed_up(invoke: Lambda, **changes: str) -> tuple[dict[str, str], str]:
     """Sign up and verify through the signup function; the admin's claims and their tenant id."""
     body = {**SIGNUP, **changes}
     reply = invoke("SignupFunction", event("signup", body=body, headers={"Idempotency-Key": None}))
-    assert reply.status == 201, reply.body
+    assert reply.status == 202, reply.body
     secret = link_token(invoke.mails(body["email"])[-1].body)
-    assert invoke("SignupFunction", event("signup_verify", body={"token": secret})).status == 200
-    return claims_for(reply.body["user"]["id"], body["email"]), reply.body["tenant"]["id"]
+    verified = invoke(
+        "SignupFunction", event("signup_verify", body={"token": secret, "password": body["password"]})
+    )
+    assert verified.status == 200, verified.body
+    claims = claims_for(verified.body["id"], body["email"])
+    return claims, invoke("MeFunction", event("me", claims=claims)).body["memberships"][0]["tenant_id"]
 
 
 def add_member(tenant_id: str, role: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from botocore.exceptions import ClientError
 
 from kontor.errors import Conflict
 from tests.integration.conftest import Lambda
@@ -19,10 +20,14 @@ def signed_up(
 ) -> tuple[dict, str]:
     body = {**SIGNUP, "email": email, "tenant_name": tenant}
     reply = invoke("SignupFunction", event("signup", body=body, headers=NO_KEY))
-    assert reply.status == 201, reply.body
+    assert reply.status == 202, reply.body
     secret = link_token(invoke.mails(email)[-1].body)
-    assert invoke("SignupFunction", event("signup_verify", body={"token": secret})).status == 200
-    return claims_for(reply.body["user"]["id"], email), reply.body["tenant"]["id"]
+    verified = invoke(
+        "SignupFunction", event("signup_verify", body={"token": secret, "password": body["password"]})
+    )
+    assert verified.status == 200, verified.body
+    claims = claims_for(verified.body["id"], email)
+    return claims, invoke("MeFunction", event("me", claims=claims)).body["memberships"][0]["tenant_id"]
 
 
 def invite(invoke: Lambda, claims: dict, tenant_id: str, email: str, role: str = "member", **headers):
@@ -274,6 +279,49 @@ def test_an_address_with_a_login_must_sign_in_to_accept(invoke: Lambda) -> None:
     assert reply.status == 403
     assert reply.body["error"]["code"] == "sign_in_required"
     assert invoke.table() == before
+
+
+def test_accepting_replaces_a_login_that_never_proved_the_address(invoke: Lambda) -> None:
+    # Given someone signed up with Ben's address (unverified, their password) before Ben was invited
+    admin, tenant_id = signed_up(invoke)
+    squat = {**SIGNUP, "email": "ben@example.com", "tenant_name": "Fremde Firma"}
+    assert invoke("SignupFunction", event("signup", body=squat, headers=NO_KEY)).status == 202
+    invite(invoke, admin, tenant_id, "ben@example.com")
+    secret = link_token(invoke.mails("ben@example.com")[-1].body)
+    preview = invoke("InvitationsFunction", event("invitation_preview", path_parameters={"token": secret}))
+
+    # When Ben accepts as a new person: the link proved the address
+    reply = accept(invoke, secret)
+
+    assert preview.body["has_identity"] is False
+    assert reply.status == 200, reply.body
+    names = {i["name"]["S"] for i in invoke.table() if i["sk"]["S"] == "TENANT"}
+    assert names == {"Schmidt GmbH"}  # the squatter's tenant went with its login
+    assert invoke.sign_in("ben@example.com", "quiet-meadow-lantern-58")["AuthenticationResult"]
+    with pytest.raises(ClientError):
+        invoke.sign_in("ben@example.com", SIGNUP["password"])
+
+
+def test_an_acceptance_whose_reply_was_lost_after_the_commit_keeps_the_login(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts.store import invitations
+
+    admin, tenant_id = signed_up(invoke)
+    invite(invoke, admin, tenant_id, "ben@example.com")
+    secret = link_token(invoke.mails("ben@example.com")[-1].body)
+    committed = invitations.accept
+
+    def commit_then_lose_the_reply(*args, **kwargs):
+        committed(*args, **kwargs)
+        raise ConnectionError("the reply was lost")
+
+    monkeypatch.setattr(invitations, "accept", commit_then_lose_the_reply)
+
+    reply = accept(invoke, secret)
+
+    assert reply.status == 200, reply.body
+    assert invoke.sign_in("ben@example.com", "quiet-meadow-lantern-58")["AuthenticationResult"]
 
 
 @pytest.mark.parametrize(

@@ -1091,3 +1091,28 @@ def test_the_restored_audit_entry_commits_with_the_completion(invoke: Lambda, ad
     assert _stored_restore(invoke, tenant_id)["state"]["S"] == "completed"
     audit = [i for i in tenant_items(invoke, tenant_id) if i["sk"]["S"].startswith("AUDIT#")]
     assert [i["target"]["S"] for i in audit if i["action"]["S"] == "backup.restored"] == [backup["id"]]
+
+
+def test_a_tenant_makes_a_few_manual_backups_a_day(invoke: Lambda, admin, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from kontor import clock
+    from kontor.settings import settings
+
+    claims, tenant_id = admin
+    monkeypatch.setenv("KONTOR_MANUAL_BACKUPS_PER_DAY", "2")
+    settings.cache_clear()
+    request = lambda: backups_call(  # noqa: E731
+        invoke, "backup_create", claims, tenant_id, body={}, headers={"Idempotency-Key": None}
+    )
+    assert request().status == request().status == 202
+    catalog = [i for i in tenant_items(invoke, tenant_id) if i["sk"]["S"].startswith("BACKUP#")]
+
+    refused = request()
+
+    assert (refused.status, refused.body["error"]["code"]) == (429, "quota_exceeded")
+    assert refused.body["error"]["details"] == {"quota": "manual_backups_per_day", "limit": 2, "per": "day"}
+    assert [i for i in tenant_items(invoke, tenant_id) if i["sk"]["S"].startswith("BACKUP#")] == catalog
+    clock.advance(timedelta(days=1))
+    assert request().status == 202  # a new day, a new allowance
+    settings.cache_clear()

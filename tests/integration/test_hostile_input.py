@@ -61,7 +61,7 @@ def test_a_password_longer_than_zxcvbn_checks_is_judged_by_its_first_72_characte
     reply = invoke("SignupFunction", signup_event(password=password))
 
     # Then the account is created
-    assert reply.status == 201, reply.body
+    assert reply.status == 202, reply.body
     assert [i for i in invoke.table() if i["sk"]["S"] == "TENANT"]
 
 

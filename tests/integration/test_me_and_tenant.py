@@ -12,10 +12,14 @@ def signed_up(invoke: Lambda, **changes: str) -> tuple[dict[str, str], str]:
     """Sign up and verify; the caller's claims and their tenant id."""
     body = {**SIGNUP, **changes}
     reply = invoke("SignupFunction", event("signup", body=body, headers={"Idempotency-Key": None}))
-    assert reply.status == 201, reply.body
+    assert reply.status == 202, reply.body
     secret = link_token(invoke.mails(body["email"])[-1].body)
-    assert invoke("SignupFunction", event("signup_verify", body={"token": secret})).status == 200
-    return claims_for(reply.body["user"]["id"], body["email"]), reply.body["tenant"]["id"]
+    verified = invoke(
+        "SignupFunction", event("signup_verify", body={"token": secret, "password": body["password"]})
+    )
+    assert verified.status == 200, verified.body
+    claims = claims_for(verified.body["id"], body["email"])
+    return claims, invoke("MeFunction", event("me", claims=claims)).body["memberships"][0]["tenant_id"]
 
 
 def test_me_lists_the_user_and_every_tenant_they_can_enter(invoke: Lambda) -> None:
@@ -31,7 +35,13 @@ def test_me_lists_the_user_and_every_tenant_they_can_enter(invoke: Lambda) -> No
         "email_verified": True,
     }
     assert reply.body["memberships"] == [
-        {"tenant_id": tenant_id, "tenant_name": "Schmidt GmbH", "role": "admin", "via": "member"}
+        {
+            "tenant_id": tenant_id,
+            "tenant_name": "Schmidt GmbH",
+            "role": "admin",
+            "via": "member",
+            "subtenant_count": 0,
+        }
     ]
     assert reply.body["invitations"] == []
 

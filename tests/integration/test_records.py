@@ -465,3 +465,89 @@ def test_deleting_an_appointment(invoke: Lambda, admin) -> None:
 
     assert reply.status == 204
     assert records(invoke, "APPOINTMENT#") == []
+
+
+def test_a_cursor_outside_the_listings_range_is_refused(invoke: Lambda, admin) -> None:
+    """Real DynamoDB refuses a start key outside the key condition; moto would answer a page."""
+    claims, tenant_id = admin
+    for name in ["Anna", "Anton", "Bernd"]:
+        create_contact(invoke, claims, tenant_id, name=name)
+    page = invoke(CONTACTS, _list_event("contact_list", claims, tenant_id, {"prefix": "b", "limit": "1"}))
+    beyond = _list_event(
+        "contact_list", claims, tenant_id, {"prefix": "an", "cursor": _b_cursor(page, tenant_id)}
+    )
+
+    reply = invoke(CONTACTS, beyond)
+
+    assert (reply.status, reply.body["error"]["code"]) == (400, "invalid_cursor")
+
+
+def _b_cursor(page, tenant_id: str) -> str:
+    """A cursor at Bernd: inside the tenant, outside the `an` prefix."""
+    item = next(i for i in page.body["items"] if i["name"] == "Bernd")
+    from kontor import keys, pages
+    from records.domain import name_key
+
+    return (
+        pages.encode(
+            {
+                "pk": {"S": keys.tenant_pk(tenant_id)},
+                "sk": {"S": f"CONTACT#{item['id']}"},
+                "gsi1pk": {"S": keys.contacts_by_name_pk(tenant_id)},
+                "gsi1sk": {"S": f"{name_key('Bernd')}#{item['id']}"},
+            }
+        )
+        or ""
+    )
+
+
+# ---------------------------------------------------------------- quotas
+@pytest.fixture
+def small_quotas(monkeypatch: pytest.MonkeyPatch):
+    from kontor.settings import settings
+
+    monkeypatch.setenv("KONTOR_CONTACTS_PER_TENANT", "2")
+    monkeypatch.setenv("KONTOR_APPOINTMENTS_PER_TENANT", "1")
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+def test_a_tenant_keeps_at_most_its_quota_of_contacts_and_deleting_frees_room(
+    invoke: Lambda, admin, small_quotas
+) -> None:
+    claims, tenant_id = admin
+    first = create_contact(invoke, claims, tenant_id, name="Eins")
+    create_contact(invoke, claims, tenant_id, name="Zwei")
+    before = invoke.table()
+
+    refused = call(invoke, "contact_create", claims, tenant_id, body=ERIKA, headers={"Idempotency-Key": None})
+
+    assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
+    assert refused.body["error"]["details"] == {"quota": "contacts_per_tenant", "limit": 2}
+    assert invoke.table() == before
+    # Deleting one makes room again; the counter follows creations and deletions
+    deleted = call(
+        invoke, "contact_delete", claims, tenant_id, contactId=first.body["id"], headers={"If-Match": None}
+    )
+    assert deleted.status == 204, deleted.body
+    assert create_contact(invoke, claims, tenant_id, name="Drei").status == 201
+    [usage] = [i for i in invoke.table() if i["sk"]["S"] == "USAGE#contacts"]
+    assert usage["pk"]["S"] == f"TENANT#{tenant_id}" and usage["used"]["N"] == "2"
+
+
+def test_a_tenant_keeps_at_most_its_quota_of_appointments(invoke: Lambda, admin, small_quotas) -> None:
+    claims, tenant_id = admin
+    create_appointment(invoke, claims, tenant_id)
+
+    refused = call(
+        invoke,
+        "appointment_create",
+        claims,
+        tenant_id,
+        body={**MEETING, "title": "Zwei"},
+        headers={"Idempotency-Key": None},
+    )
+
+    assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
+    assert refused.body["error"]["details"]["quota"] == "appointments_per_tenant"

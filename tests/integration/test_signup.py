@@ -13,6 +13,7 @@ from tests.integration.conftest import Lambda
 from tests.support import SIGNUP, event, link_token
 
 FN = "SignupFunction"
+PASSWORD = SIGNUP["password"]
 
 
 def signup(invoke: Lambda, headers: dict[str, str | None] | None = None, **changes: str):
@@ -25,18 +26,26 @@ def kinds(table: list[dict]) -> list[str]:
     return sorted(f"{item['pk']['S'].split('#')[0]}:{item['sk']['S'].split('#')[0]}" for item in table)
 
 
+def kept(table: list[dict]) -> list[dict]:
+    """What a signup keeps, without the day's signup counter of the address."""
+    return [item for item in table if not item["pk"]["S"].startswith("THROTTLE#")]
+
+
 def test_signup_creates_identity_tenant_admin_and_sends_a_verification_link(invoke: Lambda) -> None:
     reply = signup(invoke, email="Anna@Example.COM")
 
-    assert reply.status == 201, reply.body
-    user, tenant = reply.body["user"], reply.body["tenant"]
-    assert user["email"] == "anna@example.com"
-    assert user["email_verified"] is False
-    assert tenant["name"] == "Schmidt GmbH"
-    assert tenant["role"] == "admin"
+    assert reply.status == 202, reply.body
+    assert set(reply.body) == {"verification"}  # no ids: a known address gets the same answer
     assert reply.body["verification"]["sent_to"] == "anna@example.com"
 
-    table = invoke.table()
+    table = kept(invoke.table())
+    [profile] = [i for i in table if i["sk"]["S"] == "PROFILE"]
+    user = {"id": profile["id"]["S"], "email": profile["email"]["S"]}
+    [tenant_row] = [i for i in table if i["sk"]["S"] == "TENANT"]
+    tenant = {"id": tenant_row["id"]["S"], "name": tenant_row["name"]["S"]}
+    assert user["email"] == "anna@example.com"
+    assert profile["email_verified"]["BOOL"] is False
+    assert tenant["name"] == "Schmidt GmbH"
     assert kinds(table) == [
         "EMAIL:EMAIL",
         "TENANT:AUDIT",
@@ -45,6 +54,7 @@ def test_signup_creates_identity_tenant_admin_and_sends_a_verification_link(invo
         *["TENANT:TEMPLATE"] * 3,  # the standard content of a STANDARD tenant
         *["TENANT:TEMPLATENAME"] * 3,
         "TENANT:TENANT",
+        "TENANT:USAGE",  # the template counter (kontor.quotas), starting at the standard ones
         "TOKEN:TOKEN",
         "USER:PROFILE",
     ]
@@ -69,7 +79,7 @@ def test_cannot_sign_in_before_verifying_then_can(invoke: Lambda) -> None:
     assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
 
     secret = link_token(invoke.mails()[0].body)
-    reply = invoke(FN, event("signup_verify", body={"token": secret}))
+    reply = invoke(FN, event("signup_verify", body={"token": secret, "password": PASSWORD}))
 
     assert reply.status == 200, reply.body
     assert reply.body["email_verified"] is True
@@ -84,14 +94,14 @@ def test_cannot_sign_in_before_verifying_then_can(invoke: Lambda) -> None:
 def test_a_verification_link_works_once(invoke: Lambda) -> None:
     signup(invoke)
     secret = link_token(invoke.mails()[0].body)
-    assert invoke(FN, event("signup_verify", body={"token": secret})).status == 200
+    assert invoke(FN, event("signup_verify", body={"token": secret, "password": PASSWORD})).status == 200
     before = invoke.table()
 
-    again = invoke(FN, event("signup_verify", body={"token": secret}))
+    again = invoke(FN, event("signup_verify", body={"token": secret, "password": PASSWORD}))
 
     assert again.status == 410
     assert again.body["error"]["code"] == "token_used"
-    assert invoke.table() == before
+    assert kept(invoke.table()) == kept(before)
 
 
 def test_an_expired_verification_link_is_refused(invoke: Lambda) -> None:
@@ -101,7 +111,7 @@ def test_an_expired_verification_link_is_refused(invoke: Lambda) -> None:
     secret = link_token(invoke.mails()[0].body)
     clock.advance(timedelta(hours=24, seconds=1))
 
-    reply = invoke(FN, event("signup_verify", body={"token": secret}))
+    reply = invoke(FN, event("signup_verify", body={"token": secret, "password": PASSWORD}))
 
     assert reply.status == 410
     assert reply.body["error"]["code"] == "token_expired"
@@ -112,25 +122,30 @@ def test_an_unknown_verification_token_is_refused(invoke: Lambda) -> None:
     signup(invoke)
     before = invoke.table()
 
-    reply = invoke(FN, event("signup_verify", body={"token": "not-a-token-we-sent"}))
+    reply = invoke(FN, event("signup_verify", body={"token": "not-a-token-we-sent", "password": PASSWORD}))
 
     assert reply.status == 400
     assert reply.body["error"]["code"] == "invalid_token"
-    assert invoke.table() == before
+    assert kept(invoke.table()) == kept(before)
 
 
-def test_an_email_with_an_identity_gets_409_and_nothing_is_written(invoke: Lambda) -> None:
-    assert signup(invoke).status == 201
+def test_a_known_address_gets_the_answer_a_new_one_gets_and_its_owner_a_mail(invoke: Lambda) -> None:
+    first = signup(invoke)
+    secret = link_token(invoke.mails()[0].body)
+    assert invoke(FN, event("signup_verify", body={"token": secret, "password": PASSWORD})).status == 200
     before = invoke.table()
 
     reply = signup(invoke, email="ANNA@example.com", tenant_name="Zweitfirma")
 
-    assert reply.status == 409
-    assert reply.body["error"]["code"] == "identity_exists"
-    assert "sign in" in reply.body["error"]["message"].lower()
-    assert invoke.table() == before
+    # Same status, same shape: nothing tells the caller that the address has a login
+    assert reply.status == first.status == 202
+    assert reply.body.keys() == first.body.keys()
+    assert reply.body["verification"].keys() == first.body["verification"].keys()
+    assert reply.body["verification"]["sent_to"] == "anna@example.com"
+    assert kept(invoke.table()) == kept(before)
     assert len(invoke.cognito_users()) == 1
-    assert len(invoke.mails()) == 1
+    note = invoke.mails("anna@example.com")[-1]
+    assert "already has a Kontor login" in note.body and "token=" not in note.body
 
 
 @pytest.mark.parametrize(
@@ -193,7 +208,7 @@ def test_a_retried_signup_with_the_same_key_answers_as_the_first(invoke: Lambda)
     first = signup(invoke, headers={"Idempotency-Key": "retry-1"})
     second = signup(invoke, headers={"Idempotency-Key": "retry-1"})
 
-    assert first.status == second.status == 201
+    assert first.status == second.status == 202
     assert second.body == first.body
     assert len(invoke.cognito_users()) == 1
     assert len(invoke.mails()) == 1
@@ -202,7 +217,7 @@ def test_a_retried_signup_with_the_same_key_answers_as_the_first(invoke: Lambda)
 
 
 def test_the_same_key_with_another_body_is_refused(invoke: Lambda) -> None:
-    assert signup(invoke, headers={"Idempotency-Key": "retry-2"}).status == 201
+    assert signup(invoke, headers={"Idempotency-Key": "retry-2"}).status == 202
 
     reply = signup(invoke, headers={"Idempotency-Key": "retry-2"}, tenant_name="Andere GmbH")
 
@@ -217,7 +232,7 @@ def test_someone_reusing_a_public_key_with_another_password_gets_no_answer(invok
     # The same address and names, another password: not the same request, so not its answer.
     other = signup(invoke, headers={"Idempotency-Key": "shared-key"}, password="another-velvet-otter-77")
 
-    assert first.status == 201
+    assert first.status == 202
     assert (other.status, other.body["error"]["code"]) == (422, "idempotency_key_reused")
     assert "user" not in other.body
     stored = [i for i in invoke.table() if i["pk"]["S"].startswith("IDEMPOTENCY#")]
@@ -238,20 +253,19 @@ def test_if_storing_the_records_fails_the_identity_is_removed(
 ) -> None:
     from accounts.store import users
 
-    assert signup(invoke).status == 201
+    assert signup(invoke).status == 202
     before = invoke.table()
     # A second signup for the same address slips past the first check (a race): the claim in the
-    # transaction stops it, and the identity it created must go again.
+    # transaction stops it, the identity it created must go again, and the answer is a new one's.
     boto3.client("cognito-idp").admin_delete_user(
         UserPoolId=invoke.stack.refs["UserPool"], Username=SIGNUP["email"]
     )
-    monkeypatch.setattr(users, "email_claimed", lambda email: False)
+    monkeypatch.setattr(users, "holder", lambda email: None)
 
     reply = signup(invoke, tenant_name="Zweitfirma")
 
-    assert reply.status == 409
-    assert reply.body["error"]["code"] == "identity_exists"
-    assert invoke.table() == before
+    assert reply.status == 202, reply.body
+    assert kept(invoke.table()) == kept(before)
     assert invoke.cognito_users() == []
 
 
@@ -261,13 +275,15 @@ def test_an_abandoned_identity_without_records_is_replaced(
     from accounts.store import identity
 
     identity.create(SIGNUP["email"], "Half Made", "some-other-password-77", verified=False)
-    monkeypatch.setattr(identity, "_ABANDONED_AFTER", timedelta(0))
+    monkeypatch.setattr(identity, "ABANDONED_AFTER", timedelta(0))
 
     reply = signup(invoke)
 
-    assert reply.status == 201, reply.body
+    assert reply.status == 202, reply.body
     [user] = invoke.cognito_users()
-    assert user["Username"] == reply.body["user"]["id"]
+    claim = next(i for i in invoke.table() if i["sk"]["S"] == "EMAIL")
+    sub = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+    assert claim["user_id"]["S"] == sub
 
 
 def test_a_young_identity_without_records_is_a_signup_in_flight(invoke: Lambda) -> None:
@@ -279,7 +295,7 @@ def test_a_young_identity_without_records_is_a_signup_in_flight(invoke: Lambda) 
 
     assert reply.status == 409
     assert reply.body["error"]["code"] == "signup_in_progress"
-    assert invoke.table() == []
+    assert kept(invoke.table()) == []
     assert len(invoke.cognito_users()) == 1
 
 
@@ -297,10 +313,10 @@ def test_resend_replaces_the_link_and_the_old_one_stops_working(invoke: Lambda) 
     assert len(mails) == 2
     new = link_token(mails[-1].body)
     assert new != old
-    refused = invoke(FN, event("signup_verify", body={"token": old}))
+    refused = invoke(FN, event("signup_verify", body={"token": old, "password": PASSWORD}))
     assert refused.status == 410
     assert refused.body["error"]["code"] == "token_revoked"
-    assert invoke(FN, event("signup_verify", body={"token": new})).status == 200
+    assert invoke(FN, event("signup_verify", body={"token": new, "password": PASSWORD})).status == 200
 
 
 def test_resend_is_throttled_and_silent_for_unknown_or_verified_addresses(invoke: Lambda) -> None:
@@ -331,10 +347,10 @@ def test_an_unexpected_failure_answers_500_without_internals(
 ) -> None:
     from accounts.store import users
 
-    def broken(email: str) -> bool:
+    def broken(email: str) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(users, "email_claimed", broken)
+    monkeypatch.setattr(users, "holder", broken)
 
     reply = signup(invoke)
 
@@ -350,4 +366,169 @@ def test_an_unexpected_failure_answers_500_without_internals(
     }
     assert reply.headers["X-Request-Id"] == [request_id]
     assert "X-Request-Id" in reply.headers["Access-Control-Expose-Headers"][0]
-    assert invoke.table() == []
+    assert kept(invoke.table()) == []
+
+
+# ---------------------------------------------------------------- squatting and lost replies
+OWNER_PASSWORD = "amber-lighthouse-gravel-41"
+
+
+def _verify(invoke: Lambda, secret: str, password: str):
+    return invoke(FN, event("signup_verify", body={"token": secret, "password": password}))
+
+
+def test_an_unverified_signup_holds_the_address_for_a_day_then_the_owner_takes_it(invoke: Lambda) -> None:
+    from kontor import clock
+
+    # Given someone signed up with Anna's address and a password of their choosing
+    assert signup(invoke, tenant_name="Fremde Firma").status == 202
+    squatter_link = link_token(invoke.mails()[-1].body)
+    held = invoke.table()
+
+    # When Anna signs up within the day: the same answer, nothing changes, she is told by mail
+    within = signup(invoke, password=OWNER_PASSWORD)
+    assert within.status == 202, within.body
+    assert kept(invoke.table()) == kept(held)
+    assert "waiting for its confirmation" in invoke.mails("anna@example.com")[-1].body
+
+    # When she signs up after the hold: the unverified login, its records and its tenant are gone
+    clock.advance(timedelta(hours=24, seconds=1))
+    after = signup(invoke, password=OWNER_PASSWORD, tenant_name="Annas Firma")
+
+    assert after.status == 202, after.body
+    tenants = [i["name"]["S"] for i in invoke.table() if i["sk"]["S"] == "TENANT"]
+    assert tenants == ["Annas Firma"]
+    assert len(invoke.cognito_users()) == 1
+    # The squatter's old link went with the released signup
+    stale = _verify(invoke, squatter_link, PASSWORD)
+    assert (stale.status, stale.body["error"]["code"]) == (400, "invalid_token")
+    assert _verify(invoke, link_token(invoke.mails()[-1].body), OWNER_PASSWORD).status == 200
+    assert invoke.sign_in(SIGNUP["email"], OWNER_PASSWORD)["AuthenticationResult"]["IdToken"]
+    with pytest.raises(ClientError):
+        invoke.sign_in(SIGNUP["email"], PASSWORD)
+
+
+def test_verifying_sets_the_verifiers_password_not_the_signups(invoke: Lambda) -> None:
+    # Given a signup with Anna's address by someone else, whose mail Anna receives and follows
+    assert signup(invoke).status == 202
+
+    reply = _verify(invoke, link_token(invoke.mails()[-1].body), OWNER_PASSWORD)
+
+    # Then the login is Anna's: her password signs in, the one chosen at signup does not
+    assert reply.status == 200, reply.body
+    assert invoke.sign_in(SIGNUP["email"], OWNER_PASSWORD)["AuthenticationResult"]["IdToken"]
+    with pytest.raises(ClientError) as refused:
+        invoke.sign_in(SIGNUP["email"], PASSWORD)
+    assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+
+def test_verifying_with_a_weak_password_changes_nothing(invoke: Lambda) -> None:
+    assert signup(invoke).status == 202
+    before = invoke.table()
+
+    reply = _verify(invoke, link_token(invoke.mails()[-1].body), "password1234")
+
+    assert (reply.status, reply.body["error"]["code"]) == (400, "weak_password")
+    assert kept(invoke.table()) == kept(before)
+    assert invoke.cognito_users()[0]["Enabled"] is False
+
+
+def test_a_link_of_a_released_signup_does_not_enable_the_new_login(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts.store import users
+    from kontor import clock
+
+    assert signup(invoke).status == 202
+    old_link = link_token(invoke.mails()[-1].body)
+    old_token = _token_of(invoke, old_link)
+    clock.advance(timedelta(hours=24, seconds=1))
+    assert signup(invoke, password=OWNER_PASSWORD).status == 202
+    # The old link outlived its signup (say its expiry were longer than the hold)
+    monkeypatch.setattr("kontor.tokens.check", lambda secret, purpose: old_token)
+    assert users.holder(SIGNUP["email"]) is not None
+
+    reply = _verify(invoke, old_link, PASSWORD)
+
+    assert (reply.status, reply.body["error"]["code"]) == (410, "token_revoked")
+    assert invoke.cognito_users()[0]["Enabled"] is False
+
+
+def _token_of(invoke: Lambda, secret: str):
+    from kontor import keys, tokens
+    from kontor.models import TokenItem
+
+    return TokenItem.get(keys.token_pk(tokens.digest(secret)), keys.TOKEN_SK)
+
+
+def test_a_signup_whose_reply_was_lost_after_the_commit_is_kept(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts.store import users
+
+    committed = users.create_signup
+
+    def commit_then_lose_the_reply(*args, **kwargs):
+        committed(*args, **kwargs)
+        raise ConnectionError("the reply was lost")
+
+    monkeypatch.setattr(users, "create_signup", commit_then_lose_the_reply)
+
+    reply = signup(invoke)
+
+    # The commit is found and kept: the login stays, the mail goes out, the address works
+    assert reply.status == 202, reply.body
+    assert len(invoke.cognito_users()) == 1
+    assert _verify(invoke, link_token(invoke.mails()[-1].body), PASSWORD).status == 200
+    assert invoke.sign_in(SIGNUP["email"], PASSWORD)["AuthenticationResult"]["IdToken"]
+
+
+def test_a_claim_without_a_login_is_healed(invoke: Lambda) -> None:
+    from kontor import clock
+
+    # Given records whose login is gone (an old compensation deleted it after a lost reply)
+    assert signup(invoke).status == 202
+    stranded_link = link_token(invoke.mails()[-1].body)
+    boto3.client("cognito-idp").admin_delete_user(
+        UserPoolId=invoke.stack.refs["UserPool"], Username=SIGNUP["email"]
+    )
+
+    # Its link answers a clear 410 and releases the records, instead of a 500
+    stranded = _verify(invoke, stranded_link, PASSWORD)
+    assert (stranded.status, stranded.body["error"]["code"]) == (410, "token_revoked")
+    assert [i for i in invoke.table() if i["sk"]["S"] in ("EMAIL", "PROFILE", "TENANT")] == []
+
+    # And a signup after such a loss takes the address again (here: once the loss is 5 minutes old)
+    assert signup(invoke).status == 202
+    boto3.client("cognito-idp").admin_delete_user(
+        UserPoolId=invoke.stack.refs["UserPool"], Username=SIGNUP["email"]
+    )
+    clock.advance(timedelta(minutes=6))
+    again = signup(invoke, tenant_name="Neu GmbH")
+    assert again.status == 202
+    assert [i["name"]["S"] for i in invoke.table() if i["sk"]["S"] == "TENANT"] == ["Neu GmbH"]
+    assert _verify(invoke, link_token(invoke.mails()[-1].body), PASSWORD).status == 200
+
+
+def test_an_address_starts_a_few_signups_a_day_known_or_not(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KONTOR_SIGNUPS_PER_ADDRESS", "2")
+    from kontor.settings import settings
+
+    settings.cache_clear()
+    assert signup(invoke).status == 202
+    assert signup(invoke).status == 202  # known now: the owner's note
+    mails = len(invoke.mails())
+
+    third = signup(invoke)
+
+    assert third.status == 429
+    assert third.body["error"]["code"] == "quota_exceeded"
+    assert third.body["error"]["details"] == {
+        "quota": "signups_per_address_per_day",
+        "limit": 2,
+        "per": "day",
+    }
+    assert len(invoke.mails()) == mails  # the owner's mailbox is not flooded
+    settings.cache_clear()

@@ -76,6 +76,13 @@ def subtenant(invoke: Lambda, claims: dict, parent: str, name: str = "Kunde Mül
     return reply.body["id"]
 
 
+def list_subtenants(invoke: Lambda, claims: dict, tenant_id: str, **query: str):
+    return invoke(
+        "SubtenantsFunction",
+        event("subtenants_list", claims=claims, path_parameters={"tenantId": tenant_id}, query=query),
+    )
+
+
 def rows(invoke: Lambda, tenant_id: str, prefix: str) -> list[dict]:
     return [
         i for i in invoke.table() if i["pk"]["S"] == f"TENANT#{tenant_id}" and i["sk"]["S"].startswith(prefix)
@@ -198,13 +205,14 @@ def test_partner_members_act_in_sub_tenants_with_their_partner_role(invoke: Lamb
     assert (as_member.body["via"], as_member.body["role"]) == ("partner", "member")
     # The access check costs the same reads at depth 1 and at depth 3.
     assert shallow.calls == deep.calls
+    # /me names the partner tenant with its count; the reached ones are paged below it.
     me = invoke("MeFunction", event("me", claims=partner)).body
-    assert {(m["tenant_id"], m["via"]) for m in me["memberships"]} == {
-        (partner_id, "member"),
-        (level1, "partner"),
-        (level2, "partner"),
-        (level3, "partner"),
-    }
+    assert [(m["tenant_id"], m["via"], m["subtenant_count"]) for m in me["memberships"]] == [
+        (partner_id, "member", 1)
+    ]
+    below = list_subtenants(invoke, partner, partner_id, depth="all")
+    assert below.status == 200, below.body
+    assert {t["id"] for t in below.body["items"]} == {level1, level2, level3}
     # A member of the partner may not do what needs an admin in the sub-tenant.
     tag = etag(as_member)
     assert patch_tenant(invoke, mia, level3, {"name": "Nope"}, tag).status == 403
@@ -612,3 +620,38 @@ def test_a_partner_creates_sub_tenants_up_to_its_quota(
     assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
     assert refused.body["error"]["details"] == {"quota": "subtenants_per_partner", "limit": 1}
     assert invoke.table() == before
+
+
+def test_a_tenant_keeps_at_most_its_quota_of_templates_copies_included(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kontor.settings import settings
+
+    # A STANDARD tenant starts with 3 templates, counted from the start
+    monkeypatch.setenv("KONTOR_TEMPLATES_PER_TENANT", "4")
+    settings.cache_clear()
+    partner, partner_id = signed_up(invoke)
+    assert create_template(invoke, partner, partner_id, name="Vier", kind="email", body="x").status == 201
+    before = invoke.table()
+
+    refused = create_template(invoke, partner, partner_id, name="Fünf", kind="email", body="x")
+
+    assert (refused.status, refused.body["error"]["code"]) == (409, "quota_exceeded")
+    assert refused.body["error"]["details"] == {"quota": "templates_per_tenant", "limit": 4}
+    assert invoke.table() == before
+    # Copying the partner's 4 templates into an empty sub-tenant that may keep 3: refused, none copied
+    sub = subtenant(invoke, partner, partner_id, type="CUSTOM")
+    monkeypatch.setenv("KONTOR_TEMPLATES_PER_TENANT", "3")
+    settings.cache_clear()
+    too_many = copy(invoke, partner, partner_id, sub)
+    assert (too_many.status, too_many.body["error"]["code"]) == (409, "quota_exceeded")
+    assert rows(invoke, sub, "TEMPLATE#") == []
+    monkeypatch.setenv("KONTOR_TEMPLATES_PER_TENANT", "4")
+    settings.cache_clear()
+    assert copy(invoke, partner, partner_id, sub).status == 200
+    assert create_template(invoke, partner, sub, name="Mehr", kind="email", body="x").status == 409
+    settings.cache_clear()
+    assert create_template(invoke, partner, sub, name="Mehr", kind="email", body="x").body["error"][
+        "code"
+    ] == ("quota_exceeded")
+    settings.cache_clear()

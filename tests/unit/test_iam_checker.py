@@ -92,7 +92,11 @@ def test_the_checker_refuses_what_the_old_policies_lacked(function: str, needs: 
     assert not all(iam.evaluate(UNFIXED[function], need) for need in needs)
 
 
-@pytest.mark.parametrize(("function", "needs"), DEFECTS, ids=[d[0] for d in DEFECTS])
+# /me no longer queries the base table at all: partner reach is paged by the sub-tenants route.
+STILL_NEEDED = [d for d in DEFECTS if d[0] != "MeFunction"]
+
+
+@pytest.mark.parametrize(("function", "needs"), STILL_NEEDED, ids=[d[0] for d in STILL_NEEDED])
 def test_the_template_now_allows_them(function: str, needs: list[iam.Need]) -> None:
     statements = _current()[function]
     assert all(iam.evaluate(statements, need) for need in needs), needs

@@ -82,6 +82,16 @@ def test_passwords_and_tokens_follow_the_policy() -> None:
     assert client["IdTokenValidity"] <= 60
 
 
+def test_a_signed_in_user_cannot_write_what_the_product_trusts() -> None:
+    # Without WriteAttributes an app client may write every standard attribute: a user could
+    # change the `email` in their own tokens (and with it whose invitations they may accept).
+    client = TEMPLATE.resources["UserPoolClient"]["Properties"]
+    assert "WriteAttributes" in client
+    assert not {"email", "email_verified", "phone_number", "phone_number_verified"} & set(
+        client["WriteAttributes"]
+    )
+
+
 def test_functions_get_least_privilege() -> None:
     for name, function in TEMPLATE.of_type("AWS::Serverless::Function").items():
         for policy in function["Properties"].get("Policies", []):

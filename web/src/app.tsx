@@ -159,7 +159,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
             <span>{current?.tenant.name ?? "Kontor"}</span>
           )}
         </a>
-        {me && <Switcher me={me} tenantId={tenantId} section={params?.section ?? "contacts"} />}
+        {me && <Switcher me={me} tenantId={tenantId} current={current?.tenant ?? null} section={params?.section ?? "contacts"} />}
         <div class="user">
           <span class="who">
             <span class="name">{me?.user.name ?? auth.email}</span>
@@ -193,23 +193,29 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
   );
 }
 
-/** Every tenant from the one `/me` call, with the role and whether it is entered as partner. */
-function Switcher({ me, tenantId, section }: { me: Me; tenantId: string | null; section: string }) {
+/** The user's own tenants from the one `/me` call (a partner tenant with its count of
+ * sub-tenants), and the tenant open now when it is entered as partner: the tenants reached below a
+ * partner are paged on its sub-tenants screen, not loaded into the switcher. */
+function Switcher({ me, tenantId, current, section }: { me: Me; tenantId: string | null; current: Tenant | null; section: string }) {
+  const entered = current && !me.memberships.some((m) => m.tenant_id === current.id) ? [current] : [];
   const options = [
     ["", t("switcher.all")] as const,
     ...[...me.memberships].sort((a, b) => a.tenant_name.localeCompare(b.tenant_name, lang())).map(
       (m) =>
         [
           m.tenant_id,
-          `${m.tenant_name} · ${label("role", m.role)}${m.via === "partner" ? ` · ${t("switcher.viaPartner")}` : ""}`,
+          `${m.tenant_name} · ${label("role", m.role)}${m.subtenant_count ? ` · ${t("switcher.subtenants", { count: String(m.subtenant_count) })}` : ""}`,
         ] as const,
+    ),
+    ...entered.map(
+      (c) => [c.id, `${c.name} · ${label("role", c.role)}${c.via === "partner" ? ` · ${t("switcher.viaPartner")}` : ""}`] as const,
     ),
   ];
   return (
     <div class="switcher">
       <Select
         label={t("switcher.label")}
-        value={tenantId && me.memberships.some((m) => m.tenant_id === tenantId) ? tenantId : ""}
+        value={tenantId && options.some(([id]) => id === tenantId) ? tenantId : ""}
         options={options}
         onValue={(id) => navigate(id ? `/t/${id}/${section === "audit" || section === "backups" ? "contacts" : section}` : "/")}
       />

@@ -25,7 +25,8 @@ class Membership:
     tenant_id: str
     tenant_name: str
     role: str
-    via: str = "member"  # how the user gets in: their own membership (later also: partner)
+    via: str = "member"  # /me lists own memberships; partner reach is paged per partner tenant
+    subtenant_count: int = 0  # direct sub-tenants: a partner tenant when above zero
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,9 @@ class PendingInvitation:
 
 @dataclass(frozen=True)
 class Signup:
-    user: User
-    tenant: Tenant
+    """What POST /signup answers, the same whether the address is new or already known."""
+
+    sent_to: str
     verification_expires_at: str
 
 

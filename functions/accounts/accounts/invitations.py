@@ -11,7 +11,7 @@ from kontor import clock, ids, mail, pages, tokens
 from kontor.access import Access, Caller, Role
 from kontor.errors import BadRequest, Forbidden, Gone
 from kontor.models import InvitationItem, TokenItem
-from kontor.observability import count
+from kontor.observability import count, logger
 from kontor.settings import settings
 
 INVITATION = store.invitations.INVITATION
@@ -89,8 +89,14 @@ def preview(secret: str) -> InvitationPreview:
         email=item.email,
         role=item.role,
         expires_at=item.expires_at,
-        has_identity=store.users.user_id_for(item.email) is not None,
+        # An unverified login does not count: accepting replaces it (the link proved the address).
+        has_identity=_verified_login(item.email),
     )
+
+
+def _verified_login(email: str) -> bool:
+    held = store.users.holder(email)
+    return held is not None and bool(held.email_verified)
 
 
 def accept(secret: str, caller: Caller | None, name: str | None, password: str | None) -> Member:
@@ -102,7 +108,11 @@ def accept(secret: str, caller: Caller | None, name: str | None, password: str |
                 f"This invitation is for {item.email}; sign in with that address to accept it.",
                 code="wrong_account",
             )
+        if not caller.email_verified:
+            raise _unverified()
         user = store.users.profile(caller.user_id)
+        if not user.email_verified:
+            raise _unverified()
         store.invitations.accept(item, token, user, new_identity=False)
     else:
         user = _new_identity(item, token, name, password)
@@ -112,8 +122,18 @@ def accept(secret: str, caller: Caller | None, name: str | None, password: str |
     )
 
 
+def _unverified() -> Forbidden:
+    return Forbidden(
+        "Confirm your email address first (the link in the signup mail), then accept.",
+        code="email_unverified",
+    )
+
+
 def _new_identity(item: InvitationItem, token: TokenItem, name: str | None, password: str | None) -> User:
-    if store.users.user_id_for(item.email) is not None:
+    """A login for a new person. The link proved the address, so a login that never proved it
+    (someone else's signup with this address, or one that did not finish) is replaced."""
+    held = store.users.holder(item.email)
+    if held is not None and held.email_verified:
         raise Forbidden(
             f"{item.email} already has a login: sign in with it to accept.", code="sign_in_required"
         )
@@ -123,13 +143,23 @@ def _new_identity(item: InvitationItem, token: TokenItem, name: str | None, pass
         )
     tenant_name = store.invitations.tenant_name(item.tenant_id)
     passwords.check(password, email=item.email, name=name, tenant_name=tenant_name)
+    if held is not None:
+        if not store.users.release_unverified(held):
+            raise Forbidden(
+                f"{item.email} already has a login: sign in with it to accept.", code="sign_in_required"
+            )
+        store.identity.delete(item.email)
+        logger.info("an unverified login was replaced by an invitation's acceptance", user_id=held.id)
     user_id = store.identity.create(item.email, name, password, verified=True)
     user = User(id=user_id, email=item.email, name=name, email_verified=True)
     try:
         store.invitations.accept(item, token, user, new_identity=True)
     except BaseException:
-        store.identity.delete(item.email)  # no login without its records
-        raise
+        # The commit may have happened with its reply lost: read before undoing anything.
+        if not store.invitations.accepted_by(item, user):
+            store.identity.delete(item.email)  # no login without its records
+            raise
+        logger.warning("acceptance committed although its reply was lost", user_id=user.id)
     return user
 
 

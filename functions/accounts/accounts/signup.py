@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from accounts import passwords, store
 from accounts.domain import Signup, Tenant, User
-from kontor import clock, ids, mail, tokens
-from kontor.errors import Conflict
+from kontor import clock, ids, mail, throttles, tokens
+from kontor.errors import Conflict, Gone, allowance_used_up
+from kontor.models import UserItem
 from kontor.observability import count, logger
 from kontor.settings import settings
 
@@ -19,36 +20,100 @@ def normalize_email(email: str) -> str:
 
 
 def sign_up(*, email: str, password: str, name: str, tenant_name: str, plan: str = "BASIC") -> Signup:
-    """A new identity, its first tenant with it as admin, and a mail to verify the address."""
+    """A new identity, its first tenant with it as admin, and a mail to verify the address.
+
+    For an address that already has a login the answer is the same, and the mail goes to the
+    owner instead ("you already have an account"): signup reveals no address. An address held by
+    a login that never proved it is released after `unverified_hold_hours` (or at once when its
+    login is gone), and this signup takes it.
+    """
     email = normalize_email(email)
     passwords.check(password, email=email, name=name, tenant_name=tenant_name)
-    if store.users.email_claimed(email):
-        raise Conflict(
-            "This email already has a Kontor login. Sign in and add a further account instead.",
-            code="identity_exists",
-        )
+    ttl = timedelta(hours=settings().verification_ttl_hours)
+    held = store.users.holder(email)
+    if held is not None:
+        if not (_releasable(held) and store.users.release_unverified(held)):
+            return _known(email, held, ttl)
+        store.identity.delete(email)  # the released signup's login
 
     user_id = store.identity.create(email, name, password, verified=False)
     user = User(id=user_id, email=email, name=name, email_verified=False)
     tenant = Tenant(id=ids.new_id(), name=tenant_name, plan=plan)
-    secret, token = tokens.issue(
-        store.users.VERIFY_EMAIL, user_id, email, timedelta(hours=settings().verification_ttl_hours)
-    )
+    secret, token = tokens.issue(store.users.VERIFY_EMAIL, user_id, email, ttl)
     try:
-        store.users.create_signup(user, tenant, token)
-    except BaseException:
-        store.identity.delete(email)  # no identity without its tenant
-        raise
+        store.users.create_signup(user, tenant, token, per_day=_signups_per_day())
+    except BaseException as failure:
+        # The commit may have happened with its reply lost: read before undoing anything.
+        if not store.users.signup_committed(user, tenant):
+            store.identity.delete(email)  # no identity without its tenant
+            if isinstance(failure, Conflict) and failure.code == "identity_exists":
+                # Another signup took the address a moment ago: answer as for a known address.
+                return _known(email, store.users.holder(email), ttl)
+            raise
+        logger.warning("signup committed although its reply was lost", user_id=user.id)
 
     _send_verification(email, name, secret)
     count("SignupCompleted", tenant.id)
     logger.info("signed up", user_id=user.id, tenant_id=tenant.id)
-    return Signup(user=user, tenant=tenant, verification_expires_at=token.expires_at)
+    return Signup(sent_to=email, verification_expires_at=token.expires_at)
 
 
-def verify_email(secret: str) -> User:
-    """Redeem a verification link: the address is proven and the identity may sign in."""
+def signups_used_up(per_day: int) -> Exception:
+    return allowance_used_up(
+        "signups_per_address_per_day", per_day, f"An address can start at most {per_day} signups a day."
+    )
+
+
+def _signups_per_day() -> int:
+    return settings().signups_per_address_per_day
+
+
+def _known(email: str, held: UserItem | None, ttl: timedelta) -> Signup:
+    """The answer a new address gets, while the mail tells the address's owner what happened.
+
+    Counted against the address's daily signups like a new one (so the limit answers alike), which
+    also bounds the owner's mails.
+    """
+    per_day = _signups_per_day()
+    if not throttles.take("signup", email, per_day, clock.now()):
+        raise signups_used_up(per_day)
+    if held is not None:
+        _send_already_known(email, held)
+    count("SignupForKnownAddress")
+    return Signup(sent_to=email, verification_expires_at=clock.iso(clock.now() + ttl))
+
+
+def _releasable(held: UserItem) -> bool:
+    """An unverified login holds its address at most `unverified_hold_hours`; one whose login is
+    gone (a signup that died after its records committed) holds it no longer than an abandoned
+    login is kept (`identity.ABANDONED_AFTER`)."""
+    if held.email_verified:
+        return False
+    age = clock.now() - clock.parse(held.created_at)
+    if age >= timedelta(hours=settings().unverified_hold_hours):
+        return True
+    return age >= store.identity.ABANDONED_AFTER and not store.identity.exists(held.email)
+
+
+def verify_email(secret: str, password: str) -> User:
+    """Redeem a verification link: the address is proven, the password is the verifier's, and the
+    identity may sign in.
+
+    The password is set again here, so a login someone else created for this address (and chose
+    the password of) never becomes usable by being verified by the address's owner.
+    """
     token = tokens.check(secret, store.users.VERIFY_EMAIL)
+    held = store.users.holder(token.email)
+    if held is None or held.id != token.subject:
+        # The signup behind the link was released meanwhile; another may hold the address now.
+        raise Gone(
+            "This link belongs to a signup that no longer exists; sign up again.", code="token_revoked"
+        )
+    passwords.check(password, email=token.email, name=held.name, tenant_name="")
+    if not held.email_verified and not store.identity.exists(token.email):
+        store.users.release_unverified(held)  # a claim without a login: heal it
+        raise Gone("This signup did not finish; sign up again.", code="token_revoked")
+    store.identity.set_password(token.email, password)
     store.identity.enable(token.email)  # idempotent, so a retry after a failure below converges
     store.users.complete_verification(token)
     count("EmailVerified")
@@ -90,3 +155,23 @@ def _send_verification(email: str, name: str, secret: str) -> None:
             ),
         )
     )
+
+
+def _send_already_known(email: str, held: UserItem) -> None:
+    """What the address's owner gets instead of a second login."""
+    if held.email_verified:
+        text = (
+            f"Hello {mail.plain(held.name)},\n\n"
+            "someone asked to sign up for Kontor with this address, which already has a Kontor login. "
+            "If it was you: sign in, or reset your password if you forgot it. A further account is "
+            "added after signing in.\n\nIf it was not you, ignore this mail: nothing was changed.\n"
+        )
+    else:
+        text = (
+            f"Hello {mail.plain(held.name)},\n\n"
+            "someone asked to sign up for Kontor with this address, for which a signup is waiting "
+            "for its confirmation. Use the link in the earlier mail, or ask for a new one on the "
+            "sign-in page.\n\nIf it was not you, ignore this mail: the unconfirmed signup ends by "
+            "itself.\n"
+        )
+    mail.send(mail.Mail(to=[email], subject="Your Kontor login", text=text))

@@ -22,9 +22,9 @@ from backups.domain import (
     Policy,
     Restore,
 )
-from kontor import clock, ids, jobs, keys, pages
+from kontor import clock, ids, jobs, keys, pages, throttles
 from kontor.access import Access
-from kontor.errors import Conflict, KontorError, NotFound
+from kontor.errors import Conflict, KontorError, NotFound, allowance_used_up
 from kontor.observability import count, logger
 from kontor.pages import Page
 from kontor.settings import settings
@@ -49,7 +49,12 @@ def _known(tenant: Access, backup_id: str, *, deleting: bool = False) -> Backup:
 
 # ---------------------------------------------------------------- backups ▶
 def request_backup(tenant: Access, note: str | None) -> Backup:
-    """A pending manual backup; the worker exports it."""
+    """A pending manual backup; the worker exports it. At most `manual_backups_per_day` a tenant."""
+    per_day = settings().manual_backups_per_day
+    if not throttles.take("backup", tenant.tenant_id, per_day, clock.now()):
+        raise allowance_used_up(
+            "manual_backups_per_day", per_day, f"A tenant makes at most {per_day} manual backups a day."
+        )
     now = clock.iso(clock.now())
     backup = store.backups.create(
         tenant.tenant_id,
@@ -72,7 +77,9 @@ def request_backup(tenant: Access, note: str | None) -> Backup:
 
 def list_backups(tenant: Access, limit: int, cursor: str | None) -> Page[Backup]:
     """Newest first; one Query a page."""
-    start = pages.decode(cursor, partition_key="pk", partition=keys.tenant_pk(tenant.tenant_id))
+    start = pages.decode(
+        cursor, partition_key="pk", partition=keys.tenant_pk(tenant.tenant_id), sk_prefix=keys.BACKUP_PREFIX
+    )
     found, last_key = store.backups.page(tenant.tenant_id, limit, start)
     return Page(items=[b for b in found if b.state != "deleting"], next_cursor=pages.encode(last_key))
 

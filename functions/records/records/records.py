@@ -6,11 +6,12 @@ import dataclasses
 import re
 from typing import Any
 
-from kontor import clock, ids
+from kontor import clock, ids, quotas
 from kontor.access import Access
 from kontor.errors import NotFound, PreconditionFailed, Unprocessable
 from kontor.observability import count
 from kontor.pages import Page
+from kontor.settings import settings
 from records import store
 from records.domain import Appointment, Change, Contact, Record, name_key
 
@@ -23,9 +24,15 @@ def write(change: Change) -> Record:
     """The one path of every record write: create, update and delete of contacts and appointments.
 
     The repository commits it in one transaction, refused while the tenant restores; a change feed
-    for sync belongs here and in that transaction.
+    for sync belongs here and in that transaction. A creation is refused past the tenant's quota,
+    counted outside the transaction (`kontor.quotas`).
     """
+    kind = f"{change.kind}s"
+    if change.operation == "create":
+        quotas.check(change.tenant_id, kind, getattr(settings(), f"{kind}_per_tenant"))
     store.records.write(change)
+    if change.operation != "update":
+        quotas.moved(change.tenant_id, kind, 1 if change.operation == "create" else -1)
     count(f"{change.kind.capitalize()}{change.operation.capitalize()}d", change.tenant_id)
     return change.record
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kontor import clock, ids, mail, pages
+from kontor import clock, ids, mail, pages, quotas
 from kontor.access import Access, partners_of
 from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
 from kontor.observability import count
@@ -41,13 +41,43 @@ def create_subtenant(context: Access, name: str, type_: str, edition: str, chars
     return sub
 
 
-def subtenants(context: Access, limit: int, cursor: str | None) -> pages.Page[Tenant]:
-    """The direct sub-tenants; a partner acting here sees only those it can reach (a page may come
-    back short)."""
+def subtenants(context: Access, limit: int, cursor: str | None, *, depth: str = "1") -> pages.Page[Tenant]:
+    """The direct sub-tenants (`depth` "1"), or every tenant below at any depth (`depth` "all");
+    a page may come back short.
+
+    Direct: a partner acting here sees only those it can reach. Any depth: only the tenants the
+    caller reaches through this tenant as partner (`kontor.access.partners_of`, the gate's rule),
+    so a tenant that switched partner access off hides itself and everything below it.
+    """
+    if depth == "all":
+        return _reached_below(context, limit, cursor)
     page = store.subtenants.children(context.tenant_id, limit, cursor)
     if context.via == "partner":
         return pages.Page([t for t in page.items if t.partner_access], page.next_cursor)
     return page
+
+
+def _reached_below(context: Access, limit: int, cursor: str | None) -> pages.Page[Tenant]:
+    """One page of descendants, and at most one batch more for the tenants between them and this
+    one that the page does not hold: the calls grow with the page, never with the hierarchy."""
+    page = store.subtenants.descendants(context.tenant_id, limit, cursor)
+    known = {t.id: t.partner_access for t in page.items}
+    between = {
+        t
+        for sub in page.items
+        if context.tenant_id in sub.ancestors
+        for t in sub.ancestors[sub.ancestors.index(context.tenant_id) + 1 :]
+    }
+    known |= {t.id: t.partner_access for t in store.subtenants.tenants(sorted(between - set(known)))}
+
+    def reaches(sub: Tenant) -> bool:
+        return (
+            sub.partner_access
+            and context.tenant_id in sub.ancestors
+            and context.tenant_id in partners_of(sub.ancestors, lambda t: known.get(t, False))
+        )
+
+    return pages.Page([t for t in page.items if reaches(t)], page.next_cursor)
 
 
 def _own_subtenant(context: Access, sub_id: str) -> Tenant:
@@ -82,12 +112,17 @@ def copy_content(context: Access, sub_id: str, kinds: list[str], on_conflict: st
         page = store.templates.templates(context.tenant_id, 100, cursor)
         wanted = [t for t in page.items if t.kind in kinds]
         existing = store.templates.templates_named(sub.id, [t.name for t in wanted]) if wanted else {}
+        new = [t for t in wanted if t.name.strip().lower() not in existing]
+        if new:
+            quotas.check(sub.id, "templates", settings().templates_per_tenant, adding=len(new))
         for source in wanted:
             present = existing.get(source.name.strip().lower())
             if present is not None and on_conflict == "skip":
                 report.skipped.append(source.name)
                 continue
             store.templates.copy_template(context, sub.id, source, present)
+            if present is None:
+                quotas.moved(sub.id, "templates", 1)
             (report.overwritten if present else report.copied).append(source.name)
         cursor = page.next_cursor
         if cursor is None:

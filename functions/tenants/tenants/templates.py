@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from kontor import pages
+from kontor import pages, quotas
 from kontor.access import Access
+from kontor.settings import settings
 from tenants import store
 from tenants.domain import Template
 
 
 def create(context: Access, fields: dict[str, Any]) -> Template:
-    return store.templates.create_template(context, fields)
+    """A new template, within the tenant's quota (`kontor.quotas`, counted outside the write)."""
+    quotas.check(context.tenant_id, "templates", settings().templates_per_tenant)
+    template = store.templates.create_template(context, fields)
+    quotas.moved(context.tenant_id, "templates", 1)
+    return template
 
 
 def read(context: Access, template_id: str) -> Template:
@@ -29,3 +34,4 @@ def update(context: Access, template_id: str, expected_version: int, changes: di
 
 def delete(context: Access, template_id: str) -> None:
     store.templates.delete_template(context, store.templates.template(context.tenant_id, template_id))
+    quotas.moved(context.tenant_id, "templates", -1)

@@ -39,6 +39,7 @@ _RANK = {Role.VIEWER: 1, Role.MEMBER: 2, Role.ADMIN: 3}
 class Caller:
     user_id: str
     email: str
+    email_verified: bool = False  # the token's claim: the address was proven to Cognito
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,11 @@ def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
     user_id = claims.get("sub")
     if not user_id or claims.get("token_use", "id") != "id":
         raise Unauthorized("Sign in first: send your ID token as `Authorization: Bearer …`.")
-    return Caller(user_id=user_id, email=str(claims.get("email", "")).lower())
+    return Caller(
+        user_id=user_id,
+        email=str(claims.get("email", "")).lower(),
+        email_verified=str(claims.get("email_verified", "")).lower() == "true",
+    )
 
 
 def _not_found() -> NotFound:

@@ -32,3 +32,8 @@ def iso(moment: datetime) -> str:
 
 def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
+
+
+def parse(value: str) -> datetime:
+    """A time the API wrote with `iso`, back as an aware datetime."""
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

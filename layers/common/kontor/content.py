@@ -68,7 +68,13 @@ def template_rows(
 
 
 def standard_rows(tenant_id: str, now: str) -> list[Item]:
+    """The standard templates, and the tenant's template counter (`kontor.quotas`) starting at them."""
+    from kontor.models import UsageItem
+
     rows: list[Item] = []
     for name, kind, subject, body in STANDARD_TEMPLATES:
         rows.extend(template_rows(tenant_id, name=name, kind=kind, subject=subject, body=body, now=now))
+    rows.append(
+        UsageItem(keys.tenant_pk(tenant_id), keys.usage_sk("templates"), used=len(STANDARD_TEMPLATES))
+    )
     return rows

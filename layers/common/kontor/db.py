@@ -126,3 +126,37 @@ def batch_get(wanted: list[Key], model_for: Callable[[Key], type[Item]]) -> list
             found.append(model_for((raw["pk"]["S"], raw["sk"]["S"])).from_raw_data(raw))
         request = response.get("UnprocessedKeys") or None  # throttled keys come back: ask again
     return found
+
+
+def delete_partition(pk: str) -> int:
+    """Delete every item under one partition key: a Query of its keys, BatchWriteItem by 25.
+
+    For small partitions only (an abandoned signup's tenant); what a restore or purge of a large
+    tenant needs is paced by its own job. Returns how many items were deleted.
+    """
+    table = settings().table_name
+    dynamodb = client("dynamodb")
+    deleted = 0
+    start: dict[str, Any] | None = None
+    while True:
+        query: dict[str, Any] = {
+            "TableName": table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ProjectionExpression": "pk, sk",
+            "ConsistentRead": True,
+        }
+        if start:
+            query["ExclusiveStartKey"] = start
+        page = dynamodb.query(**query)
+        found = page.get("Items", [])
+        for offset in range(0, len(found), 25):
+            request: dict[str, Any] | None = {
+                table: [{"DeleteRequest": {"Key": key}} for key in found[offset : offset + 25]]
+            }
+            while request:
+                request = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or None
+        deleted += len(found)
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return deleted

@@ -80,3 +80,10 @@ class TooManyRequests(KontorError):
 def quota_exceeded(quota: str, limit: int, message: str) -> Conflict:
     """A configured limit (`kontor.settings`) is reached; the body names it and its value."""
     return Conflict(message, code="quota_exceeded", details={"quota": quota, "limit": limit})
+
+
+def allowance_used_up(quota: str, limit: int, message: str) -> TooManyRequests:
+    """A configured daily allowance is used up: 429 with the quota's name and value."""
+    return TooManyRequests(
+        message, code="quota_exceeded", details={"quota": quota, "limit": limit, "per": "day"}
+    )

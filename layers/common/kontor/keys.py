@@ -78,6 +78,11 @@ def invitee_gsi_sk(tenant_id: str, invitation_id: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#{invitation_id}"
 
 
+def usage_sk(kind: str) -> str:
+    """A tenant's counter of one kind of item (restored with the items it counts)."""
+    return f"USAGE#{kind}"
+
+
 def throttle_key(kind: str, scope: str, window: str) -> tuple[str, str]:
     """A rate-limit counter of what `kind` limits (`tenant`, `address`) for `scope` in a `window`."""
     return f"THROTTLE#{kind}#{scope.lower()}", window

@@ -232,6 +232,12 @@ class ThrottleItem(Item):
     count = NumberAttribute(default=0)
 
 
+class UsageItem(Item):
+    """PK: TENANT#<tenant_id>  SK: USAGE#<kind> — how many of a kind the tenant keeps (`kontor.quotas`)."""
+
+    used = NumberAttribute(default=0)
+
+
 class DescendantItem(Item):
     """PK: TENANT#<ancestor_id>  SK: DESCENDANT#<tenant_id> — every tenant below a partner, any depth."""
 

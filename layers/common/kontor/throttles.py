@@ -31,3 +31,21 @@ def count(tx: TransactWrite, kind: str, scope: str, limit: int, now: datetime) -
 def exceeded(cancelled: db.Cancelled, kind: str, scope: str, now: datetime) -> bool:
     """Whether `cancelled` failed because `scope`'s allowance for today is used up."""
     return _key(kind, scope, now) in cancelled.failed
+
+
+def take(kind: str, scope: str, limit: int, now: datetime) -> bool:
+    """Count one use of `scope`'s daily allowance on its own (one conditional UpdateItem); False,
+    and nothing counted, once it is used up."""
+    from pynamodb.exceptions import UpdateError
+
+    pk, sk = _key(kind, scope, now)
+    try:
+        ThrottleItem(pk, sk).update(
+            actions=[ThrottleItem.count.add(1), ThrottleItem.ttl.set(clock.epoch(now + timedelta(days=2)))],
+            condition=ThrottleItem.count.does_not_exist() | (ThrottleItem.count < limit),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

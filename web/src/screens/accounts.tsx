@@ -28,7 +28,15 @@ export function Accounts() {
               <a href={`/t/${m.tenant_id}/contacts`}>{m.tenant_name}</a>
             </td>
             <td>{label("role", m.role)}</td>
-            <td>{label("via", m.via)}</td>
+            <td>
+              {label("via", m.via)}
+              {m.subtenant_count > 0 && (
+                <>
+                  {" · "}
+                  <a href={`/t/${m.tenant_id}/subtenants`}>{t("switcher.subtenants", { count: String(m.subtenant_count) })}</a>
+                </>
+              )}
+            </td>
           </tr>
         ))}
       </Table>

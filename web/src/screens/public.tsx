@@ -128,24 +128,46 @@ export function SignUp() {
   );
 }
 
+/** The link proves the address; the password typed here is the login's from now on, so a login
+ * someone else signed up with this address never becomes theirs to use. */
 export function Verify() {
   const { query } = useLocation();
   const token = query.get("token") ?? "";
-  const result = useAsync(() => ok(api.POST("/signup/verify", { body: { token } })), [token]);
+  const [password, setPassword] = useState("");
+  const [email, setEmail] = useState<string | null>(null);
+  const form = useSubmit(async () => {
+    const user = await ok(api.POST("/signup/verify", { body: { token, password } }));
+    setEmail(user.email);
+  });
   return (
     <Page title={t("verify.title")}>
       <div class="card narrow">
-        {result.loading && <Status>{t("loading")}</Status>}
-        <ErrorBox error={result.error} />
-        {result.data && (
+        {email ? (
           <>
-            <Status>{t("verify.done", { email: result.data.email })}</Status>
+            <Status>{t("verify.done", { email })}</Status>
             <p>
-              <a class="btn primary" href={`/signin?email=${encodeURIComponent(result.data.email)}`}>
+              <a class="btn primary" href={`/signin?email=${encodeURIComponent(email)}`}>
                 {t("signin.title")}
               </a>
             </p>
           </>
+        ) : (
+          <form onSubmit={form.onSubmit}>
+            <p>{t("verify.hint")}</p>
+            <Input
+              label={t("field.password")}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={12}
+              value={password}
+              onValue={setPassword}
+            />
+            <ErrorBox error={form.error} />
+            <Button kind="primary" type="submit" busy={form.busy}>
+              {t("verify.submit")}
+            </Button>
+          </form>
         )}
       </div>
     </Page>

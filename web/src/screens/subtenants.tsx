@@ -12,7 +12,10 @@ export function Subtenants() {
   const { reloadMe } = useApp();
   const admin = atLeast(tenant.role, "admin");
   const path = { tenantId: tenant.id };
-  const list = usePaged((cursor) => ok(api.GET("/tenants/{tenantId}/subtenants", { params: { path, query: { cursor } } })), [tenant.id]);
+  const [all, setAll] = useState(false);
+  const depth = all ? "all" : "1";
+  const list = usePaged((cursor) => ok(api.GET("/tenants/{tenantId}/subtenants", { params: { path, query: { cursor, depth } } })), [tenant.id, depth]);
+  const names = new Map([[tenant.id, tenant.name], ...list.items.map((s) => [s.id, s.name] as const)]);
   const [name, setName] = useState("");
   const [type, setType] = useState<Schemas["TenantType"]>("STANDARD");
   const [edition, setEdition] = useState<Schemas["Edition"]>("BASIC");
@@ -30,20 +33,22 @@ export function Subtenants() {
     setName("");
     list.reload();
     reload();
-    await reloadMe(); // the switcher lists the new tenant (via partner)
+    await reloadMe(); // the switcher counts the partner's sub-tenants
   });
   return (
     <Page title={t("nav.subtenants")}>
       <p class="hint">{t("subtenants.hint")}</p>
+      <Checkbox label={t("subtenants.allLevels")} checked={all} onValue={setAll} />
       <ErrorBox error={list.error} />
       <Empty show={!list.loading && list.items.length === 0} text={t("subtenants.none")} />
       {list.items.length > 0 && (
-        <Table caption={t("nav.subtenants")} columns={[t("field.name"), t("settings.type"), t("settings.edition"), t("subtenants.partnerAccess"), t("subtenants.handedOver")]} actions>
+        <Table caption={t("nav.subtenants")} columns={[t("field.name"), ...(all ? [t("subtenants.parent")] : []), t("settings.type"), t("settings.edition"), t("subtenants.partnerAccess"), t("subtenants.handedOver")]} actions>
           {list.items.map((s) => (
             <tr key={s.id}>
               <td>
                 <a href={`/t/${s.id}/contacts`}>{s.name}</a>
               </td>
+              {all && <td>{(s.parent_id && names.get(s.parent_id)) ?? "—"}</td>}
               <td>{s.type}</td>
               <td>{s.edition}</td>
               <td>{s.partner_access ? t("yes") : t("no")}</td>

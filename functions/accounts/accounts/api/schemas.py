@@ -29,6 +29,8 @@ class SignupRequest(_Body):
 
 class VerifyRequest(_Body):
     token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    # The login's password from now on: verifying never keeps a password the verifier did not set.
+    password: str = Field(max_length=256, json_schema_extra={"format": "password"})
 
 
 class ResendRequest(_Body):
@@ -58,18 +60,17 @@ class VerificationResponse(BaseModel):
 
 
 class SignupResponse(BaseModel):
-    user: UserResponse
-    tenant: TenantSummary
+    """The same for a new address and a known one, so signup reveals no address: the ids come with
+    the verification (`POST /signup/verify`) and `GET /me`."""
+
     verification: VerificationResponse
 
     @classmethod
     def of(cls, signup: Signup) -> SignupResponse:
         return cls(
-            user=UserResponse.of(signup.user),
-            tenant=TenantSummary(id=signup.tenant.id, name=signup.tenant.name, role="admin"),
             verification=VerificationResponse(
-                sent_to=signup.user.email, expires_at=signup.verification_expires_at
-            ),
+                sent_to=signup.sent_to, expires_at=signup.verification_expires_at
+            )
         )
 
 
@@ -83,6 +84,10 @@ class MembershipResponse(BaseModel):
     tenant_name: str
     role: str
     via: str
+    subtenant_count: int = Field(
+        description="Direct sub-tenants: above zero for a partner tenant. The tenants reached below it "
+        "as partner are listed by `GET /tenants/{tenantId}/subtenants?depth=all`."
+    )
 
 
 class PendingInvitationResponse(BaseModel):

@@ -18,18 +18,23 @@ from kontor import api
 app = api.make_resolver()
 
 
-@app.post("/signup", responses={201: {"description": "Signed up; a verification mail is on its way."}})
+@app.post(
+    "/signup",
+    responses={
+        202: {"description": "A mail is on its way: the verification link, or to a known address a note."}
+    },
+)
 @api.idempotent(app, "signup.create")
 def sign_up(body: SignupRequest) -> Response[SignupResponse]:
-    created = signup.sign_up(
+    answer = signup.sign_up(
         email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name, plan=body.plan
     )
-    return api.created(SignupResponse.of(created))
+    return api.accepted(SignupResponse.of(answer).model_dump())
 
 
 @app.post("/signup/verify")
 def verify(body: VerifyRequest) -> UserResponse:
-    return UserResponse.of(signup.verify_email(body.token))
+    return UserResponse.of(signup.verify_email(body.token, body.password))
 
 
 @app.post("/signup/resend", responses={202: {"description": "A new link was sent if one was due."}})

@@ -12,7 +12,7 @@ from kontor.observability import logger
 from kontor.settings import settings
 
 # An unfinished signup older than this died half-way (functions time out long before).
-_ABANDONED_AFTER = timedelta(minutes=5)
+ABANDONED_AFTER = timedelta(minutes=5)
 
 
 def _code(error: ClientError) -> str:
@@ -75,7 +75,7 @@ def _remove_if_abandoned(email: str) -> bool:
         raise
     created_at: datetime = user["UserCreateDate"]
     # Real elapsed time, not the product clock: this is about a process that crashed.
-    if datetime.now(UTC) - created_at.astimezone(UTC) < _ABANDONED_AFTER:
+    if datetime.now(UTC) - created_at.astimezone(UTC) < ABANDONED_AFTER:
         raise Conflict("A signup for this email is in progress; retry shortly.", code="signup_in_progress")
     logger.warning("removing the identity of an abandoned signup")
     delete(email)
@@ -98,3 +98,27 @@ def delete(email: str) -> None:
     except ClientError as error:
         if _code(error) != "UserNotFoundException":
             raise
+
+
+def exists(email: str) -> bool:
+    """Whether the user pool has a login for the address."""
+    try:
+        client("cognito-idp").admin_get_user(UserPoolId=settings().user_pool_id, Username=email)
+    except ClientError as error:
+        if _code(error) == "UserNotFoundException":
+            return False
+        raise
+    return True
+
+
+def set_password(email: str, password: str) -> None:
+    """The login's password from now on (the one who proved the address chose it)."""
+    try:
+        client("cognito-idp").admin_set_user_password(
+            UserPoolId=settings().user_pool_id, Username=email, Password=password, Permanent=True
+        )
+    except ClientError as error:
+        if _code(error) == "InvalidPasswordException":
+            message = error.response["Error"].get("Message", "The password was refused.")
+            raise BadRequest(message, code="weak_password") from None
+        raise

@@ -52,7 +52,9 @@ def page(tenant_id: str, limit: int, cursor: str | None) -> pages.Page[Invitatio
         scan_index_forward=False,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor, partition_key="pk", partition=partition, sk_prefix=keys.INVITATION_PREFIX
+        ),
     )
     items = [_invitation(item) for item in results]
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))
@@ -267,6 +269,17 @@ def accept(item: InvitationItem, token: TokenItem, user: User, *, new_identity: 
         if (token.pk, token.sk) in cancelled.failed or (item.pk, item.sk) in cancelled.failed:
             raise Gone("This invitation was already used or withdrawn.", code="invitation_closed") from None
         raise
+
+
+def accepted_by(item: InvitationItem, user: User) -> bool:
+    """Whether `user`'s acceptance of the invitation committed (its membership and the address's
+    claim exist): read before undoing anything after an error whose reply may have been lost."""
+    try:
+        MembershipItem.get(keys.tenant_pk(item.tenant_id), keys.member_sk(user.id), consistent_read=True)
+        claim = EmailClaimItem.get(keys.email_pk(user.email), keys.EMAIL_SK, consistent_read=True)
+    except DoesNotExist:
+        return False
+    return claim.user_id == user.id
 
 
 def tenant_name(tenant_id: str) -> str:

@@ -64,7 +64,9 @@ def page(tenant_id: str, limit: int, cursor: str | None) -> pages.Page[Member]:
         MembershipItem.sk.startswith(keys.MEMBER_PREFIX),
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor, partition_key="pk", partition=partition, sk_prefix=keys.MEMBER_PREFIX
+        ),
     )
     items = [_member(item) for item in results]
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))

@@ -6,10 +6,9 @@ from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
 from kontor import clock, db, keys, mapping, tenancy, throttles, tokens
-from kontor.errors import Conflict, Gone, NotFound
+from kontor.errors import Conflict, Gone, NotFound, allowance_used_up
 from kontor.fences import Status
 from kontor.models import (
-    DescendantItem,
     EmailClaimItem,
     InvitationItem,
     MembershipItem,
@@ -47,10 +46,6 @@ def _user(item: UserItem) -> User:
     return mapping.domain(item, User)
 
 
-def email_claimed(email: str) -> bool:
-    return user_id_for(email) is not None
-
-
 def user_id_for(email: str) -> str | None:
     """The user id of the identity behind an email address, if there is one."""
     try:
@@ -59,8 +54,9 @@ def user_id_for(email: str) -> str | None:
         return None
 
 
-def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
-    """Identity records, tenant, admin membership, token and audit entry: all or nothing."""
+def create_signup(user: User, tenant: Tenant, verification: TokenItem, *, per_day: int) -> None:
+    """Identity records, tenant, admin membership, token and audit entry, and one of the address's
+    `per_day` daily signups: all or nothing."""
     now = clock.iso(clock.now())
     try:
         with db.transaction() as tx:
@@ -81,7 +77,14 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
                 now=now,
             )
             tx.save(verification)
+            throttles.count(tx, "signup", user.email, per_day, clock.now())
     except db.Cancelled as cancelled:
+        if throttles.exceeded(cancelled, "signup", user.email, clock.now()):
+            raise allowance_used_up(
+                "signups_per_address_per_day",
+                per_day,
+                f"An address can start at most {per_day} signups a day.",
+            ) from None
         if (keys.email_pk(user.email), keys.EMAIL_SK) in cancelled.failed:
             raise Conflict(
                 "This email already has a Kontor login. Sign in and add a further account instead.",
@@ -110,6 +113,57 @@ def complete_verification(token: TokenItem) -> None:
         if (keys.user_pk(token.subject), keys.PROFILE_SK) in cancelled.failed:
             raise NotFound("This account no longer exists.", code="user_not_found") from None
         raise
+
+
+def holder(email: str) -> UserItem | None:
+    """The profile that holds an address (its email claim), verified or not."""
+    try:
+        claim = EmailClaimItem.get(keys.email_pk(email), keys.EMAIL_SK, consistent_read=True)
+        return UserItem.get(keys.user_pk(claim.user_id), keys.PROFILE_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def signup_committed(user: User, tenant: Tenant) -> bool:
+    """Whether a signup's transaction committed (read before undoing anything after an error:
+    its reply may have been lost after the commit)."""
+    try:
+        claim = EmailClaimItem.get(keys.email_pk(user.email), keys.EMAIL_SK, consistent_read=True)
+        MembershipItem.get(keys.tenant_pk(tenant.id), keys.member_sk(user.id), consistent_read=True)
+    except DoesNotExist:
+        return False
+    return claim.user_id == user.id
+
+
+def release_unverified(profile: UserItem) -> bool:
+    """Free an address held by a login that never proved it: the tenants it created at signup,
+    then its claim, profile and link together, under the condition that it is still unverified.
+    Each step may be repeated. False when the address was verified meanwhile (nothing released).
+
+    An unverified login cannot sign in, so the only tenant it has is its signup's, holding what
+    signup wrote (a handful of items: the tenant, the membership, standard templates, audit).
+    """
+    for membership in memberships_of(profile.id):
+        try:
+            tenant = TenantItem.get(
+                keys.tenant_pk(membership.tenant_id), keys.TENANT_SK, consistent_read=True
+            )
+        except DoesNotExist:
+            continue
+        if tenant.created_by == profile.id and not tenant.parent_id:
+            db.delete_partition(keys.tenant_pk(membership.tenant_id))
+    try:
+        with db.transaction() as tx:
+            tx.delete(
+                EmailClaimItem(keys.email_pk(profile.email), keys.EMAIL_SK),
+                condition=EmailClaimItem.user_id == profile.id,
+            )
+            tx.delete(UserItem(profile.pk, profile.sk), condition=UserItem.email_verified == False)  # noqa: E712
+            if profile.verification_token:
+                tx.delete(TokenItem(profile.verification_token, keys.TOKEN_SK))
+    except db.Cancelled:
+        return False
+    return True
 
 
 def unverified_user(email: str) -> UserItem | None:
@@ -159,18 +213,12 @@ def profile(user_id: str) -> User:
 
 
 def tenants_brief(tenant_ids: set[str]) -> dict[str, TenantItem]:
-    """Name, sub-tenant count and partner access of the visible tenants by id (a closed one does
-    not exist for its users), one BatchGetItem per 100."""
+    """Name and sub-tenant count of the visible tenants by id (a closed one does not exist for its
+    users), one BatchGetItem per 100."""
     keys_ = [(keys.tenant_pk(tenant_id), keys.TENANT_SK) for tenant_id in sorted(tenant_ids)]
-    wanted = ["id", "name", "subtenant_count", "partner_access", "status", "ancestors"]
+    wanted = ["id", "name", "subtenant_count", "status"]
     found = TenantItem.batch_get(keys_, attributes_to_get=wanted)
     return {tenant.id: tenant for tenant in found if tenant.status != Status.CLOSED}
-
-
-def descendants_of(tenant_id: str) -> list[str]:
-    """Every tenant below a partner tenant, at any depth."""
-    below = DescendantItem.sk.startswith(keys.DESCENDANT_PREFIX)
-    return [row.tenant_id for row in DescendantItem.query(keys.tenant_pk(tenant_id), below)]
 
 
 def memberships_of(user_id: str) -> list[MembershipItem]:

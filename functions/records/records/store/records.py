@@ -102,7 +102,13 @@ def contacts_by_name(tenant_id: str, name_prefix: str, limit: int, cursor: str |
         range_key_condition=ContactItem.gsi1sk.startswith(name_prefix) if name_prefix else None,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="gsi1pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor,
+            partition_key="gsi1pk",
+            partition=partition,
+            sk_prefix=name_prefix,
+            table_partition=keys.tenant_pk(tenant_id),
+        ),
     )
     return _page(results, _contact)
 
@@ -118,7 +124,14 @@ def appointments_between(
         range_key_condition=AppointmentItem.gsi1sk.between(f"{starts_from}#", f"{starts_before}#"),
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="gsi1pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor,
+            partition_key="gsi1pk",
+            partition=partition,
+            sk_from=f"{starts_from}#",
+            sk_to=f"{starts_before}#",
+            table_partition=keys.tenant_pk(tenant_id),
+        ),
     )
     return _page(results, _appointment)
 

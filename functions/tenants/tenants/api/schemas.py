@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kontor.pages import Page
@@ -22,6 +23,13 @@ from tenants.domain import (
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Kind = Literal["email", "document"]
+Depth = Annotated[
+    Literal["1", "all"],
+    Query(
+        description="`1`: the direct sub-tenants; `all`: every tenant below that the caller reaches "
+        "as partner."
+    ),
+]
 
 
 class _Body(BaseModel):

@@ -10,6 +10,7 @@ from tenants.api.schemas import (
     CopyContentRequest,
     CopyContentResponse,
     CreateSubtenantRequest,
+    Depth,
     SubtenantResponse,
     SubtenantsPage,
 )
@@ -31,8 +32,9 @@ def listing(
     tenantId: str,
     limit: pages.Limit = pages.DEFAULT_LIMIT,
     cursor: pages.Cursor = None,
+    depth: Depth = "1",
 ) -> SubtenantsPage:
-    page = subtenants.subtenants(api.access(app), limit, cursor)
+    page = subtenants.subtenants(api.access(app), limit, cursor, depth=depth)
     return SubtenantsPage(items=[SubtenantResponse.of(t) for t in page.items], next_cursor=page.next_cursor)
 
 

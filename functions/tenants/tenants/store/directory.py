@@ -22,7 +22,12 @@ def page(limit: int, cursor: str | None, name_prefix: str | None) -> pages.Page[
             TenantItem.gsi3sk.startswith(tenancy.name_key(name_prefix)),
             limit=limit,
             page_size=limit,
-            last_evaluated_key=pages.decode(cursor, partition_key=partition_key, partition=keys.DIRECTORY),
+            last_evaluated_key=pages.decode(
+                cursor,
+                partition_key=partition_key,
+                partition=keys.DIRECTORY,
+                sk_prefix=tenancy.name_key(name_prefix),
+            ),
         )
     else:
         results = TenantItem.newest_first.query(

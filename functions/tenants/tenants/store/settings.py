@@ -83,7 +83,9 @@ def audit_page(tenant_id: str, action: str | None, limit: int, cursor: str | Non
         scan_index_forward=False,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor, partition_key="pk", partition=partition, sk_prefix=keys.AUDIT_PREFIX
+        ),
     )
     items = [mapping.domain(item, AuditEntry, details=_details(item)) for item in results]
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))

@@ -8,6 +8,7 @@ from kontor import audit, clock, db, keys, mapping, pages, tenancy
 from kontor.access import Access
 from kontor.errors import quota_exceeded
 from kontor.models import (
+    DescendantItem,
     MembershipItem,
     TenantItem,
     UserItem,
@@ -59,10 +60,44 @@ def children(parent_id: str, limit: int, cursor: str | None) -> pages.Page[Tenan
         filter_condition=TenantItem.status != "closed",
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="gsi1pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor, partition_key="gsi1pk", partition=partition, sk_prefix=keys.TENANT_PREFIX
+        ),
     )
     items = [mapping.domain(item, Tenant) for item in results]
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))
+
+
+def descendants(tenant_id: str, limit: int, cursor: str | None) -> pages.Page[Tenant]:
+    """One page of the tenants below `tenant_id` at any depth, each as its own row says (a closed
+    or vanished one is left out, so a page may come back short): one Query and one batch read."""
+    partition = keys.tenant_pk(tenant_id)
+    results = DescendantItem.query(
+        partition,
+        DescendantItem.sk.startswith(keys.DESCENDANT_PREFIX),
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=pages.decode(
+            cursor, partition_key="pk", partition=partition, sk_prefix=keys.DESCENDANT_PREFIX
+        ),
+    )
+    ids = [row.tenant_id for row in results]
+    found = {t.id: t for t in tenants(ids)}
+    items = [found[tenant_id] for tenant_id in ids if tenant_id in found]
+    return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))
+
+
+def tenants(tenant_ids: list[str]) -> list[Tenant]:
+    """The open tenants among `tenant_ids`, one batch read per 100."""
+    found: list[Tenant] = []
+    for start in range(0, len(tenant_ids), 100):
+        wanted = [(keys.tenant_pk(t), keys.TENANT_SK) for t in tenant_ids[start : start + 100]]
+        found += [
+            mapping.domain(row, Tenant)
+            for row in db.batch_get(wanted, lambda key: TenantItem)
+            if row.status != "closed"
+        ]
+    return found
 
 
 def admins(tenant_id: str) -> list[tuple[str, str, bool]]:

@@ -26,7 +26,9 @@ def templates(
         filter_condition=(TemplateItem.kind == kind) if kind else None,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=pages.decode(cursor, partition_key="pk", partition=partition),
+        last_evaluated_key=pages.decode(
+            cursor, partition_key="pk", partition=partition, sk_prefix=keys.TEMPLATE_PREFIX
+        ),
     )
     items = [mapping.domain(item, Template) for item in results]
     return pages.Page(items=items, next_cursor=pages.encode(results.last_evaluated_key))
