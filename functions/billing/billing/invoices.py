@@ -131,7 +131,7 @@ def _issue(
     )
     net = sum(section.net_cents for section in sections)
     vat_cents = charges.vat_cents(net, vat.rate)
-    year = str(now.year)
+    year = month[:4]  # numbered in the sequence of the year billed: KT-2026-… for every 2026 month
     for attempt in range(NUMBER_ATTEMPTS):
         last = store.invoices.last_number(year)
         invoice = Invoice(
