@@ -83,6 +83,11 @@ bench: $(STAMP)
 bench-export: $(STAMP)
 	$(BIN)/python -m bench.export
 
+.PHONY: bench-billing
+## The monthly billing job for one month of 1,000 and of 10,000 tenants: time and AWS calls.
+bench-billing: $(STAMP)
+	$(BIN)/python -m bench.billing
+
 ## Regenerate the merged OpenAPI document the platform function serves.
 openapi: $(STAMP)
 	$(BIN)/python -m local.openapi
