@@ -100,11 +100,12 @@ def _extend(
     """Active: its expiry moves one period on. Locked: active again from now, its data intact.
     Purged (or never booked): active from now and empty. Being purged: refused until that is done."""
     now = clock.now()
-    previous = store.licences.of_tenant(tenant_id).get(offer.id)
+    module = offer.id.value
+    previous = store.licences.of_tenant(tenant_id).get(module)
     state = previous.state(now) if previous else None
     if state == State.PURGING:
         raise Conflict(
-            f"The data of the module `{offer.id}` is being deleted after its retention ended; "
+            f"The data of the module `{module}` is being deleted after its retention ended; "
             "book it again in a few minutes.",
             code="licence_purging",
         )
@@ -112,7 +113,7 @@ def _extend(
     covers_from = _parse(previous.expires_at) if continues and previous else now
     expires = add_months(covers_from, PERIOD_MONTHS[period])
     licence = Licence(
-        module=offer.id,
+        module=module,
         expires_at=clock.iso(expires),
         purge_at=clock.iso(expires + timedelta(days=offer.retention_days)),
         period=period,
@@ -130,9 +131,9 @@ def _extend(
         actor_id=actor_id,
         actor_via=actor_via,
         action=action,
-        details={"module": offer.id, "period": period, "expires_at": licence.expires_at, **extra},
+        details={"module": module, "period": period, "expires_at": licence.expires_at, **extra},
     )
-    logger.info("licence granted", tenant_id=tenant_id, module=offer.id, expires_at=licence.expires_at)
+    logger.info("licence granted", tenant_id=tenant_id, licence_module=module, expires_at=licence.expires_at)
     return licence
 
 
@@ -169,7 +170,7 @@ def _look_after(tenant_id: str, module: str, licence: Licence, now: datetime) ->
         done = replace(licence, purged=True)
         if store.licences.settle(tenant_id, done, expected=licence, next_check=None):
             count("LicencePurged", tenant_id)
-            logger.info("licence data purged", tenant_id=tenant_id, module=module)
+            logger.info("licence data purged", tenant_id=tenant_id, licence_module=module)
         return
     due = [
         days
