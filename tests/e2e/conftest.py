@@ -157,7 +157,11 @@ class Api:
             "POST",
             f"/tenants/{tenant_id}/licences",
             token=admin.token,
-            json_body={"module": module, "period": period, "accept_terms": {"version": offers[module]["terms"]["version"]}},
+            json_body={
+                "module": module,
+                "period": period,
+                "accept_terms": {"version": offers[module]["terms"]["version"]},
+            },
         )
         assert booked.status == 201, booked.body
         return booked.body

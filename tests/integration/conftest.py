@@ -32,6 +32,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         settings.cache_clear()
         kontor_aws._clients.clear()
         monkeypatch.setattr(clock, "_offset", timedelta())
+        FUNCTIONS.use_stack(stack)  # each function's own job queue, as the template says
         yield stack
         settings.cache_clear()
         kontor_aws._clients.clear()

@@ -33,15 +33,9 @@ PROFILE = {
 
 @pytest.fixture
 def clock_at_start(invoke: Lambda, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The product clock at START, and the billing functions' own queue (the integration stack sets
-    one environment for every function)."""
     from kontor import clock
-    from kontor.settings import settings
 
     monkeypatch.setattr(clock, "_offset", START - datetime.now(UTC))
-    monkeypatch.setenv("KONTOR_QUEUE_URL", invoke.stack.refs["BillingQueue"])
-    monkeypatch.setenv("KONTOR_DEAD_LETTER_QUEUE_URL", invoke.stack.refs["BillingDeadLetterQueue"])
-    settings.cache_clear()
 
 
 def move_clock_to(moment: datetime) -> None:
@@ -200,30 +194,25 @@ def test_only_admins_change_the_profile(invoke: Lambda) -> None:
 
 
 # ---------------------------------------------------------------- the monthly job
-def book(tenant_id: str, module: str, months: int = 1) -> None:
-    """The rows a booking writes that billing reads (TEST ONLY, set up without the licence routes):
-    the licence in the tenant row, for the gate, and its billed span from now."""
-    from kontor import billing, clock, db
-    from kontor.catalog import add_months, catalog
-    from kontor.models import TenantItem
+def book(invoke: Lambda, claims: dict, tenant_id: str, module: str) -> None:
+    """Book `module` for a month as the tenant's admin, accepting the catalogue's current terms."""
+    from kontor.catalog import catalog
 
-    now = clock.now()
-    expires = clock.iso(add_months(now, months))
-    entry = {"expires_at": expires, "purge_at": "2099-01-01T00:00:00Z", "period": f"P{months}M"}
-    with db.transaction() as tx:
-        tx.update(
-            TenantItem(keys.tenant_pk(tenant_id), keys.TENANT_SK),
-            actions=[TenantItem.licences[module].set({**entry, "active_since": clock.iso(now)})],
-        )
-        tx.save(
-            billing.module_span(
-                tenant_id,
-                module,
-                starts_at=clock.iso(now),
-                ends_at=expires,
-                price_cents=catalog().module(module).monthly_price_cents,
-            )
-        )
+    body = {
+        "module": module,
+        "period": "P1M",
+        "accept_terms": {"version": catalog().module(module).terms.version},
+    }
+    reply = call(
+        invoke,
+        "LicencesFunction",
+        "licence_book",
+        claims,
+        tenant_id,
+        body=body,
+        headers={"Idempotency-Key": None},
+    )
+    assert reply.status == 201, reply.body
 
 
 def test_two_months_are_billed_once_each_pro_rata_with_gapless_numbers(
@@ -231,7 +220,7 @@ def test_two_months_are_billed_once_each_pro_rata_with_gapless_numbers(
 ) -> None:
     claims, tenant_id = signed_up(invoke)
     assert put_company(invoke, claims, tenant_id, PROFILE).status == 200
-    book(tenant_id, "podcasts")  # 9.90 a month, from Nov 23 to Dec 23
+    book(invoke, claims, tenant_id, "podcasts")  # 9.90 a month, from Nov 23 to Dec 23
 
     move_clock_to(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
     november, worked = run_month(invoke)
@@ -291,7 +280,7 @@ def test_a_partners_invoice_lists_its_subtenants_until_one_is_handed_over_to_its
     invoke: Lambda, clock_at_start
 ) -> None:
     claims, partner_id = signed_up(invoke)
-    book(partner_id, "tenant_management")  # 29.00 a month
+    book(invoke, claims, partner_id, "tenant_management")  # 29.00 a month
     subs = {}
     for name in ("Kunde B", "Kunde A"):
         created = call(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Json
 
@@ -48,6 +51,31 @@ class Settings(BaseModel):
     vat_rates: Json[dict[str, str]] = Field(default_factory=dict, validation_alias="KONTOR_VAT_RATES")
 
 
+# Where several functions share one process (the local stack), each invocation sees its own
+# function's variables where they differ from the process's (its context's queue): a context
+# variable, so concurrent invocations of different functions never see each other's.
+_function_environment: ContextVar[tuple[tuple[str, str], ...]] = ContextVar(
+    "function_environment", default=()
+)
+
+
 @functools.cache
+def _settings(overrides: tuple[tuple[str, str], ...]) -> Settings:
+    return Settings.model_validate({**os.environ, **dict(overrides)})
+
+
 def settings() -> Settings:
-    return Settings.model_validate(dict(os.environ))
+    return _settings(_function_environment.get())
+
+
+settings.cache_clear = _settings.cache_clear  # type: ignore[attr-defined]
+
+
+@contextmanager
+def function_environment(variables: dict[str, str]) -> Iterator[None]:
+    """Run the block with `variables` over the process's environment (the local stack's invocations)."""
+    token = _function_environment.set(tuple(sorted(variables.items())))
+    try:
+        yield
+    finally:
+        _function_environment.reset(token)
