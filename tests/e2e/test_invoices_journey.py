@@ -128,6 +128,10 @@ def test_two_months_of_a_partners_invoices_once_each_with_gapless_numbers_and_a_
         [counter] = [i for i in stored if i["pk"] == "COUNTER#INVOICES" and i["sk"] == year]
         assert counter["last"] == len(of_year)
 
+    # ... the sub-tenant, on its partner's invoice, has none of its own (the partner may look)
+    theirs = api.call("GET", f"/tenants/{sub}/invoices", token=partner.token)
+    assert theirs.status == 200 and theirs.body["items"] == []
+
     # ... each invoice was mailed to the billing address once
     mails = api.outbox("buchhaltung@rechnungspartner.example")
     assert sorted(m["subject"] for m in mails) == sorted(
@@ -157,3 +161,33 @@ def test_two_months_of_a_partners_invoices_once_each_with_gapless_numbers_and_a_
 
 def _money(cents: int) -> str:
     return f"{cents // 100:,}".replace(",", ".") + f",{cents % 100:02d} EUR"
+
+
+def test_a_handover_with_own_billing_gives_the_tenant_its_own_invoice_from_that_day(api: Api) -> None:
+    # Given a partner's sub-tenant with an admin of its own, handed over with billing of its own
+    partner = api.new_account("Übergabe Partner AG")
+    sub = api.subtenant(partner, "Eigene Rechnung GmbH")
+    owner = api.join(partner, "admin", tenant_id=sub)
+    handed = api.call("POST", f"/tenants/{sub}/handover", token=partner.token, json_body={"billing": "own"})
+    assert handed.status == 200, handed.body
+    month = _now(api).date().replace(day=1)
+
+    # When the month is over and the monthly schedule runs
+    following = _first_of_next_month(month)
+    _advance_to(api, datetime.combine(following, datetime.min.time(), UTC) + timedelta(hours=2))
+    assert api.call("POST", "/_local/schedules/BillingSchedule").status == 200
+
+    # Then the partner's invoice no longer lists the tenant, which has one of its own
+    month_id = month.strftime("%Y-%m")
+    partners = api.call("GET", f"/tenants/{partner.tenant_id}/invoices/{month_id}", token=partner.token).body
+    assert [s["tenant_id"] for s in partners["sections"]] == [partner.tenant_id]
+    own = api.call("GET", f"/tenants/{sub}/invoices/{month_id}", token=owner.token).body
+    assert [s["tenant_id"] for s in own["sections"]] == [sub]
+    assert [x["code"] for x in own["sections"][0]["lines"]] == ["BASIC"]
+    # ... which its partner may still read, as its role allows
+    pdf = api.http.get(
+        f"{api.url}/tenants/{sub}/invoices/{month_id}/pdf",
+        headers={"Authorization": f"Bearer {partner.token}"},
+        timeout=30,
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
