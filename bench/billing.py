@@ -130,33 +130,39 @@ def _fill(table: str, items: list[dict[str, Any]]) -> None:
             pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
-def _drain(queue_url: str) -> list[dict[str, Any]]:
-    """Every message the dispatcher queued (what SQS would hand the worker), taken off the queue."""
-    import boto3
+def _sent_by(dispatch: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """Run `dispatch` and keep a copy of every message it queues (what SQS hands the worker):
+    moto's ReceiveMessage looks at every message of the queue on each call, which would time
+    moto, not the job (nothing else reads the queue here, so its copies stay there)."""
+    from kontor import jobs
 
-    sqs = boto3.client("sqs")
-    messages = []
-    while True:
-        got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        if not got:
-            return messages
-        messages += [json.loads(m["Body"]) for m in got]
-        sqs.delete_message_batch(
-            QueueUrl=queue_url,
-            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)],
-        )
+    sent: list[dict[str, Any]] = []
+    original = jobs.send_each
+
+    def send_each(job: str, messages: Any) -> int:
+        def kept() -> Any:
+            for fields in messages:
+                sent.append({"job": job, **fields})
+                yield fields
+
+        return original(job, kept())
+
+    jobs.send_each = send_each  # type: ignore[assignment]
+    try:
+        return dispatch(), sent
+    finally:
+        jobs.send_each = original  # type: ignore[assignment]
 
 
-def _run_month(queue_url: str) -> dict[str, Any]:
+def _run_month() -> dict[str, Any]:
     from billing import jobs
 
     from local.recorder import recorder
 
     started = time.perf_counter()
     with recorder.recording() as dispatch_calls:
-        dispatched = jobs.REGISTRY.dispatch(jobs.BILLING_MONTHLY)
+        dispatched, messages = _sent_by(lambda: jobs.REGISTRY.dispatch(jobs.BILLING_MONTHLY))
     dispatch_seconds = time.perf_counter() - started
-    messages = _drain(queue_url)
     work_calls: Counter[str] = Counter()
     started = time.perf_counter()
     for message in messages:
@@ -185,7 +191,6 @@ def _run(sizes: tuple[int, ...]) -> int:
     os.environ.update(stack.environment(loaded, "BillingWorkerFunction"))
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
     table = stack.refs["Table"]
-    queue_url = stack.refs["BillingQueue"]
     clock.advance(BILLED_AT - clock.now())
 
     results = {}
@@ -197,10 +202,10 @@ def _run(sizes: tuple[int, ...]) -> int:
         print(
             f"wrote {size:>6} tenants ({accounts} accounts, {len(items)} rows) in {took:6.1f} s", flush=True
         )
-        result = _run_month(queue_url)
+        result = _run_month()
         if result["dispatched"] != accounts:
             raise SystemExit(f"dispatched {result['dispatched']} accounts, expected {accounts}")
-        again = _run_month(queue_url)  # the same month once more: nothing is due, nothing billed
+        again = _run_month()  # the same month once more: nothing is due, nothing billed
         if again["dispatched"] != 0:
             raise SystemExit("a second run found accounts due")
         results[size] = {**result, "accounts": accounts}
