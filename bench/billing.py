@@ -156,7 +156,6 @@ def _sent_by(dispatch: Any) -> tuple[Any, list[dict[str, Any]]]:
 
 def _run_month() -> dict[str, Any]:
     from billing import jobs
-
     from local.recorder import recorder
 
     started = time.perf_counter()

@@ -64,19 +64,12 @@ class Functions:
         # The permissions each function's calls needed so far, for proving its role (GET /_local/iam).
         self.needs: dict[str, Counter[iam.Need]] = {name: Counter() for name in template.functions}
         self._locks = {name: threading.Lock() for name in template.functions}
-        # Each function's own variables (its context's queue), once the resources exist (`use_stack`).
-        self._environments: dict[str, dict[str, str]] = {}
+        # Each function's own environment variables (its queue, its dead-letter queue): the process
+        # runs every function, so an invocation reads its function's settings, not the last one's.
+        self.environments: dict[str, dict[str, str]] = {}
         for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
-
-    def use_stack(self, stack: Any) -> Functions:
-        """Invoke each function with its own environment from the template (as Lambda does), not
-        only the process's, where one variable (a context's job queue) differs between functions."""
-        self._environments = {
-            name: stack.environment(self._template, name) for name in self._template.functions
-        }
-        return self
 
     def handler(self, name: str) -> Any:
         if name not in self._handlers:
@@ -89,8 +82,11 @@ class Functions:
         trail: list[dict[str, Any]] = []
         from kontor.settings import function_environment
 
-        environment = self._environments.get(name, {})
-        with self._locks[name], recorder.recording(trail) as calls, function_environment(environment):
+        with (
+            self._locks[name],
+            function_environment(self.environments.get(name, {})),
+            recorder.recording(trail) as calls,
+        ):
             try:
                 result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
             finally:
@@ -122,7 +118,7 @@ class Gateway:
     def __init__(self, template: Template, stack: Stack, *, endpoint: str, region: str) -> None:
         self.template = template
         self.stack = stack
-        self.functions = Functions(template).use_stack(stack)
+        self.functions = Functions(template)
         self.jobs = Jobs(template, stack, self.functions)
         self.authorizer = CognitoAuthorizer(
             endpoint=endpoint,

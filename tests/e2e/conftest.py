@@ -164,6 +164,8 @@ class Api:
             },
         )
         assert booked.status == 201, booked.body
+        if module == "tenant_management":
+            self._partners.add(tenant_id)
         return booked.body
 
     def subtenant(self, partner: Account, name: str = "Kunde", parent: str | None = None) -> str:
@@ -172,7 +174,6 @@ class Api:
         creator = parent or partner.tenant_id
         if creator not in self._partners:
             self.book(partner, "tenant_management", creator)
-            self._partners.add(creator)
         created = self.call(
             "POST",
             f"/tenants/{parent or partner.tenant_id}/subtenants",

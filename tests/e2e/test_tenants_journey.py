@@ -18,6 +18,7 @@ from tests.support import link_token
 
 def test_a_partner_sets_up_a_sub_tenant_and_hands_it_over(api: Api) -> None:
     partner = api.new_account("Partner AG")
+    api.book(partner, "tenant_management")
     created = api.call(
         "POST",
         f"/tenants/{partner.tenant_id}/subtenants",

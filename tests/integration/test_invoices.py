@@ -261,7 +261,6 @@ def test_two_months_are_billed_once_each_pro_rata_with_gapless_numbers(
 
 def test_a_message_delivered_twice_bills_once(invoke: Lambda, clock_at_start) -> None:
     from billing import invoices as billing_invoices
-
     from kontor.billing import account_due
 
     claims, tenant_id = signed_up(invoke)
@@ -424,7 +423,6 @@ def test_parallel_workers_give_out_every_number_once_and_without_a_gap(
     invoke: Lambda, clock_at_start, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from billing import invoices as billing_invoices
-
     from kontor import db
     from kontor.billing import account_due
     from tests.integration.test_write_path import ConflictingDynamoDB, _in_parallel

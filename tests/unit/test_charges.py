@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from billing.charges import Span, billed_days, lines, vat_cents, vat_for
 
 PLAN = Span("plan", "BASIC", "2026-11-23T10:00:00Z", "9999-12-31T00:00:00Z", 1900)

@@ -57,6 +57,7 @@ def book(access: Access, module: str, period: str, terms_version: str) -> Licenc
         access.tenant_id,
         offer,
         period,
+        held=access.licences,  # read by the gate; the write is conditional on it
         actor_id=access.caller.user_id,
         actor_via=access.via,
         action="licence.booked",
@@ -75,6 +76,7 @@ def grant(operator: Caller, tenant_id: str, module: str, period: str, note: str)
         tenant_id,
         offer,
         period,
+        held=store.licences.of_tenant(tenant_id),
         actor_id=operator.user_id,
         actor_via="operator",
         action="licence.granted",
@@ -91,6 +93,7 @@ def _extend(
     offer: ModuleOffer,
     period: str,
     *,
+    held: dict[str, Licence],
     actor_id: str,
     actor_via: str,
     action: str,
@@ -101,7 +104,7 @@ def _extend(
     Purged (or never booked): active from now and empty. Being purged: refused until that is done."""
     now = clock.now()
     module = offer.id.value
-    previous = store.licences.of_tenant(tenant_id).get(module)
+    previous = held.get(module)
     state = previous.state(now) if previous else None
     if state == State.PURGING:
         raise Conflict(
@@ -147,15 +150,11 @@ def next_check(licence: Licence) -> str:
     return licence.purge_at
 
 
-def licences(tenant_id: str) -> dict[str, Licence]:
-    return store.licences.of_tenant(tenant_id)
-
-
 # ---------------------------------------------------------------- the daily job
 def look_after(tenant_id: str) -> None:
     """The licence job for one tenant: mail due warnings, purge what is past its retention."""
     now = clock.now()
-    for module, licence in licences(tenant_id).items():
+    for module, licence in store.licences.of_tenant(tenant_id).items():
         _look_after(tenant_id, module, licence, now)
 
 

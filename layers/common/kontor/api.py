@@ -271,15 +271,15 @@ def _tenant_gate(event: dict[str, Any], tenant_id: str) -> Access:
     if minimum is None:  # a tenant route nobody classified: refuse rather than guess
         raise Forbidden("This route is not open to anyone yet.", code="forbidden")
     access.require(minimum)
+    fences.remember(access.fences)
+    if event.get("httpMethod", "") not in READS and access.fences is not None:
+        access.fences.writable(passes=permissions.fences_passed(event["httpMethod"], event["resource"]))
     try:
         module = permissions.module_of(event.get("httpMethod", ""), event.get("resource", ""))
     except permissions.UnlistedModuleRoute:
         raise Forbidden("This route is not open to anyone yet.", code="forbidden") from None
-    if module is not None:
+    if module is not None:  # the module's licence, read with the tenant row (`kontor.licences`)
         licences.require(access.licences, module)
-    fences.remember(access.fences)
-    if event.get("httpMethod", "") not in READS and access.fences is not None:
-        access.fences.writable(passes=permissions.fences_passed(event["httpMethod"], event["resource"]))
     return access
 
 

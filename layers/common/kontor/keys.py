@@ -189,6 +189,13 @@ def module_prefix(module: str) -> str:
     return f"{MODULE_PREFIX}{module}#"
 
 
+def module_of_sk(sk: str) -> str | None:
+    """The module an item of a tenant's range belongs to, or None for the core's items."""
+    if not sk.startswith(MODULE_PREFIX):
+        return None
+    return sk[len(MODULE_PREFIX) :].split("#", 1)[0]
+
+
 # What a restore never rolls back: the tenant row, who may enter, what happened, the backups
 # themselves and (later) licences and billing. A trailing `#` marks a prefix, else the exact key.
 NOT_RESTORED = (

@@ -78,6 +78,13 @@ class Licence:
         return State.LOCKED if at < self.purge_at else State.PURGING
 
 
+def keeps_data(licences: dict[str, Licence], module: str, now: datetime) -> bool:
+    """Whether the tenant may hold the module's data now: licensed, or locked within its retention.
+    A restore skips the items of any other module, so a purge is never undone by a backup."""
+    licence = licences.get(module)
+    return licence is not None and licence.state(now) in (State.ACTIVE, State.LOCKED)
+
+
 def of_row(licences: Any) -> dict[str, Licence]:
     """The licences of a tenant row's `licences` map (a PynamoDB MapAttribute or a plain dict)."""
     entries = licences.as_dict() if hasattr(licences, "as_dict") else dict(licences or {})

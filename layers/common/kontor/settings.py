@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -51,31 +51,28 @@ class Settings(BaseModel):
     vat_rates: Json[dict[str, str]] = Field(default_factory=dict, validation_alias="KONTOR_VAT_RATES")
 
 
-# Where several functions share one process (the local stack), each invocation sees its own
-# function's variables where they differ from the process's (its context's queue): a context
-# variable, so concurrent invocations of different functions never see each other's.
-_function_environment: ContextVar[tuple[tuple[str, str], ...]] = ContextVar(
-    "function_environment", default=()
-)
-
-
-@functools.cache
-def _settings(overrides: tuple[tuple[str, str], ...]) -> Settings:
-    return Settings.model_validate({**os.environ, **dict(overrides)})
+# Where one process runs many functions (the local stack, the integration tests), each invocation
+# reads its own function's environment, as it would alone in its Lambda (`function_environment`).
+_function: ContextVar[Settings | None] = ContextVar("kontor_function_settings", default=None)
 
 
 def settings() -> Settings:
-    return _settings(_function_environment.get())
+    return _function.get() or _from_environment()
 
 
-settings.cache_clear = _settings.cache_clear  # type: ignore[attr-defined]
+@functools.cache
+def _from_environment() -> Settings:
+    return Settings.model_validate(dict(os.environ))
+
+
+settings.cache_clear = _from_environment.cache_clear  # type: ignore[attr-defined]
 
 
 @contextmanager
-def function_environment(variables: dict[str, str]) -> Iterator[None]:
-    """Run the block with `variables` over the process's environment (the local stack's invocations)."""
-    token = _function_environment.set(tuple(sorted(variables.items())))
+def function_environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Settings from the process environment with one function's own `variables` on top."""
+    token = _function.set(Settings.model_validate({**os.environ, **variables}))
     try:
         yield
     finally:
-        _function_environment.reset(token)
+        _function.reset(token)
