@@ -164,9 +164,14 @@ def _run_month() -> dict[str, Any]:
     dispatch_seconds = time.perf_counter() - started
     work_calls: Counter[str] = Counter()
     started = time.perf_counter()
+    failed = 0
     for message in messages:
         with recorder.recording() as calls:
-            jobs.REGISTRY.run(message)
+            try:
+                jobs.REGISTRY.run(message)
+            except Exception as error:  # SQS would deliver it again; counted and reported
+                failed += 1
+                print(f"failed: {message['tenant_id']}: {type(error).__name__}: {error}", flush=True)
         work_calls.update(calls)
     return {
         "dispatched": dispatched,
@@ -174,6 +179,7 @@ def _run_month() -> dict[str, Any]:
         "dispatch_calls": dict(dispatch_calls),
         "work_seconds": time.perf_counter() - started,
         "work_calls": dict(work_calls),
+        "failed": failed,
     }
 
 
