@@ -12,10 +12,11 @@ import json
 import logging
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -44,9 +45,11 @@ class LambdaContext:
     aws_request_id: str
     memory_limit_in_mb: int = 1024
     invoked_function_arn: str = ""
+    timeout: float = 15.0  # the function's Timeout from the template
+    started: float = field(default_factory=time.monotonic)
 
     def get_remaining_time_in_millis(self) -> int:
-        return 15_000
+        return max(0, int((self.started + self.timeout - time.monotonic()) * 1000))
 
 
 def _too_large(request: Request) -> bool:
@@ -67,6 +70,8 @@ class Functions:
         # Each function's own environment variables (its queue, its dead-letter queue): the process
         # runs every function, so an invocation reads its function's settings, not the last one's.
         self.environments: dict[str, dict[str, str]] = {}
+        # Each function's timeout as its context reports it; a benchmark may scale one down.
+        self.timeouts = {name: float(f.timeout) for name, f in template.functions.items()}
         for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
@@ -88,7 +93,8 @@ class Functions:
             recorder.recording(trail) as calls,
         ):
             try:
-                result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
+                context = LambdaContext(name, str(uuid.uuid4()), timeout=self.timeouts[name])
+                result = self.handler(name)(event, context)
             finally:
                 self._account(name, trail)
         return result, dict(calls)

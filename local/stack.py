@@ -37,6 +37,7 @@ class LocalStack:
     def start(cls) -> LocalStack:
         recorder.install()  # before any botocore session exists
         fidelity.serialize_dynamodb_writes()
+        fidelity.undo_transactions_by_item()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the gateway logs its own requests
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         moto.start()

@@ -88,6 +88,7 @@ class Function:
     code_uri: Path
     handler: str  # module.path.attribute
     environment: dict[str, Any] = field(default_factory=dict)
+    timeout: float = 3  # seconds, as Lambda's default
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,9 @@ class Template:
                 code_uri=ROOT / res["Properties"]["CodeUri"],
                 handler=res["Properties"]["Handler"],
                 environment=res["Properties"].get("Environment", {}).get("Variables", {}),
+                timeout=res["Properties"].get(
+                    "Timeout", self.raw.get("Globals", {}).get("Function", {}).get("Timeout", 3)
+                ),
             )
             for name, res in self.of_type("AWS::Serverless::Function").items()
         }

@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,6 +50,14 @@ changes = st.fixed_dictionaries(
         "add": st.lists(contacts, max_size=4),
     }
 )
+
+
+@pytest.fixture
+def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kontor.settings import settings
+
+    monkeypatch.setenv("KONTOR_BACKUP_STEP_ITEMS", "3")
+    settings.cache_clear()
 
 
 def _tenant(n: int) -> tuple[dict[str, str], str]:
@@ -99,9 +108,10 @@ def _business(invoke: Lambda, tenant_id: str) -> list[dict[str, Any]]:
     change=changes,
 )
 def test_restore_gives_back_exactly_what_was_backed_up(
-    invoke: Lambda, people: list[dict], meetings: list[dict], change: dict
+    invoke: Lambda, small_steps: None, people: list[dict], meetings: list[dict], change: dict
 ) -> None:
-    # Examples share one emulated AWS: each gets a tenant of its own.
+    # Examples share one emulated AWS: each gets a tenant of its own. Exports and restores work in
+    # steps of a few items, each its own message, as a large tenant's do.
     admin, tenant_id = _tenant(next(_tenants))
     made = [_call(invoke, "ContactsFunction", "contact_create", admin, tenant_id, body=p) for p in people]
     for meeting in meetings:
@@ -132,4 +142,5 @@ def test_restore_gives_back_exactly_what_was_backed_up(
     worked = run_queued(invoke)
 
     assert worked.failed == 0
+    assert worked.jobs.count("backup.restore") > 3  # several steps of each phase
     assert _business(invoke, tenant_id) == saved

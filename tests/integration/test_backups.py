@@ -119,6 +119,7 @@ def test_a_backup_is_pending_then_the_worker_writes_the_whole_key_range(invoke: 
             "request_id": reply.headers["X-Request-Id"][0],
             "tenant_id": tenant_id,
             "backup_id": reply.body["id"],
+            "step": 0,
         }
     ]
     expected = tenant_items(invoke, tenant_id)
@@ -130,7 +131,7 @@ def test_a_backup_is_pending_then_the_worker_writes_the_whole_key_range(invoke: 
     assert done["state"] == "completed"
     lines = backup_file(invoke, tenant_id, done["id"])
     header, items, trailer = lines[0], lines[1:-1], lines[-1]
-    assert header["format"] == "kontor-backup" and header["version"] == 1
+    assert header["format"] == "kontor-backup" and header["version"] == 2
     assert header["tenant_id"] == tenant_id and header["backup_id"] == done["id"]
     assert trailer == {"trailer": {"item_count": done["item_count"], "checksum": done["checksum"]}}
     # Every item of the tenant; its own catalog row was `running` while the export read it.
@@ -138,7 +139,7 @@ def test_a_backup_is_pending_then_the_worker_writes_the_whole_key_range(invoke: 
     assert [i for i in items if i["sk"]["S"] != own] == [i for i in expected if i["sk"]["S"] != own]
     assert next(i for i in items if i["sk"]["S"] == own)["state"] == {"S": "running"}
     assert done["item_count"] == len(expected)
-    assert done["checksum"].startswith("sha256:")
+    assert done["checksum"].startswith("sha256-chain:")
     assert done["size"] > 0
     assert worked.calls["dynamodb.Query"] == 1  # one page: reads grow with the tenant, not the table
 
@@ -243,8 +244,8 @@ def test_a_worker_that_dies_half_way_is_retried_and_completes(invoke: Lambda, ad
     )
     real_items = tenant_data.items
 
-    def dying(tenant: str):
-        yield next(iter(real_items(tenant)))
+    def dying(tenant: str, after: str | None = None):
+        yield next(iter(real_items(tenant, after)))
         raise ConnectionError("worker lost its connection")
 
     monkeypatch.setattr(tenant_data, "items", dying)
@@ -274,7 +275,7 @@ def test_an_export_that_keeps_failing_is_marked_failed_on_the_last_delivery_sqs_
         invoke, "backup_create", claims, tenant_id, body={}, headers={"Idempotency-Key": None}
     )
 
-    def broken(tenant: str):
+    def broken(tenant: str, after: str | None = None):
         raise ConnectionError("no table")
         yield
 
@@ -915,8 +916,12 @@ def test_a_restore_whose_attempts_died_silently_is_ended_failed_by_the_watch(inv
     [message] = queued(invoke)
     # Every delivery was killed by the timeout before it could say anything; the message went to
     # the dead-letter queue. What is left: a running restore and the fence.
-    for _ in range(5):
-        store.backups.restore_running(tenant_id, message["restore_id"], clock.iso(clock.now()))
+    for n in range(5):
+        when = clock.now() + timedelta(minutes=18 * n)  # SQS shows it again after the visibility timeout
+        store.backups.restore_running(
+            tenant_id, message["restore_id"], 0, f"attempt{n}", clock.iso(when), dead_before=clock.iso(when)
+        )
+    clock.advance(timedelta(minutes=18 * 4))
     boto3.client("sqs").purge_queue(QueueUrl=invoke.stack.refs["BackupsQueue"])
     mails_before = len(invoke.mails(claims["email"]))
 

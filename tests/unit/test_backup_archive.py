@@ -78,7 +78,7 @@ def test_the_file_describes_itself() -> None:
 
     assert lines[0] == {
         "format": "kontor-backup",
-        "version": 1,
+        "version": 2,
         "tenant_id": TENANT,
         "backup_id": HEADER.backup_id,
         "kind": "manual",
@@ -117,7 +117,7 @@ def _damaged(kind: str) -> bytes:
     if kind == "other-format":
         return gzip.compress(b"".join([lines[0].replace(b"kontor-backup", b"other"), *lines[1:]]))
     if kind == "newer-version":
-        return gzip.compress(b"".join([lines[0].replace(b'"version":1', b'"version":2'), *lines[1:]]))
+        return gzip.compress(b"".join([lines[0].replace(b'"version":2', b'"version":3'), *lines[1:]]))
     if kind == "item-outside":
         return gzip.compress(b"".join([lines[0], lines[1].replace(PK.encode(), b"TENANT#x"), *lines[2:]]))
     raise AssertionError(kind)

@@ -107,6 +107,7 @@ def test_the_worker_fits_the_queue_it_consumes() -> None:
     assert 6 * worker["Timeout"] <= queue["VisibilityTimeout"]  # AWS's rule for an SQS event source
     assert event["Properties"]["ScalingConfig"]["MaximumConcurrency"] >= 2
     assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert event["Properties"]["BatchSize"] == 1  # a step uses the whole invocation
     assert queue["RedrivePolicy"]["maxReceiveCount"] == MAX_ATTEMPTS
 
 
@@ -120,4 +121,5 @@ def test_each_schedule_starts_a_registered_job_and_each_scheduled_job_has_a_sche
         "BackupSchedule": "backup.scheduled",
         "RetentionSchedule": "backup.prune",
         "RestoreWatchSchedule": "backup.restore_watch",
+        "ExportWatchSchedule": "backup.export_watch",
     }

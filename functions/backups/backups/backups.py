@@ -61,7 +61,7 @@ def request_backup(tenant: Access, note: str | None) -> Backup:
         note=note,
     )
     try:
-        jobs.send(EXPORT, tenant_id=tenant.tenant_id, backup_id=backup.id)
+        jobs.send(EXPORT, tenant_id=tenant.tenant_id, backup_id=backup.id, step=0)
     except Exception:
         # No message, no worker: the backup must not stay pending for ever.
         store.backups.fail(tenant.tenant_id, backup.id, None, "could not be queued", now)
@@ -224,7 +224,7 @@ def request_restore(tenant: Access, backup_id: str) -> Restore:
         actor_via=tenant.via,
     )
     # If this message is lost (or the commit's reply was), `backup.restore_watch` sends it again.
-    jobs.send(RESTORE, tenant_id=tenant.tenant_id, restore_id=restore.id)
+    jobs.send(RESTORE, tenant_id=tenant.tenant_id, restore_id=restore.id, step=0)
     count("RestoreRequested", tenant.tenant_id)
     return restore
 

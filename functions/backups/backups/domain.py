@@ -12,6 +12,7 @@ SCHEDULED = "backup.scheduled"
 PRUNE = "backup.prune"
 RESTORE = "backup.restore"
 RESTORE_WATCH = "backup.restore_watch"
+EXPORT_WATCH = "backup.export_watch"
 
 Kind = Literal["manual", "scheduled", "pre_restore"]
 Schedule = Literal["off", "daily", "weekly"]
@@ -30,6 +31,17 @@ RESTORE_STALE_AFTER = timedelta(minutes=20)
 RESTORE_WATCH_EVERY = timedelta(minutes=5)
 # A restore still pending this long after it was requested (every re-sent message lost) ends failed.
 RESTORE_PENDING_LIMIT = timedelta(minutes=30)
+# An export is watched like a restore (`backup.export_watch`): one pending this long (its message
+# lost) or running with its next step's message unclaimed is sent again; one running with no
+# progress for EXPORT_STALE_AFTER (every delivery died) or pending for EXPORT_PENDING_LIMIT ends
+# failed, so it can be deleted and pruned.
+EXPORT_STALE_AFTER = RESTORE_STALE_AFTER
+EXPORT_WATCH_EVERY = RESTORE_WATCH_EVERY
+EXPORT_PENDING_LIMIT = RESTORE_PENDING_LIMIT
+# An attempt that has held a step this long is dead: Lambda ends every invocation within 15
+# minutes, and SQS shows its message again only after the queue's longer visibility timeout. A
+# message for a step a live attempt holds is a duplicate and is dropped.
+CLAIM_EXPIRES = timedelta(minutes=15)
 INTERVALS: dict[str, timedelta] = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
@@ -53,6 +65,16 @@ class Backup:
     attempt: str | None
     object_key: str | None
     object_version: str | None
+    progress_at: str | None = None
+    restore_seen: str | None = None
+    step: int | None = None
+    upload_id: str | None = None
+    parts: list[str] | None = None
+    cursor: str | None = None
+    digest: str | None = None
+    carry_version: str | None = None
+    items_done: int | None = None
+    size_done: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +110,12 @@ class Restore:
     # True once an attempt began replacing the tenant's data: from then on the restore can only end
     # completed or failed (the data partly replaced), never refused.
     replacing: bool = False
+    attempt: str | None = None
+    step: int | None = None
+    phase: str | None = None  # export | verify | replace
+    lines_done: int | None = None
+    digest: str | None = None
+    merge_key: str | None = None
 
 
 @dataclass(frozen=True)

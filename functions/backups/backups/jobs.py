@@ -6,13 +6,22 @@ Every job is safe to run twice: SQS delivers at least once and retries what fail
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from backups import archive, backups, retention, store
 from backups.domain import (
+    CLAIM_EXPIRES,
     DEFAULT_POLICY,
     EXPORT,
+    EXPORT_PENDING_LIMIT,
+    EXPORT_STALE_AFTER,
+    EXPORT_WATCH,
+    EXPORT_WATCH_EVERY,
+    IN_FLIGHT,
     INTERVALS,
     MAX_ATTEMPTS,
     PRUNE,
@@ -38,55 +47,261 @@ def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-# ---------------------------------------------------------------- export
-def export(tenant_id: str, backup_id: str) -> Backup | None:
-    """Write the tenant's whole key range to S3 and complete the backup; None if not ours to run.
+# ---------------------------------------------------------------- steps
+class Budget:
+    """How much one message's step may still do before it checkpoints and hands on: a number of
+    items, and time — `backup_step_seconds`, or 60 % of what is left of the invocation if that is
+    less, leaving the rest for the last part's upload and the checkpoint. Every step does at least
+    one item, so every step makes progress."""
 
-    The backup becomes `completed` only after its object exists, by the attempt that wrote it. An
-    attempt that dies half-way leaves the backup `running`; the retry starts over. The attempt that
-    is the last delivery SQS makes (`MAX_ATTEMPTS`, the queue's maxReceiveCount) marks it failed
-    when it fails.
+    def __init__(self) -> None:
+        config = settings()
+        seconds = config.backup_step_seconds
+        left = jobs.time_left()
+        if left is not None:
+            seconds = min(seconds, left * 0.6)
+        self._started = time.monotonic()
+        self._until = self._started + seconds
+        self._items = config.backup_step_items
+        self._spent = 0
+
+    def spend(self) -> None:
+        self._items -= 1
+        self._spent += 1
+
+    def page_items(self) -> int:
+        """How many items the next Query page should hold: what a third of the time left would
+        take at the pace so far (100 before anything is known), never more than the items left."""
+        left = self._until - time.monotonic()
+        if self._spent == 0:
+            wanted = 100
+        else:
+            per_item = (time.monotonic() - self._started) / self._spent
+            wanted = int(left / 3 / per_item) if per_item > 0 else self._items
+        return max(1, min(wanted, self._items))
+
+    @property
+    def spent(self) -> bool:
+        return self._items <= 0 or time.monotonic() >= self._until
+
+
+class _Until:
+    """The tenant's items from a key on, until the budget is spent; where it stopped."""
+
+    def __init__(self, rows: Iterator[dict[str, Any]], budget: Budget) -> None:
+        self._rows, self._budget = rows, budget
+        self.last_key: str | None = None
+        self.exhausted = False
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in self._rows:
+            yield row
+            self.last_key = row["sk"]["S"]
+            self._budget.spend()
+            if self._budget.spent:
+                return
+        self.exhausted = True
+
+
+# The step the last `export` call checkpointed and handed on (None: it ended, or was not ours).
+_handed_on: ContextVar[int | None] = ContextVar("export_handed_on", default=None)
+
+
+def _dead_before() -> str:
+    return clock.iso(clock.now() - CLAIM_EXPIRES)
+
+
+# ---------------------------------------------------------------- export
+def export(
+    tenant_id: str, backup_id: str, step: int | None = None, budget: Budget | None = None
+) -> Backup | None:
+    """One step of writing the tenant's whole key range to S3; the backup as it stands after it
+    (`running` with `attempt` None: the next step is due), None if it is not ours to run.
+
+    A step appends the items it reaches within its budget to the file (a multipart upload held
+    open across steps) and checkpoints; the last one completes the backup — only after its object
+    exists, by the attempt that wrote it, and only if no restore began since the export did (an
+    export must never capture half old, half restored data). An attempt that dies leaves its step
+    to the next delivery, which starts the step over from the checkpoint; the last delivery SQS
+    makes (`MAX_ATTEMPTS`, the queue's maxReceiveCount) marks the backup failed when it fails.
     """
+    budget = budget or Budget()
+    _handed_on.set(None)
     attempt = ids.new_id()
-    backup = store.backups.start(tenant_id, backup_id, attempt, _now())
+    current = store.backups.restore(tenant_id)
+    seen = current.id if current is not None else store.backups.NO_RESTORE
+    try:
+        backup = store.backups.start(
+            tenant_id, backup_id, attempt, step, _now(), dead_before=_dead_before(), restore_seen=seen
+        )
+    except Exception as error:  # the claim may have committed with its reply lost: let go of it
+        store.backups.release(tenant_id, backup_id, attempt, f"interrupted: {error.__class__.__name__}")
+        raise
     if backup is None:
         return store.backups.find(tenant_id, backup_id)
-    bucket = settings().backups_bucket
-    upload = store.objects.Upload(bucket, store.objects.backup_key(tenant_id, backup_id))
-    header = archive.Header(tenant_id=tenant_id, backup_id=backup_id, kind=backup.kind, exported_at=_now())
-    try:
-        summary = archive.write(upload, header, store.tenant_data.items(tenant_id))
-        stored = upload.finish()
-    except BaseException as error:
-        upload.abort()
-        if backup.attempts >= MAX_ATTEMPTS and isinstance(error, Exception):
-            reason = f"gave up after {MAX_ATTEMPTS} attempts: {error.__class__.__name__}"
-            store.backups.fail(tenant_id, backup_id, attempt, reason, _now())
-            logger.warning("backup failed", backup_id=backup_id, error=reason)
-            return store.backups.find(tenant_id, backup_id)
-        raise
-    done = store.backups.complete(
-        tenant_id,
-        backup_id,
-        attempt,
-        object_key=stored.key,
-        object_version=stored.version,
-        size=stored.size,
-        item_count=summary.item_count,
-        checksum=summary.checksum,
-        format_version=archive.VERSION,
-        now=_now(),
+    foreign_restore = (
+        current is not None
+        and current.state in store.backups.ACTIVE_RESTORE
+        and current.pre_restore_backup_id != backup_id
     )
+    if backup.restore_seen != seen or foreign_restore:
+        return _end_export(backup, attempt, "a restore replaced the tenant's data while it was being written")
+    bucket = settings().backups_bucket
+    key = store.objects.backup_key(tenant_id, backup_id)
+    held = store.objects.held_back(bucket, key, backup.carry_version) if backup.carry_version else b""
+    upload = store.objects.Upload(
+        bucket,
+        key,
+        upload_id=backup.upload_id,
+        parts=backup.parts,
+        size=backup.size_done or 0,
+        held_back=held,
+    )
+    first = not backup.step
+    header = (
+        archive.Header(tenant_id=tenant_id, backup_id=backup_id, kind=backup.kind, exported_at=_now())
+        if first
+        else None
+    )
+    rows = _Until(
+        iter(store.tenant_data.items(tenant_id, after=backup.cursor, page_items=budget.page_items)), budget
+    )
+    try:
+        progress = archive.write_part(
+            upload, rows, archive.Progress(backup.items_done or 0, backup.digest or ""), header=header
+        )
+        if rows.exhausted:
+            summary = archive.write_trailer(upload, progress)
+            stored = upload.finish()
+        else:
+            carry = store.objects.put_held_back(bucket, key, upload.hold_back())
+    except BaseException as error:
+        if backup.upload_id is None:  # begun by this attempt: the retry begins its own
+            upload.abort()
+        if not isinstance(error, Exception):
+            raise
+        return _interrupted(backup, attempt, error)
+    if not rows.exhausted:
+        step = backup.step or 0
+        try:
+            handed = store.backups.checkpoint(
+                tenant_id,
+                backup_id,
+                attempt,
+                step=step,
+                upload_id=upload.upload_id,
+                parts=upload.etags,
+                cursor=rows.last_key or backup.cursor,
+                digest=progress.digest,
+                items_done=progress.item_count,
+                size_done=upload.size,
+                carry_version=carry,
+                now=_now(),
+            )
+        except Exception as error:
+            # Committed with its reply lost, or not at all: the row tells which.
+            found = store.backups.find(tenant_id, backup_id)
+            handed = found is not None and found.step == step + 1 and found.digest == progress.digest
+            if not handed:
+                if backup.upload_id is None:
+                    upload.abort()
+                return _interrupted(backup, attempt, error)
+        if handed:
+            _handed_on.set(step + 1)
+        return store.backups.find(tenant_id, backup_id)
+    try:
+        done = store.backups.complete(
+            tenant_id,
+            backup_id,
+            attempt,
+            restore_seen=backup.restore_seen or store.backups.NO_RESTORE,
+            object_key=stored.key,
+            object_version=stored.version,
+            size=stored.size,
+            item_count=summary.item_count,
+            checksum=summary.checksum,
+            format_version=archive.VERSION,
+            now=_now(),
+        )
+    except store.backups.RestoredMeanwhile:
+        store.objects.delete_version(bucket, stored.key, stored.version)
+        return _end_export(backup, attempt, "a restore replaced the tenant's data while it was being written")
+    except Exception as error:  # committed with its reply lost, or not: the retry finds out
+        return _interrupted(backup, attempt, error)
     if not done:  # another attempt took over meanwhile: its file is the one the catalog names
         store.objects.delete_version(bucket, stored.key, stored.version)
         return store.backups.find(tenant_id, backup_id)
+    if backup.carry_version:
+        store.objects.delete_version(bucket, store.objects.held_back_key(key), None)
     count("BackupCompleted", tenant_id)
     logger.info("backup completed", backup_id=backup_id, items=summary.item_count, size=stored.size)
     return store.backups.get(tenant_id, backup_id)
 
 
+def _interrupted(backup: Backup, attempt: str, error: Exception) -> Backup | None:
+    """A step that failed lets go of its claim for SQS's retry (re-raising), or on the last
+    delivery SQS makes ends the export failed."""
+    if backup.attempts >= MAX_ATTEMPTS:
+        return _end_export(
+            backup, attempt, f"gave up after {MAX_ATTEMPTS} attempts: {error.__class__.__name__}"
+        )
+    store.backups.release(backup.tenant_id, backup.id, attempt, f"interrupted: {error.__class__.__name__}")
+    raise error
+
+
+def _end_export(backup: Backup, attempt: str | None, reason: str) -> Backup | None:
+    """End an export `failed` and clear what its steps left in S3 (the open upload, held bytes)."""
+    if store.backups.fail(backup.tenant_id, backup.id, attempt, reason, _now()):
+        logger.warning("backup failed", backup_id=backup.id, error=reason)
+        count("BackupFailed", backup.tenant_id)
+        _clean_up(backup)
+    return store.backups.find(backup.tenant_id, backup.id)
+
+
+def _clean_up(backup: Backup) -> None:
+    """No file of a failed backup stays current: not a half-written upload, not bytes held back
+    between steps, not a file whose completion did not commit."""
+    bucket = settings().backups_bucket
+    key = store.objects.backup_key(backup.tenant_id, backup.id)
+    if backup.upload_id:
+        store.objects.abort_upload(bucket, key, backup.upload_id)
+    store.objects.delete_many(bucket, [key, store.objects.held_back_key(key)])
+
+
 def export_message(message: dict[str, Any]) -> None:
-    export(message["tenant_id"], message["backup_id"])
+    export_and_hand_on(message["tenant_id"], message["backup_id"], message.get("step"))
+
+
+def export_and_hand_on(tenant_id: str, backup_id: str, step: int | None) -> None:
+    """One step of an export; the next step is its own message."""
+    export(tenant_id, backup_id, step)
+    next_step = _handed_on.get()
+    if next_step is not None:
+        # If this message is lost, `backup.export_watch` sends it again.
+        jobs.send(EXPORT, tenant_id=tenant_id, backup_id=backup_id, step=next_step)
+
+
+def watch_export(message: dict[str, Any]) -> None:
+    """Find an unfinished export again: send its message again when nobody works on its step (the
+    message was lost), and end it `failed` past its bound — running with no progress for
+    `EXPORT_STALE_AFTER` (every delivery died, the message went to the dead-letter queue), or
+    pending for `EXPORT_PENDING_LIMIT` — so it can be deleted and pruned. A pre_restore export is
+    driven by its restore and only ever ended here."""
+    tenant_id, slot = message["tenant_id"], message["slot"]
+    backup_id = slot.rsplit("#", 1)[-1]
+    now = clock.now()
+    found = store.backups.export_watched(tenant_id, backup_id, slot, clock.iso(now + EXPORT_WATCH_EVERY))
+    if found is None or found.state not in IN_FLIGHT:
+        return
+    last = _parse(found.progress_at or found.created_at)
+    if found.state == "running" and last <= now - EXPORT_STALE_AFTER:
+        minutes = int(EXPORT_STALE_AFTER.total_seconds() // 60)
+        _end_export(found, None, f"no progress for {minutes} minutes after {found.attempts} attempts")
+    elif found.state == "pending" and _parse(found.created_at) <= now - EXPORT_PENDING_LIMIT:
+        _end_export(found, None, "its work was never picked up")
+    elif found.attempt is None and last <= now - EXPORT_WATCH_EVERY and found.kind != "pre_restore":
+        logger.info("export sent again", backup_id=found.id)
+        jobs.send(EXPORT, tenant_id=tenant_id, backup_id=found.id, step=found.step or 0)
 
 
 # ---------------------------------------------------------------- scheduled ⊕
@@ -101,7 +316,7 @@ def scheduled_backup(message: dict[str, Any]) -> None:
         next_at = clock.iso(retention.next_slot(slot_at, policy.schedule, clock.now()))
         store.backups.claim_scheduled(tenant_id, slot, next_at, backup_id, _now())
     if store.backups.find(tenant_id, backup_id) is not None:
-        export(tenant_id, backup_id)
+        export_and_hand_on(tenant_id, backup_id, None)
 
 
 def prune_by_policy(message: dict[str, Any]) -> list[str]:
@@ -128,46 +343,86 @@ def prune_by_policy(message: dict[str, Any]) -> list[str]:
 
 # ---------------------------------------------------------------- restore
 def restore(message: dict[str, Any]) -> None:
-    """pre_restore backup, then verify the chosen file, then replace the business data.
+    """One step of a restore: the pre_restore backup, then verifying the chosen file, then
+    replacing the business data — each phase in as many steps as its budget needs.
 
     Nothing is replaced until the whole file has been verified against the catalog. An attempt
-    that fails leaves the restore `running` (fenced) for SQS's retry, which converges on the
-    backup's data; the last delivery SQS makes ends it `failed` and lowers the fence, and
-    `backup.restore_watch` does the same for attempts that died without a word (timeouts).
+    that fails leaves the restore `running` (fenced) for SQS's retry, which starts the step over
+    from its checkpoint and converges on the backup's data; the last delivery SQS makes ends it
+    `failed` and lowers the fence, and `backup.restore_watch` does the same for attempts that died
+    without a word (timeouts) and sends a lost message again.
     """
     tenant_id, restore_id = message["tenant_id"], message["restore_id"]
-    claimed = store.backups.restore_running(tenant_id, restore_id, _now())
+    attempt = ids.new_id()
+    try:
+        claimed = store.backups.restore_running(
+            tenant_id, restore_id, message.get("step"), attempt, _now(), dead_before=_dead_before()
+        )
+    except Exception as error:  # the claim may have committed with its reply lost: let go of it
+        store.backups.restore_interrupted(
+            tenant_id, restore_id, attempt, f"interrupted: {error.__class__.__name__}"
+        )
+        raise
     if claimed is None:
         return
     try:
-        _restore(claimed)
+        more = _restore(claimed, attempt, Budget())
     except Exception as error:
         if claimed.attempts < MAX_ATTEMPTS:
             store.backups.restore_interrupted(
-                tenant_id, restore_id, f"interrupted: {error.__class__.__name__}"
+                tenant_id, restore_id, attempt, f"interrupted: {error.__class__.__name__}"
             )
             raise
         give_up(claimed, f"gave up after {MAX_ATTEMPTS} attempts: {error.__class__.__name__}")
-
-
-def _restore(claimed: Restore) -> None:
-    tenant_id, restore_id = claimed.tenant_id, claimed.id
-    # Writes that saw the tenant open before the fence rose may still commit for a moment: wait them
-    # out, so the pre_restore backup holds them and the replacement does not drop them.
-    wait = fences.settled(
-        claimed.requested_at, clock.now(), timedelta(seconds=settings().fence_grace_seconds)
-    )
-    if wait:
-        logger.info("restore waits for writes in flight to settle", seconds=wait)
-        time.sleep(wait)
-    pre_restore = export(tenant_id, claimed.pre_restore_backup_id)
-    if pre_restore is None or pre_restore.state != "completed":
-        _refuse(claimed, "the pre_restore backup could not be written")
         return
+    if more:
+        # If this message is lost, `backup.restore_watch` sends it again.
+        jobs.send(RESTORE, tenant_id=tenant_id, restore_id=restore_id, step=(claimed.step or 0) + 1)
+
+
+def _restore(claimed: Restore, attempt: str, budget: Budget) -> bool:
+    """Run the restore's phases from its checkpoint as far as the budget goes; True when a next
+    step is due (checkpointed), False when the restore has ended."""
+    tenant_id = claimed.tenant_id
+    phase = claimed.phase or "export"
+    lines, digest, merge_key = claimed.lines_done or 0, claimed.digest or "", claimed.merge_key
+    restored, removed = claimed.restored_items or 0, claimed.removed_items or 0
+
+    def pause(phase: str) -> bool:
+        return store.backups.restore_checkpoint(
+            tenant_id,
+            claimed.id,
+            attempt,
+            step=claimed.step or 0,
+            phase=phase,
+            lines_done=lines,
+            digest=digest,
+            merge_key=merge_key,
+            restored=restored,
+            removed=removed,
+            now=_now(),
+        )
+
+    if phase == "export":
+        # Writes that saw the tenant open before the fence rose may still commit for a moment: wait
+        # them out, so the pre_restore backup holds them and the replacement does not drop them.
+        wait = fences.settled(
+            claimed.requested_at, clock.now(), timedelta(seconds=settings().fence_grace_seconds)
+        )
+        if wait:
+            logger.info("restore waits for writes in flight to settle", seconds=wait)
+            time.sleep(wait)
+        pre_restore = export(tenant_id, claimed.pre_restore_backup_id, budget=budget)
+        if pre_restore is None or pre_restore.state not in ("running", "completed"):
+            _refuse(claimed, "the pre_restore backup could not be written")
+            return False
+        if pre_restore.state == "running":
+            return pause("export")
+        phase = "verify"
     backup = store.backups.find(tenant_id, claimed.backup_id)
     if backup is None or backup.state != "completed" or backup.object_key is None:
         _refuse(claimed, "the backup is no longer available")
-        return
+        return False
     bucket = settings().backups_bucket
     expected = {
         "tenant_pk": keys.tenant_pk(tenant_id),
@@ -175,19 +430,38 @@ def _restore(claimed: Restore) -> None:
         "backup_id": backup.id,
         "expected": archive.Summary(item_count=backup.item_count or 0, checksum=backup.checksum or ""),
     }
-    try:
-        archive.verify(
-            store.objects.open_version(bucket, backup.object_key, backup.object_version), **expected
+    if phase == "verify":
+        reader = archive.Reader(
+            store.objects.open_version(bucket, backup.object_key, backup.object_version),
+            resume=archive.Progress(lines, digest) if digest else None,
+            **expected,
         )
-    except archive.BackupRefused as refused:
-        _refuse(claimed, str(refused))
-        return
-    store.backups.restore_replacing(tenant_id, restore_id, _now())
-    source = store.objects.open_version(bucket, backup.object_key, backup.object_version)
-    restored, removed = replace(tenant_id, archive.read(source, **expected))
+        try:
+            verified = _read_within(reader, budget)
+        except archive.BackupRefused as refused:
+            _refuse(claimed, str(refused))
+            return False
+        if not verified:
+            lines, digest = reader.progress.item_count, reader.progress.digest
+            return pause("verify")
+        store.backups.restore_replacing(tenant_id, claimed.id, _now())
+        phase, lines, digest = "replace", 0, ""
+        if budget.spent:
+            return pause("replace")
+    source = archive.Reader(
+        store.objects.open_version(bucket, backup.object_key, backup.object_version),
+        resume=archive.Progress(lines, ""),
+        check_sum=False,
+        **expected,
+    )
+    merged = replace(tenant_id, source, after=merge_key, budget=budget)
+    restored, removed = restored + merged.puts, removed + merged.deletes
+    if not merged.finished:
+        lines, merge_key = source.progress.item_count, merged.last_key
+        return pause("replace")
     store.backups.restore_finished(
         tenant_id,
-        restore_id,
+        claimed.id,
         "completed",
         _now(),
         restored=restored,
@@ -197,11 +471,21 @@ def _restore(claimed: Restore) -> None:
             "actor_via": "system",
             "action": "backup.restored",
             "target": backup.id,
-            "details": {"restore_id": restore_id, "items": restored},
+            "details": {"restore_id": claimed.id, "items": restored},
         },
     )
-    logger.info("restore finished", restore_id=restore_id, state="completed")
+    logger.info("restore finished", restore_id=claimed.id, state="completed")
     count("RestoreCompleted", tenant_id)
+    return False
+
+
+def _read_within(reader: archive.Reader, budget: Budget) -> bool:
+    """Read (and so check) the file on until the budget is spent; True when it was read to the end."""
+    for _ in reader:
+        budget.spend()
+        if budget.spent:
+            return False
+    return True
 
 
 def _refuse(claimed: Restore, reason: str) -> None:
@@ -228,6 +512,9 @@ def give_up(claimed: Restore, reason: str) -> None:
     error = f"{reason}. {condition}"
     if not store.backups.restore_finished(claimed.tenant_id, claimed.id, "failed", _now(), error=error):
         return  # ended meanwhile: its admins were told then
+    pre_restore = store.backups.find(claimed.tenant_id, claimed.pre_restore_backup_id)
+    if pre_restore is not None and pre_restore.state in IN_FLIGHT:
+        _end_export(pre_restore, None, f"its restore failed: {reason}")
     logger.warning("restore failed", restore_id=claimed.id, error=error)
     count("RestoreFailed", claimed.tenant_id)
     admins = store.backups.admin_addresses(claimed.tenant_id)
@@ -246,10 +533,10 @@ def give_up(claimed: Restore, reason: str) -> None:
 
 
 def watch_restore(message: dict[str, Any]) -> None:
-    """Find an unfinished restore again: send a pending one's message again (it was lost, or the
-    request's reply was), and end one that is past its bound `failed` (fence lowered, admins mailed):
-    running with no progress for `RESTORE_STALE_AFTER` (its attempts died or went to the dead-letter
-    queue), or pending for `RESTORE_PENDING_LIMIT`."""
+    """Find an unfinished restore again: send its message again when nobody works on its step (it
+    was lost, or the request's reply was), and end one that is past its bound `failed` (fence
+    lowered, admins mailed): running with no progress for `RESTORE_STALE_AFTER` (its attempts died
+    or went to the dead-letter queue), or pending for `RESTORE_PENDING_LIMIT`."""
     tenant_id, slot = message["tenant_id"], message["slot"]
     now = clock.now()
     found = store.backups.restore_watched(tenant_id, slot, clock.iso(now + RESTORE_WATCH_EVERY))
@@ -263,42 +550,75 @@ def watch_restore(message: dict[str, Any]) -> None:
         )
     elif found.state == "pending" and _parse(found.requested_at) <= now - RESTORE_PENDING_LIMIT:
         give_up(found, "its work was never picked up")
-    elif found.state == "pending" and _parse(found.updated_at) <= now - RESTORE_WATCH_EVERY:
+    elif found.attempt is None and _parse(found.updated_at) <= now - RESTORE_WATCH_EVERY:
+        # Pending (the request's message was lost, or its reply), or between two steps with the
+        # next step's message lost: nobody works on it.
         logger.info("restore sent again", restore_id=found.id)
-        jobs.send(RESTORE, tenant_id=tenant_id, restore_id=found.id)
+        jobs.send(RESTORE, tenant_id=tenant_id, restore_id=found.id, step=found.step or 0)
 
 
-def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Merged:
+    puts: int
+    deletes: int
+    last_key: str | None  # every key up to this one is done
+    finished: bool
+
+
+def replace(
+    tenant_id: str,
+    backup_items: Iterable[dict[str, Any]],
+    *,
+    after: str | None = None,
+    budget: Budget | None = None,
+) -> Merged:
     """Make the tenant's business data equal the backup's: a merge of two streams in key order.
 
     The backup file and the Query both run in sort-key order, so memory stays flat: an item only in
     the table is deleted, one only in the backup or different in it is written, an equal one is
     left alone (a re-run after a failure writes only what is still missing). Rows a restore never
-    rolls back (`keys.NOT_RESTORED`) are skipped on both sides. How many were written and removed.
+    rolls back (`keys.NOT_RESTORED`) are skipped on both sides. A step resumes after key `after`
+    (the backup's items up to it already skipped) and stops when its budget is spent.
     """
+    budget = budget or Budget()
     writer = store.tenant_data.Writer()
-    current = iter(store.tenant_data.items(tenant_id))
+    current = iter(store.tenant_data.items(tenant_id, after=after, page_items=budget.page_items))
     here = next(current, None)
+    last = after
+
+    def stop() -> Merged:
+        writer.flush()
+        return Merged(writer.puts, writer.deletes, last, finished=False)
+
     for wanted in backup_items:
         sk = wanted["sk"]["S"]
         while here is not None and here["sk"]["S"] < sk:
             if keys.restorable(here["sk"]["S"]):
                 writer.delete(here)
             here = next(current, None)
-        if not keys.restorable(sk):
-            continue
-        if here is not None and here["sk"]["S"] == sk:
-            if here != wanted:
+        if keys.restorable(sk):
+            if here is not None and here["sk"]["S"] == sk:
+                if here != wanted:
+                    writer.put(wanted)
+                here = next(current, None)
+            else:
                 writer.put(wanted)
+        elif here is not None and here["sk"]["S"] == sk:
             here = next(current, None)
-        else:
-            writer.put(wanted)
+        last = sk
+        budget.spend()
+        if budget.spent:
+            return stop()
     while here is not None:
         if keys.restorable(here["sk"]["S"]):
             writer.delete(here)
+        last = here["sk"]["S"]
         here = next(current, None)
+        budget.spend()
+        if budget.spent and here is not None:
+            return stop()
     writer.flush()
-    return writer.puts, writer.deletes
+    return Merged(writer.puts, writer.deletes, last, finished=True)
 
 
 REGISTRY = jobs.Registry(
@@ -309,6 +629,7 @@ REGISTRY = jobs.Registry(
         jobs.Job(PRUNE, prune_by_policy, due=keys.PRUNE_DUE),
         jobs.Job(RESTORE, restore),
         jobs.Job(RESTORE_WATCH, watch_restore, due=keys.RESTORE_DUE),
+        jobs.Job(EXPORT_WATCH, watch_export, due=keys.EXPORT_DUE),
     ],
     find_due=store.backups.due,
 )

@@ -14,7 +14,9 @@ whatever caused it, so the worker's log lines join that request's.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +38,17 @@ class Job:
 
 class UnknownJob(Exception):
     pass
+
+
+# When the running invocation ends (Lambda's deadline, on the monotonic clock): long jobs stop a
+# step early enough to checkpoint and continue in a message of their own.
+_deadline: ContextVar[float | None] = ContextVar("job_deadline", default=None)
+
+
+def time_left() -> float | None:
+    """Seconds until the worker's invocation times out; None outside a worker."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - time.monotonic()
 
 
 class Registry:
@@ -124,6 +137,8 @@ class Registry:
                 process_partial_response,
             )
 
+            remaining = getattr(context, "get_remaining_time_in_millis", None)
+            _deadline.set(time.monotonic() + remaining() / 1000 if remaining else None)
             if not processor:
                 # A batch whose every message failed is reported like any other, not raised: SQS
                 # then retries exactly those messages, and the next batch is not held up.
@@ -150,7 +165,7 @@ def _body(job: str, fields: dict[str, Any]) -> str:
     return json.dumps({"job": job, "request_id": logger.get_correlation_id(), **fields})
 
 
-def send(job: str, **fields: str) -> None:
+def send(job: str, **fields: Any) -> None:
     """One message for `job` on this context's queue, carrying the current request id."""
     client("sqs").send_message(QueueUrl=_queue_url(), MessageBody=_body(job, fields))
 

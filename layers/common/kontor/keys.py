@@ -128,6 +128,7 @@ RESTORE_SK = "RESTORE"
 BACKUP_DUE = "BACKUP"
 PRUNE_DUE = "PRUNE"
 RESTORE_DUE = "RESTORE"
+EXPORT_DUE = "EXPORT"
 DUE_SHARDS = 8
 
 # ---------------------------------------------------------------- licences and billing
@@ -267,6 +268,11 @@ def due_partitions(marker: str) -> list[str]:
 def due_sk(at_iso: str, tenant_id: str) -> str:
     """Position in a `due` partition: by time, then tenant; `due_until` bounds a dispatcher's Query."""
     return f"{at_iso}#{tenant_id}"
+
+
+def export_due_sk(at_iso: str, tenant_id: str, backup_id: str) -> str:
+    """A backup export's place in `DUE#EXPORT#<shard>`: a tenant may have several exports in flight."""
+    return f"{due_sk(at_iso, tenant_id)}#{backup_id}"
 
 
 def due_until(at_iso: str) -> str:

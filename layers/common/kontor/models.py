@@ -343,6 +343,26 @@ class BackupItem(Item):
     checksum = UnicodeAttribute(null=True)
     format_version = NumberAttribute(null=True)
     error = UnicodeAttribute(null=True)
+    # While pending or running: on the sparse `due` index (`DUE#EXPORT#<shard>`, sort key
+    # `<at>#<tenant_id>#<backup_id>`), where `backup.export_watch` finds it again.
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+    progress_at = UnicodeAttribute(null=True)  # the last claim or checkpoint of an attempt
+    # The id of the tenant's restore row when the export began ("-": none): a restore since then
+    # replaced data the export may already have read, so it must not complete.
+    restore_seen = UnicodeAttribute(null=True)
+    # The resumable export's checkpoint: the step its messages carry, the multipart upload and its
+    # parts' ETags, the last key written, the running checksum, the bytes held back for the next
+    # part (an S3 object version), and how much was written so far.
+    step = NumberAttribute(null=True)
+    upload_id = UnicodeAttribute(null=True)
+    parts = ListAttribute(of=UnicodeAttribute, null=True)
+    cursor = UnicodeAttribute(null=True)
+    digest = UnicodeAttribute(null=True)
+    carry_version = UnicodeAttribute(null=True)
+    items_done = NumberAttribute(null=True)
+    size_done = NumberAttribute(null=True)
 
 
 class BackupPolicyItem(Item):
@@ -395,6 +415,15 @@ class RestoreItem(Item):
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
     due = DueIndex()
+    # The resumable restore's checkpoint: the step its messages carry, the phase (`export` of the
+    # pre_restore backup, `verify` the file, `replace` the data), the file lines done in the
+    # phase, the verification's running checksum and the merge's last key.
+    attempt = UnicodeAttribute(null=True)  # the attempt working on the current step
+    step = NumberAttribute(null=True)
+    phase = UnicodeAttribute(null=True)
+    lines_done = NumberAttribute(null=True)
+    digest = UnicodeAttribute(null=True)
+    merge_key = UnicodeAttribute(null=True)
 
 
 # ---------------------------------------------------------------- licences and billing

@@ -37,6 +37,11 @@ class Settings(BaseModel):
     # How long a restore waits after raising the tenant's write fence before it touches the data:
     # longer than an API function may run and than a write relies on a fence it read (`kontor.fences`).
     fence_grace_seconds: float = Field(default=30, validation_alias="KONTOR_FENCE_GRACE_SECONDS")
+    # A backup export or restore works in steps, each its own queue message, so any tenant size
+    # finishes within the worker's timeout: a step stops after this many seconds (or at 60 % of the
+    # invocation's remaining time) or this many items, whichever comes first, and checkpoints.
+    backup_step_seconds: float = Field(default=60, validation_alias="KONTOR_BACKUP_STEP_SECONDS")
+    backup_step_items: int = Field(default=1_000_000, validation_alias="KONTOR_BACKUP_STEP_ITEMS")
     # Quotas: what one user or partner may create (409 quota_exceeded beyond).
     tenants_per_user: int = Field(default=20, validation_alias="KONTOR_TENANTS_PER_USER")
     subtenants_per_partner: int = Field(default=1000, validation_alias="KONTOR_SUBTENANTS_PER_PARTNER")

@@ -56,6 +56,9 @@ def _new_backup_item(
         created_at=created_at,
         created_by=created_by,
         attempts=0,
+        step=0,
+        due_pk=keys.due_pk(keys.EXPORT_DUE, tenant_id),
+        due_sk=keys.export_due_sk(created_at, tenant_id, backup_id),
     )
 
 
@@ -131,30 +134,117 @@ def create(
     return _backup(item)
 
 
-def start(tenant_id: str, backup_id: str, attempt: str, now: str) -> Backup | None:
-    """Claim the export for `attempt`: pending, or running after an attempt that died.
+def _claimable(attempt: Any, claimed_at: Any, dead_before: str) -> Any:
+    """Nobody works on the step, or whoever claimed it last is dead by now."""
+    return attempt.does_not_exist() | (claimed_at < dead_before)
 
-    None when there is nothing (more) to do: completed, failed, deleted, or out of attempts.
+
+def start(
+    tenant_id: str,
+    backup_id: str,
+    attempt: str,
+    step: int | None,
+    now: str,
+    *,
+    dead_before: str,
+    restore_seen: str,
+) -> Backup | None:
+    """Claim one step of the export for `attempt`: its message's step (None: whichever is current),
+    while no live attempt holds it. The first claim notes `restore_seen`.
+
+    None when there is nothing (more) to do for this message: completed, failed, deleted, another
+    step, a live attempt on it (a duplicate message), or out of attempts.
     """
     item = _ref(tenant_id, backup_id)
+    condition = (
+        BackupItem.state.is_in(*IN_FLIGHT)
+        & (BackupItem.attempts < MAX_ATTEMPTS)
+        & _claimable(BackupItem.attempt, BackupItem.progress_at, dead_before)
+    )
+    if step is not None:
+        condition &= BackupItem.step == step
     try:
         item.update(
             actions=[
                 BackupItem.state.set("running"),
                 BackupItem.attempt.set(attempt),
                 BackupItem.attempts.add(1),
-                BackupItem.started_at.set(now),
+                BackupItem.started_at.set(BackupItem.started_at | now),
+                BackupItem.progress_at.set(now),
+                BackupItem.restore_seen.set(BackupItem.restore_seen | restore_seen),
             ],
-            condition=BackupItem.state.is_in(*IN_FLIGHT) & (BackupItem.attempts < MAX_ATTEMPTS),
+            condition=condition,
         )
     except UpdateError as error:
         if not _failed_condition(error):
             raise
         found = find(tenant_id, backup_id)
-        if found is not None and found.state == "running":  # every attempt died half-way
-            fail(tenant_id, backup_id, found.attempt, f"gave up after {MAX_ATTEMPTS} attempts", now)
+        last_try = found is not None and found.state == "running" and found.attempts >= MAX_ATTEMPTS
+        if last_try and found and (step is None or found.step == step) and found.attempt is None:
+            fail(tenant_id, backup_id, None, f"gave up after {MAX_ATTEMPTS} attempts", now)
         return None
     return _backup(item)
+
+
+def checkpoint(
+    tenant_id: str,
+    backup_id: str,
+    attempt: str,
+    *,
+    step: int,
+    upload_id: str | None,
+    parts: list[str],
+    cursor: str | None,
+    digest: str,
+    items_done: int,
+    size_done: int,
+    carry_version: str | None,
+    now: str,
+) -> bool:
+    """Record where the export stands after a step, and free the next step for its message (its
+    attempts count from 0). False if another attempt took the step over."""
+    actions = [
+        BackupItem.step.set(step + 1),
+        BackupItem.attempts.set(0),
+        BackupItem.attempt.remove(),
+        BackupItem.parts.set(parts),
+        BackupItem.digest.set(digest),
+        BackupItem.items_done.set(items_done),
+        BackupItem.size_done.set(size_done),
+        BackupItem.progress_at.set(now),
+    ]
+    actions.append(BackupItem.upload_id.set(upload_id) if upload_id else BackupItem.upload_id.remove())
+    actions.append(BackupItem.cursor.set(cursor) if cursor else BackupItem.cursor.remove())
+    actions.append(
+        BackupItem.carry_version.set(carry_version) if carry_version else BackupItem.carry_version.remove()
+    )
+    try:
+        _ref(tenant_id, backup_id).update(
+            actions=actions,
+            condition=(BackupItem.state == "running")
+            & (BackupItem.attempt == attempt)
+            & (BackupItem.step == step),
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return False
+        raise
+    return True
+
+
+def release(tenant_id: str, backup_id: str, attempt: str, error: str) -> None:
+    """An attempt that failed lets go of its step, so SQS's next delivery may take it at once."""
+    try:
+        _ref(tenant_id, backup_id).update(
+            actions=[BackupItem.attempt.remove(), BackupItem.error.set(error)],
+            condition=(BackupItem.state == "running") & (BackupItem.attempt == attempt),
+        )
+    except UpdateError as failed:
+        if not _failed_condition(failed):
+            raise
+
+
+_CHECKPOINT = ("attempt", "upload_id", "parts", "cursor", "digest", "carry_version", "due_pk", "due_sk")
 
 
 def complete(
@@ -162,6 +252,7 @@ def complete(
     backup_id: str,
     attempt: str,
     *,
+    restore_seen: str,
     object_key: str,
     object_version: str | None,
     size: int,
@@ -170,7 +261,9 @@ def complete(
     format_version: int,
     now: str,
 ) -> bool:
-    """Completed only by the attempt that is running it, after its object exists; False otherwise."""
+    """Completed only by the attempt that is running it, after its object exists, and only if no
+    restore began since the export did (the tenant's restore row is still the one it saw: a restore
+    in between replaced data the export may have read); False otherwise."""
     actions = [
         BackupItem.state.set("completed"),
         BackupItem.completed_at.set(now),
@@ -180,21 +273,41 @@ def complete(
         BackupItem.checksum.set(checksum),
         BackupItem.format_version.set(format_version),
         BackupItem.error.remove(),
+        *(getattr(BackupItem, name).remove() for name in _CHECKPOINT),
     ]
     if object_version:
         actions.append(BackupItem.object_version.set(object_version))
+    pk = keys.tenant_pk(tenant_id)
+    no_restore_since = (
+        RestoreItem.sk.does_not_exist() if restore_seen == NO_RESTORE else RestoreItem.id == restore_seen
+    )
     try:
-        _ref(tenant_id, backup_id).update(
-            actions=actions, condition=(BackupItem.state == "running") & (BackupItem.attempt == attempt)
-        )
-    except UpdateError as error:
-        if _failed_condition(error):
+        with db.transaction() as tx:
+            tx.update(
+                _ref(tenant_id, backup_id),
+                actions=actions,
+                condition=(BackupItem.state == "running") & (BackupItem.attempt == attempt),
+            )
+            tx.condition_check(RestoreItem, pk, keys.RESTORE_SK, condition=no_restore_since)
+    except db.Cancelled as cancelled:
+        if (pk, keys.backup_sk(backup_id)) in cancelled.failed:
             return False
+        if (pk, keys.RESTORE_SK) in cancelled.failed:
+            raise RestoredMeanwhile() from None
         raise
     return True
 
 
-def fail(tenant_id: str, backup_id: str, attempt: str | None, reason: str, now: str) -> None:
+class RestoredMeanwhile(Exception):
+    """A restore began after the export did: the export must not complete."""
+
+
+# `restore_seen` of an export that began when the tenant had no restore row.
+NO_RESTORE = "-"
+
+
+def fail(tenant_id: str, backup_id: str, attempt: str | None, reason: str, now: str) -> bool:
+    """End the export `failed` (off the due index); False if it had ended already."""
     condition = BackupItem.state.is_in(*IN_FLIGHT)
     if attempt is not None:
         condition &= BackupItem.attempt == attempt
@@ -204,12 +317,31 @@ def fail(tenant_id: str, backup_id: str, attempt: str | None, reason: str, now: 
                 BackupItem.state.set("failed"),
                 BackupItem.error.set(reason),
                 BackupItem.completed_at.set(now),
+                *(getattr(BackupItem, name).remove() for name in _CHECKPOINT),
             ],
             condition=condition,
         )
     except UpdateError as error:
         if not _failed_condition(error):
             raise
+        return False
+    return True
+
+
+def export_watched(tenant_id: str, backup_id: str, slot: str, next_at: str) -> Backup | None:
+    """Move the export's due marker from `slot` to `next_at`; the backup, or None when the marker is
+    no longer at `slot` (another watch run took it, or the export ended)."""
+    item = _ref(tenant_id, backup_id)
+    try:
+        item.update(
+            actions=[BackupItem.due_sk.set(keys.export_due_sk(next_at, tenant_id, backup_id))],
+            condition=BackupItem.due_sk == slot,
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return None
+        raise
+    return _backup(item)
 
 
 def mark_deleting(tenant_id: str, backup_id: str) -> bool:
@@ -353,8 +485,10 @@ def save_policy(
 
 def due(partition: str, until: str) -> Iterator[tuple[str, str]]:
     """(tenant_id, due_sk) of every marker in `partition` due by `until`: one Query per page of keys."""
-    model: type[BackupPolicyItem] | type[BackupRetentionItem] | type[RestoreItem]
-    if partition in keys.due_partitions(keys.BACKUP_DUE):
+    model: type[BackupPolicyItem] | type[BackupRetentionItem] | type[RestoreItem] | type[BackupItem]
+    if partition in keys.due_partitions(keys.EXPORT_DUE):
+        model = BackupItem
+    elif partition in keys.due_partitions(keys.BACKUP_DUE):
         model = BackupPolicyItem
     elif partition in keys.due_partitions(keys.RESTORE_DUE):
         model = RestoreItem
@@ -452,6 +586,7 @@ def begin_restore(
                     requested_by=restore.requested_by,
                     updated_at=restore.updated_at,
                     attempts=0,
+                    step=0,
                     due_pk=keys.due_pk(keys.RESTORE_DUE, tenant_id),
                     due_sk=keys.due_sk(watch_at, tenant_id),
                 ),
@@ -496,24 +631,77 @@ def begin_restore(
         raise
 
 
-def restore_running(tenant_id: str, restore_id: str, now: str) -> Restore | None:
-    """Claim the restore for this attempt (pending, or running on a retry); None if it has ended."""
+def restore_running(
+    tenant_id: str, restore_id: str, step: int | None, attempt: str, now: str, *, dead_before: str
+) -> Restore | None:
+    """Claim the restore's step for this attempt (pending, or running on a retry); None if it has
+    ended, is at another step, or a live attempt holds the step (a duplicate message)."""
     item = RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK)
+    condition = (
+        (RestoreItem.id == restore_id)
+        & RestoreItem.state.is_in(*ACTIVE_RESTORE)
+        & _claimable(RestoreItem.attempt, RestoreItem.updated_at, dead_before)
+    )
+    if step is not None:
+        condition &= RestoreItem.step == step
     try:
         item.update(
             actions=[
                 RestoreItem.state.set("running"),
+                RestoreItem.attempt.set(attempt),
                 RestoreItem.attempts.add(1),
                 RestoreItem.updated_at.set(now),
                 RestoreItem.error.remove(),
             ],
-            condition=(RestoreItem.id == restore_id) & RestoreItem.state.is_in(*ACTIVE_RESTORE),
+            condition=condition,
         )
     except UpdateError as error:
         if _failed_condition(error):
             return None
         raise
     return _restore(item)
+
+
+def restore_checkpoint(
+    tenant_id: str,
+    restore_id: str,
+    attempt: str,
+    *,
+    step: int,
+    phase: str,
+    lines_done: int,
+    digest: str,
+    merge_key: str | None,
+    restored: int,
+    removed: int,
+    now: str,
+) -> bool:
+    """Record where the restore stands after a step and free the next step for its message (its
+    attempts count from 0); False if the restore ended or another attempt took the step over."""
+    actions = [
+        RestoreItem.step.set(step + 1),
+        RestoreItem.phase.set(phase),
+        RestoreItem.lines_done.set(lines_done),
+        RestoreItem.restored_items.set(restored),
+        RestoreItem.removed_items.set(removed),
+        RestoreItem.attempts.set(0),
+        RestoreItem.attempt.remove(),
+        RestoreItem.updated_at.set(now),
+    ]
+    actions.append(RestoreItem.digest.set(digest) if digest else RestoreItem.digest.remove())
+    actions.append(RestoreItem.merge_key.set(merge_key) if merge_key else RestoreItem.merge_key.remove())
+    try:
+        RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK).update(
+            actions=actions,
+            condition=(RestoreItem.id == restore_id)
+            & RestoreItem.state.is_in(*ACTIVE_RESTORE)
+            & (RestoreItem.attempt == attempt),
+        )
+    except UpdateError as error:
+        if _failed_condition(error):
+            return False
+        raise
+    return True
 
 
 def restore_replacing(tenant_id: str, restore_id: str, now: str) -> None:
@@ -524,12 +712,15 @@ def restore_replacing(tenant_id: str, restore_id: str, now: str) -> None:
     )
 
 
-def restore_interrupted(tenant_id: str, restore_id: str, error: str) -> None:
-    """Why the last attempt stopped; the restore stays running (and fenced) for SQS's retry."""
+def restore_interrupted(tenant_id: str, restore_id: str, attempt: str, error: str) -> None:
+    """Why the last attempt stopped; the restore stays running (and fenced) for SQS's retry, which
+    may take the step at once."""
     try:
         RestoreItem(keys.tenant_pk(tenant_id), keys.RESTORE_SK).update(
-            actions=[RestoreItem.error.set(error)],
-            condition=(RestoreItem.id == restore_id) & RestoreItem.state.is_in(*ACTIVE_RESTORE),
+            actions=[RestoreItem.error.set(error), RestoreItem.attempt.remove()],
+            condition=(RestoreItem.id == restore_id)
+            & RestoreItem.state.is_in(*ACTIVE_RESTORE)
+            & (RestoreItem.attempt == attempt),
         )
     except UpdateError as failed:
         if not _failed_condition(failed):

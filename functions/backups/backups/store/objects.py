@@ -28,17 +28,48 @@ class Stored:
 class Upload(io.RawIOBase):
     """A write-only stream into one S3 object: a multipart upload once a part is full.
 
-    Memory holds at most one part. A small file is one PutObject. `close()` completes the object;
-    `abort()` leaves nothing behind.
+    Memory holds at most one part. A small file is one PutObject. `finish()` completes the object;
+    `abort()` leaves nothing behind. An export that works in steps resumes an upload: its id, the
+    ETags of the parts sent, the file's size so far and the bytes held back (`hold_back()`, less
+    than a part: S3 takes no smaller part but the last), which that size includes.
     """
 
-    def __init__(self, bucket: str, key: str) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        key: str,
+        *,
+        upload_id: str | None = None,
+        parts: list[str] | None = None,
+        size: int = 0,
+        held_back: bytes = b"",
+    ) -> None:
         self.bucket, self.key = bucket, key
-        self._buffer = bytearray()
-        self._upload_id: str | None = None
-        self._parts: list[dict[str, Any]] = []
-        self._size = 0
+        self._buffer = bytearray(held_back)
+        self._upload_id = upload_id
+        self._parts: list[dict[str, Any]] = [
+            {"PartNumber": n, "ETag": etag} for n, etag in enumerate(parts or [], start=1)
+        ]
+        self._size = size
         self.stored: Stored | None = None
+
+    @property
+    def upload_id(self) -> str | None:
+        return self._upload_id
+
+    @property
+    def etags(self) -> list[str]:
+        return [part["ETag"] for part in self._parts]
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def hold_back(self) -> bytes:
+        """The bytes not yet sent (less than a part), for the next step to start with."""
+        held = bytes(self._buffer)
+        self._buffer.clear()
+        return held
 
     def writable(self) -> bool:
         return True
@@ -91,6 +122,30 @@ class Upload(io.RawIOBase):
             client("s3").abort_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self._upload_id)
             self._upload_id = None
         self._buffer.clear()
+
+
+def held_back_key(key: str) -> str:
+    """Where an export between two steps keeps the bytes that do not yet fill a part."""
+    return f"{key}.held"
+
+
+def put_held_back(bucket: str, key: str, data: bytes) -> str | None:
+    """Store the bytes held back between two steps; the version to read them back from."""
+    done = client("s3").put_object(Bucket=bucket, Key=held_back_key(key), Body=data)
+    return done.get("VersionId")
+
+
+def held_back(bucket: str, key: str, version: str | None) -> bytes:
+    data: bytes = open_version(bucket, held_back_key(key), version).read()
+    return data
+
+
+def abort_upload(bucket: str, key: str, upload_id: str) -> None:
+    """Abort a multipart upload an earlier step began (gone already is fine)."""
+    try:
+        client("s3").abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+    except client("s3").exceptions.NoSuchUpload:
+        pass
 
 
 def open_version(bucket: str, key: str, version: str | None) -> IO[bytes]:

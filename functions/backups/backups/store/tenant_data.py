@@ -8,7 +8,7 @@ back-off for what DynamoDB leaves unprocessed.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from kontor import keys
@@ -16,19 +16,31 @@ from kontor.aws import client
 from kontor.settings import settings
 
 BATCH = 25
+# Items a Query page holds at most (besides DynamoDB's 1 MB).
+PAGE_ITEMS = 1000
 MAX_BACKOFF_SECONDS = 5.0
 
 
-def items(tenant_id: str) -> Iterator[dict[str, Any]]:
-    """Every item under `TENANT#<tenant_id>`, in key order, one page in memory at a time."""
+def items(
+    tenant_id: str, after: str | None = None, page_items: Callable[[], int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every item under `TENANT#<tenant_id>` (after sort key `after`, for a step that resumes), in
+    key order, one page in memory at a time; `page_items` sizes each next page (a step that has
+    little time left asks for a small one, rather than pay for a page it cannot use)."""
     dynamodb = client("dynamodb")
+    pk = {"S": keys.tenant_pk(tenant_id)}
     request: dict[str, Any] = {
         "TableName": settings().table_name,
         "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": keys.tenant_pk(tenant_id)}},
+        "ExpressionAttributeValues": {":pk": pk},
         "ConsistentRead": True,
+        "Limit": PAGE_ITEMS,
     }
+    if after is not None:
+        request["ExclusiveStartKey"] = {"pk": pk, "sk": {"S": after}}
     while True:
+        if page_items is not None:
+            request["Limit"] = max(1, min(PAGE_ITEMS, page_items()))
         page = dynamodb.query(**request)
         yield from page["Items"]
         if "LastEvaluatedKey" not in page:
