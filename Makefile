@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 AUDIT_VENV := .venv-audit
-LAYERS := layers/common layers/imaging
+LAYERS := layers/common layers/imaging layers/pdf
 # The Lambda runtime's Python minor version, read from the template (Runtime: python3.13).
 RUNTIME_MINOR := $(shell sed -n 's/^ *Runtime: python\([0-9.]*\).*/\1/p' template.yaml | head -n 1)
 ENV ?= dev
@@ -87,6 +87,11 @@ bench-export: $(STAMP)
 ## A 100,000-item restore on the local stack with the worker's timeout scaled down to 20 s: time, deliveries, calls.
 bench-restore: $(STAMP)
 	$(BIN)/python -m bench.restore
+
+.PHONY: bench-billing
+## The monthly billing job for one month of 1,000 and of 10,000 tenants: time and AWS calls.
+bench-billing: $(STAMP)
+	$(BIN)/python -m bench.billing
 
 ## Regenerate the merged OpenAPI document the platform function serves.
 openapi: $(STAMP)

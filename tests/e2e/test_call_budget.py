@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from local.template import load
+from tests.e2e import budgets_billing as billing
 from tests.e2e import budgets_records_backups as records_backups
 from tests.e2e.conftest import PASSWORD, Account, Api, HttpReply
 from tests.support import link_token
@@ -478,6 +479,9 @@ BUDGETS.update(
 # Records and backups keep their scenarios and budgets beside them.
 SCENARIOS.update(records_backups.SCENARIOS)
 BUDGETS.update(records_backups.BUDGETS)
+# A billing account's routes too.
+SCENARIOS.update(billing.SCENARIOS)
+BUDGETS.update(billing.BUDGETS)
 
 
 @pytest.fixture(scope="module")

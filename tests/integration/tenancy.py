@@ -59,7 +59,9 @@ class Worked:
     calls: Counter[str] = field(default_factory=Counter)
 
 
-def run_queued(invoke: Lambda, function: str = "BackupWorkerFunction", *, limit: int = 100) -> Worked:
+def run_queued(
+    invoke: Lambda, function: str = "BackupWorkerFunction", *, limit: int = 100, queue: str = "BackupsQueue"
+) -> Worked:
     """Hand every message on the work queue to the worker, as the SQS event source would (with the
     sample event's shape); messages the worker reports failed stay queued."""
     import boto3
@@ -67,7 +69,7 @@ def run_queued(invoke: Lambda, function: str = "BackupWorkerFunction", *, limit:
     from tests.conftest import FUNCTIONS
 
     sqs = boto3.client("sqs")
-    url = invoke.stack.refs["BackupsQueue"]
+    url = invoke.stack.refs[queue]
     sample = json.loads((EVENTS / "backup_work.json").read_text())["Records"][0]
     worked = Worked()
     for _ in range(limit):

@@ -196,6 +196,23 @@ def test_pillow_is_packaged_for_the_logo_function_only(deployed: dict[str, Any])
     assert "pillow" not in (ROOT / "layers/common/requirements.txt").read_text().lower()
 
 
+def test_the_pdf_library_is_packaged_for_the_invoice_pdf_function_only(deployed: dict[str, Any]) -> None:
+    layers = _of_type(deployed, "AWS::Lambda::LayerVersion")
+    pdf = next(name for name in layers if name.startswith("PdfLayer"))
+    with_pdf = sorted(
+        name for name in FUNCTIONS if {"Ref": pdf} in deployed[name]["Properties"].get("Layers", [])
+    )
+
+    assert with_pdf == ["InvoicePdfFunction"]
+    assert re.search(r"^fpdf2==", (ROOT / "layers/pdf/requirements.txt").read_text(), re.M)
+    assert "fpdf" not in (ROOT / "layers/common/requirements.txt").read_text().lower()
+    # Imported only where it renders: no handler module imports it when it loads.
+    for path in (ROOT / "functions").rglob("*.py"):
+        text = path.read_text()
+        if "import fpdf" in text or "from fpdf" in text:
+            assert path == ROOT / "functions/billing/billing/pdf.py", path
+
+
 def test_the_layers_pin_every_transitive_dependency() -> None:
     # What the app's environment resolved (requirements/constraints.txt) must cover the layer:
     # every package the layer's top-level requirements pull in is pinned in its requirements.txt.
@@ -203,7 +220,7 @@ def test_the_layers_pin_every_transitive_dependency() -> None:
 
     from packaging.requirements import Requirement
 
-    for layer in ("common", "imaging"):
+    for layer in ("common", "imaging", "pdf"):
         pinned = {}
         for line in (ROOT / "layers" / layer / "requirements.txt").read_text().splitlines():
             if line and not line.startswith("#"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kontor import contacts
+
 RecordKind = Literal["contact", "appointment"]
 Operation = Literal["create", "update", "delete"]
 
@@ -68,16 +70,5 @@ class Change:
         return "contact" if isinstance(self.record, Contact) else "appointment"
 
 
-NAME_KEY_BYTES = 200
-
-
-def name_key(name: str) -> str:
-    """How names sort and match a prefix: without accents and case (`Ärger` files under `arger`).
-
-    Bounded in bytes, not characters: NFKD can multiply a name's length (U+FDFA becomes 18
-    characters) and the key is part of a sort key, which DynamoDB caps at 1,024 bytes."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
-    return folded.encode()[:NAME_KEY_BYTES].decode(errors="ignore")
+# How names sort and match a prefix is the kernel's (a contact row may be written by another context).
+name_key = contacts.name_key

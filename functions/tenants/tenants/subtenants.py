@@ -135,8 +135,9 @@ def copy_content(context: Access, sub_id: str, kinds: list[str], on_conflict: st
     return report
 
 
-def hand_over(context: Access) -> Tenant:
-    """A partner hands a sub-tenant to its customer, once it has an admin of its own."""
+def hand_over(context: Access, *, own_billing: bool = False) -> Tenant:
+    """A partner hands a sub-tenant to its customer, once it has an admin of its own; with
+    `own_billing` the tenant leaves the partner's invoice and gets invoices of its own from today."""
     if context.via != "partner":
         raise Forbidden("Only the partner hands a sub-tenant over.", code="partner_only")
     admins = store.subtenants.admins(context.tenant_id)
@@ -146,7 +147,9 @@ def hand_over(context: Access) -> Tenant:
             "Before handover the tenant needs an admin of its own with a verified email address: invite one.",
             code="admin_required",
         )
-    tenant = store.subtenants.record_handover(context, store.settings.get(context.tenant_id))
+    tenant = store.subtenants.record_handover(
+        context, store.settings.get(context.tenant_id), own_billing=own_billing
+    )
     mail.send(
         mail.Mail(
             to=ready,

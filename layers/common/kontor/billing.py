@@ -130,3 +130,32 @@ def pro_rata(monthly_cents: int, days: int, days_in_month: int) -> int:
     quotient, remainder = divmod(abs(numerator), days_in_month)
     cents = quotient + (1 if 2 * remainder >= days_in_month else 0)
     return cents if numerator >= 0 else -cents
+
+
+def move_to_own_account(tx: TransactWrite, tenant_id: str, from_account: str, now: str) -> None:
+    """In `tx`: the tenant leaves `from_account`'s invoice at `now` and becomes a billing account of
+    its own from then on (a handover with `billing: own`). The old account keeps its row with an
+    end, so its invoice for this month still bills the days before; its plan and licence spans stay
+    where they are (in the tenant's own range), so the new invoice bills the days from `now`."""
+    tx.update(
+        BilledTenantItem(keys.tenant_pk(from_account), keys.billed_tenant_sk(tenant_id)),
+        actions=[BilledTenantItem.until.set(now)],
+        condition=BilledTenantItem.pk.exists() & BilledTenantItem.until.does_not_exist(),
+    )
+    tx.save(
+        BilledTenantItem(
+            keys.tenant_pk(tenant_id), keys.billed_tenant_sk(tenant_id), tenant_id=tenant_id, since=now
+        ),
+        condition=BilledTenantItem.pk.does_not_exist(),
+    )
+    month = now[:7]
+    tx.save(
+        BillingAccountItem(
+            keys.tenant_pk(tenant_id),
+            keys.BILLING_ACCOUNT_SK,
+            next_month=month,
+            created_at=now,
+            **account_due(tenant_id, month),
+        ),
+        condition=BillingAccountItem.pk.does_not_exist(),
+    )

@@ -146,6 +146,7 @@ BILLING_ACCOUNT_SK = "BILLING#ACCOUNT"
 BILLED_TENANT_PREFIX = "BILLING#TENANT#"
 SPAN_PREFIX = "BILLING#SPAN#"
 INVOICE_PREFIX = "BILLING#INVOICE#"
+INVOICE_SECTION_PREFIX = "BILLING#INVOICELINES#"
 LEDGER_PREFIX = "BILLING#LEDGER#"
 # A billed span without an end (the current plan) ends here: it sorts after every real end.
 OPEN_END = "9999-12-31T00:00:00Z"
@@ -173,6 +174,16 @@ def span_sk(ends_at: str, span_id: str) -> str:
 def invoice_sk(month: str) -> str:
     """An account's invoice of a month (`YYYY-MM`): at most one per account and month."""
     return f"{INVOICE_PREFIX}{month}"
+
+
+def invoice_section_sk(month: str, tenant_id: str) -> str:
+    """A billed tenant's lines on the account's invoice of `month` (a prefix apart from the invoices,
+    so listing invoices reads no lines)."""
+    return f"{INVOICE_SECTION_PREFIX}{month}#{tenant_id}"
+
+
+def invoice_sections_prefix(month: str) -> str:
+    return f"{INVOICE_SECTION_PREFIX}{month}#"
 
 
 def ledger_sk(at_iso: str, entry_id: str) -> str:

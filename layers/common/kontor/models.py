@@ -122,6 +122,8 @@ class TenantItem(Item):
     # A downgrade waits for the next billing day: the plan (`edition`) it changes to, and when.
     pending_plan = UnicodeAttribute(null=True)
     plan_changes_at = UnicodeAttribute(null=True)
+    # When the tenant was closed: its invoices bill it up to then.
+    closed_at = UnicodeAttribute(null=True)
 
 
 class MembershipItem(Item):
@@ -459,6 +461,9 @@ class BilledTenantItem(Item):
 
     tenant_id = UnicodeAttribute()
     since = UnicodeAttribute()
+    # Set when the tenant moved to another account (a handover with `billing: own`): this account's
+    # invoices bill it up to then, and the row goes once that month is billed.
+    until = UnicodeAttribute(null=True)
 
 
 class SpanItem(Item):
@@ -484,7 +489,10 @@ class LedgerItem(Item):
 
 
 class CompanyItem(Item):
-    """PK: TENANT#<tenant_id>  SK: COMPANY — the tenant's company profile (billing recipient)."""
+    """PK: TENANT#<tenant_id>  SK: COMPANY — the tenant's company profile (billing recipient).
+
+    The owner is kept here as well as a person in the tenant's contacts (`owner_contact_id`): the
+    contact is business data a restore may roll back, the profile is not restored."""
 
     legal_name = UnicodeAttribute(null=True)
     street = UnicodeAttribute(null=True)
@@ -495,26 +503,46 @@ class CompanyItem(Item):
     registration_number = UnicodeAttribute(null=True)
     billing_email = UnicodeAttribute(null=True)
     owner_contact_id = UnicodeAttribute(null=True)
+    owner_name = UnicodeAttribute(null=True)
+    owner_email = UnicodeAttribute(null=True)
+    owner_phone = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
     updated_at = UnicodeAttribute()
     updated_by = UnicodeAttribute()
 
 
 class InvoiceItem(Item):
-    """PK: TENANT#<account_id>  SK: BILLING#INVOICE#<YYYY-MM>"""
+    """PK: TENANT#<account_id>  SK: BILLING#INVOICE#<YYYY-MM> — at most one per account and month.
 
-    id = UnicodeAttribute()  # the invoice number, KT-<year>-<six digits>
+    Its sections (one per billed tenant) are items of their own (`InvoiceSectionItem`): a partner's
+    invoice with a thousand sub-tenants would not fit DynamoDB's 400 KB item."""
+
+    number = UnicodeAttribute()  # KT-<year>-<six digits>, gapless across the vendor
     account_id = UnicodeAttribute()
     month = UnicodeAttribute()
     issued_at = UnicodeAttribute()
     currency = UnicodeAttribute()
-    recipient = MapAttribute(default=dict)
-    sections = ListAttribute(of=MapAttribute, default=list)  # per billed tenant, with its lines
+    recipient = MapAttribute(default=dict)  # the company profile as it was when the invoice was issued
+    section_count = NumberAttribute()
     net_cents = NumberAttribute()
     vat_rate = UnicodeAttribute()  # a decimal string, e.g. "19"
+    vat_rule = UnicodeAttribute()  # domestic | eu_consumer | reverse_charge | outside_eu
+    vat_note = UnicodeAttribute(null=True)
     vat_cents = NumberAttribute()
     gross_cents = NumberAttribute()
     mailed_at = UnicodeAttribute(null=True)
+    mailed_to = ListAttribute(of=UnicodeAttribute, null=True)
+
+
+class InvoiceSectionItem(Item):
+    """PK: TENANT#<account_id>  SK: BILLING#INVOICELINES#<YYYY-MM>#<tenant_id> — one billed tenant's
+    lines on the account's invoice of a month."""
+
+    tenant_id = UnicodeAttribute()
+    tenant_name = UnicodeAttribute()
+    position = NumberAttribute()  # the account itself first, then its sub-tenants by name
+    lines = ListAttribute(of=MapAttribute, default=list)
+    net_cents = NumberAttribute()
 
 
 class CounterItem(Item):

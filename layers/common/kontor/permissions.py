@@ -61,6 +61,11 @@ MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}/licences": VIEWER,
     "POST /tenants/{tenantId}/licences": ADMIN,
     "POST /tenants/{tenantId}/plan": ADMIN,
+    "GET /tenants/{tenantId}/company": VIEWER,
+    "PUT /tenants/{tenantId}/company": ADMIN,
+    "GET /tenants/{tenantId}/invoices": ADMIN,
+    "GET /tenants/{tenantId}/invoices/{invoiceId}": ADMIN,
+    "GET /tenants/{tenantId}/invoices/{invoiceId}/pdf": ADMIN,
 }
 
 

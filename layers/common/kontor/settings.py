@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Json
 
 
 class Settings(BaseModel):
@@ -59,6 +59,11 @@ class Settings(BaseModel):
         default=5, validation_alias="KONTOR_VERIFICATION_RESENDS_PER_DAY"
     )
     invitations_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_INVITATIONS_PER_ADDRESS")
+    # VAT on invoices (README "Billing"): the vendor's country and its rate, and the rates of other EU
+    # countries for customers there without a VAT id, e.g. {"AT": "20", "FR": "20"} (percent).
+    vendor_country: str = Field(default="DE", validation_alias="KONTOR_VENDOR_COUNTRY")
+    vat_rate: str = Field(default="19", pattern=r"^\d{1,2}(\.\d{1,2})?$", validation_alias="KONTOR_VAT_RATE")
+    vat_rates: Json[dict[str, str]] = Field(default_factory=dict, validation_alias="KONTOR_VAT_RATES")
 
 
 # Where one process runs many functions (the local stack, the integration tests), each invocation

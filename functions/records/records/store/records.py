@@ -6,11 +6,11 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from kontor import db, fences, keys, mapping, pages
+from kontor import contacts, db, fences, keys, mapping, pages
 from kontor.errors import NotFound, PreconditionFailed, Unprocessable
-from kontor.models import AddressMap, AppointmentItem, ContactItem
+from kontor.models import AppointmentItem, ContactItem
 from kontor.pages import Page
-from records.domain import Appointment, Change, Contact, name_key
+from records.domain import Appointment, Change, Contact
 
 
 # ---------------------------------------------------------------- conversions
@@ -23,31 +23,20 @@ def _appointment(item: AppointmentItem) -> Appointment:
 
 
 def _contact_item(tenant_id: str, contact: Contact, actor_id: str) -> ContactItem:
-    address = None
-    if contact.address is not None:
-        address = AddressMap(
-            street=contact.address.street,
-            postal_code=contact.address.postal_code,
-            city=contact.address.city,
-            country=contact.address.country,
-        )
-    return ContactItem(
-        keys.tenant_pk(tenant_id),
-        keys.contact_sk(contact.id),
-        gsi1pk=keys.contacts_by_name_pk(tenant_id),
-        gsi1sk=keys.contact_name_sk(name_key(contact.name), contact.id),
-        id=contact.id,
+    return contacts.row(
+        tenant_id,
+        contact_id=contact.id,
         kind=contact.kind,
         name=contact.name,
         email=contact.email,
         phone=contact.phone,
-        address=address,
+        address=contact.address,
         notes=contact.notes,
-        tags=contact.tags or None,
+        tags=contact.tags,
         version=contact.version,
         created_at=contact.created_at,
         updated_at=contact.updated_at,
-        updated_by=actor_id,
+        actor_id=actor_id,
     )
 
 

@@ -142,6 +142,14 @@ class CopyContentRequest(_Body):
     on_conflict: Literal["skip", "overwrite"] = "skip"
 
 
+class HandoverRequest(_Body):
+    billing: Literal["partner", "own"] = Field(
+        default="partner",
+        description="`partner`: the partner's invoice goes on billing the tenant; `own`: the tenant gets "
+        "invoices of its own from today.",
+    )
+
+
 class CopyContentResponse(BaseModel):
     copied: list[str]
     overwritten: list[str]

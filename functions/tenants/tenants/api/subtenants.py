@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from kontor import api, pages
 from tenants import subtenants
@@ -11,6 +14,7 @@ from tenants.api.schemas import (
     CopyContentResponse,
     CreateSubtenantRequest,
     Depth,
+    HandoverRequest,
     SubtenantResponse,
     SubtenantsPage,
 )
@@ -45,8 +49,9 @@ def copy_content(tenantId: str, subId: str, body: CopyContentRequest) -> CopyCon
 
 
 @app.post("/tenants/<tenantId>/handover")
-def hand_over(tenantId: str) -> SubtenantResponse:
-    return SubtenantResponse.of(subtenants.hand_over(api.access(app)))
+def hand_over(tenantId: str, body: Annotated[HandoverRequest | None, Body()] = None) -> SubtenantResponse:
+    own_billing = body is not None and body.billing == "own"
+    return SubtenantResponse.of(subtenants.hand_over(api.access(app), own_billing=own_billing))
 
 
 handler = api.lambda_handler(app)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kontor import audit, clock, db, keys, mapping, pages, tenancy
+from kontor import audit, billing, clock, db, keys, mapping, pages, tenancy
 from kontor.access import Access
-from kontor.errors import quota_exceeded
+from kontor.errors import Conflict, quota_exceeded
 from kontor.models import (
     DescendantItem,
     MembershipItem,
@@ -116,17 +116,44 @@ def admins(tenant_id: str) -> list[tuple[str, str, bool]]:
     return [(r.user_id, r.email, profiles.get(r.user_id, False)) for r in rows]
 
 
-def record_handover(context: Access, current: Tenant) -> Tenant:
+def record_handover(context: Access, current: Tenant, *, own_billing: bool = False) -> Tenant:
+    """The handover on the tenant and in its audit log; with `own_billing` (and a tenant still billed
+    to another account) its billing moves to an account of its own in the same transaction."""
     now = clock.iso(clock.now())
-    with db.transaction() as tx:
-        tx.update(
-            TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK),
-            actions=[
-                TenantItem.handed_over_at.set(now),
-                TenantItem.handed_over_by.set(context.caller.user_id),
-                TenantItem.version.add(1),
-            ],
-            condition=TenantItem.admin_count >= 1,
-        )
-        audit.by(tx, context, "tenant.handed_over", context.tenant_id, partner=context.partner_tenant_id)
-    return replace(current, handed_over_at=now, version=current.version + 1)
+    account = current.bill_to or current.id
+    moves = own_billing and account != current.id
+    actions = [
+        TenantItem.handed_over_at.set(now),
+        TenantItem.handed_over_by.set(context.caller.user_id),
+        TenantItem.version.add(1),
+    ]
+    condition = TenantItem.admin_count >= 1
+    if moves:
+        actions.append(TenantItem.bill_to.set(current.id))
+        condition &= TenantItem.bill_to == account
+    try:
+        with db.transaction() as tx:
+            tx.update(
+                TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK),
+                actions=actions,
+                condition=condition,
+            )
+            if moves:
+                billing.move_to_own_account(tx, current.id, account, now)
+            audit.by(
+                tx,
+                context,
+                "tenant.handed_over",
+                context.tenant_id,
+                partner=context.partner_tenant_id,
+                billing="own" if own_billing else "partner",
+            )
+    except db.Cancelled as cancelled:
+        if cancelled.failed:
+            raise Conflict(
+                "The tenant changed while it was handed over; read it again and retry.",
+                code="concurrent_change",
+            ) from None
+        raise
+    billed_to = current.id if moves else current.bill_to
+    return replace(current, handed_over_at=now, version=current.version + 1, bill_to=billed_to)
