@@ -125,8 +125,8 @@ def test_a_step_that_dies_is_done_again_from_its_checkpoint(
     expected = tenant_items(invoke, tenant_id)
     real_items = tenant_data.items
 
-    def dies_in_the_third_step(tenant: str, after: str | None = None):
-        rows = real_items(tenant, after)
+    def dies_in_the_third_step(tenant: str, after: str | None = None, page_items=None):
+        rows = real_items(tenant, after, page_items)
         if after is not None and after > "CONTACT#":
             yield next(iter(rows))
             raise ConnectionError("killed half-way")
@@ -271,8 +271,8 @@ def test_an_export_reading_while_a_restore_replaces_the_data_never_completes(
     real_items = tenant_data.items
     interleaved: list[str] = []
 
-    def restore_half_way(tenant: str, after: str | None = None):
-        for n, row in enumerate(real_items(tenant, after)):
+    def restore_half_way(tenant: str, after: str | None = None, page_items=None):
+        for n, row in enumerate(real_items(tenant, after, page_items)):
             if n == 3 and not interleaved:  # a few rows read: now a restore runs to its end
                 interleaved.append("restore")
                 monkeypatch.setattr(tenant_data, "items", real_items)

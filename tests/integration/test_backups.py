@@ -244,8 +244,8 @@ def test_a_worker_that_dies_half_way_is_retried_and_completes(invoke: Lambda, ad
     )
     real_items = tenant_data.items
 
-    def dying(tenant: str, after: str | None = None):
-        yield next(iter(real_items(tenant, after)))
+    def dying(tenant: str, after: str | None = None, page_items=None):
+        yield next(iter(real_items(tenant, after, page_items)))
         raise ConnectionError("worker lost its connection")
 
     monkeypatch.setattr(tenant_data, "items", dying)
@@ -275,7 +275,7 @@ def test_an_export_that_keeps_failing_is_marked_failed_on_the_last_delivery_sqs_
         invoke, "backup_create", claims, tenant_id, body={}, headers={"Idempotency-Key": None}
     )
 
-    def broken(tenant: str, after: str | None = None):
+    def broken(tenant: str, after: str | None = None, page_items=None):
         raise ConnectionError("no table")
         yield
 

@@ -73,6 +73,10 @@ def transaction() -> Iterator[TransactWrite]:
             tx._commit()
             return
         except TransactWriteError as error:
+            if getattr(error, "cause_response_code", None) != "TransactionCanceledException":
+                # No answer (the request never arrived, or its reply was lost) or another error:
+                # whether it committed is unknown, so it is not reported as "nothing was saved".
+                raise
             cancelled = _cancelled(tx, error)
             if not cancelled.conflicted or attempt == CONFLICT_ATTEMPTS - 1:
                 raise cancelled from error
