@@ -31,6 +31,8 @@ from local.recorder import recorder
 from local.template import ROOT, Route, Template
 
 CALLS_HEADER = "X-Kontor-Aws-Calls"
+# The calls of the edge's once-a-minute refresh of its cached maintenance windows, apart from the route's.
+EDGE_CALLS_HEADER = "X-Kontor-Edge-Calls"
 # The functions refuse larger bodies too (`kontor.api.MAX_BODY_BYTES`); refusing here keeps a large
 # upload from occupying the one local instance while it is read and decoded.
 MAX_BODY_BYTES = 1024 * 1024
@@ -67,6 +69,9 @@ class Functions:
         for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
+        from kontor import maintenance
+
+        maintenance.read_windows = recorder.counted_apart(maintenance.read_windows)
 
     def handler(self, name: str) -> Any:
         if name not in self._handlers:
@@ -74,10 +79,13 @@ class Functions:
             self._handlers[name] = getattr(importlib.import_module(module), attribute)
         return self._handlers[name]
 
-    def invoke(self, name: str, event: dict[str, Any]) -> tuple[Any, dict[str, int]]:
-        """Run one invocation; also return the AWS calls it made, by operation."""
+    def invoke(
+        self, name: str, event: dict[str, Any], edge: Counter[str] | None = None
+    ) -> tuple[Any, dict[str, int]]:
+        """Run one invocation; also return the AWS calls it made, by operation (those of the edge's
+        cached maintenance windows into `edge`)."""
         trail: list[dict[str, Any]] = []
-        with self._locks[name], recorder.recording(trail) as calls:
+        with self._locks[name], recorder.recording(trail, edge) as calls:
             try:
                 result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
             finally:
@@ -165,12 +173,16 @@ class Gateway:
                         }
                     },
                 )
-        result, calls = self.functions.invoke(route.function, self._event(request, route, parameters, claims))
+        edge: Counter[str] = Counter()
+        result, calls = self.functions.invoke(
+            route.function, self._event(request, route, parameters, claims), edge
+        )
         headers = Headers(result.get("headers") or {})
         for name, values in (result.get("multiValueHeaders") or {}).items():
             for value in values:
                 headers.add(name, value)
         headers[CALLS_HEADER] = json.dumps(calls, sort_keys=True)
+        headers[EDGE_CALLS_HEADER] = json.dumps(dict(edge), sort_keys=True)
         body = result.get("body") or ""
         payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
         return Response(payload, status=result["statusCode"], headers=headers)

@@ -389,6 +389,67 @@ SCENARIOS.update(
     }
 )
 
+# Maintenance windows and notices: the operator check, then the windows' one item. (The edge's
+# refresh of its cached copy is counted apart and pinned in test_maintenance.py.)
+BUDGETS.update(
+    {
+        "POST /operator/maintenance-windows": {"dynamodb.GetItem": 2, "dynamodb.PutItem": 1},
+        "GET /operator/maintenance-windows": {"dynamodb.GetItem": 2},
+        "GET /operator/maintenance-windows/{windowId}": {"dynamodb.GetItem": 2},
+        "PATCH /operator/maintenance-windows/{windowId}": {"dynamodb.GetItem": 2, "dynamodb.PutItem": 1},
+        "DELETE /operator/maintenance-windows/{windowId}": {"dynamodb.GetItem": 2, "dynamodb.PutItem": 1},
+        # from the edge's copy of the windows; with ?tenant= the tenant gate's one batch
+        "GET /notices": {"dynamodb.BatchGetItem": 1},
+        "GET /notices/public": {},
+    }
+)
+
+
+def _window(api: Api, method: str, body: dict | None = None) -> HttpReply:
+    """`method` on a window planned far ahead (other tests move the clock), removed afterwards."""
+    from datetime import datetime, timedelta
+
+    now = datetime.fromisoformat(api.call("GET", "/_local/clock").body["now"].replace("Z", "+00:00"))
+    starts = now + timedelta(days=3000)
+    planned = api.call(
+        "POST",
+        "/operator/maintenance-windows",
+        token=api.operator().token,
+        json_body={
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "mode": "read_only",
+            "title": {"de": "Budget", "en": "Budget"},
+            "text": {"de": "Budget", "en": "Budget"},
+        },
+    )
+    path = f"/operator/maintenance-windows/{planned.body['id']}"
+    reply = planned
+    if method != "POST":
+        reply = api.call(method, path, token=api.operator().token, json_body=body)
+    if method != "DELETE":
+        api.call("DELETE", path, token=api.operator().token)
+    return reply
+
+
+SCENARIOS.update(
+    {
+        "POST /operator/maintenance-windows": lambda api, _: _window(api, "POST"),
+        "GET /operator/maintenance-windows": lambda api, _: api.call(
+            "GET", "/operator/maintenance-windows", token=api.operator().token
+        ),
+        "GET /operator/maintenance-windows/{windowId}": lambda api, _: _window(api, "GET"),
+        "PATCH /operator/maintenance-windows/{windowId}": lambda api, _: _window(
+            api, "PATCH", {"mode": "unavailable"}
+        ),
+        "DELETE /operator/maintenance-windows/{windowId}": lambda api, _: _window(api, "DELETE"),
+        "GET /notices": lambda api, account: api.call(
+            "GET", f"/notices?tenant={account.tenant_id}", token=account.token
+        ),
+        "GET /notices/public": lambda api, _: api.call("GET", "/notices/public"),
+    }
+)
+
 # Records and backups keep their scenarios and budgets beside them.
 SCENARIOS.update(records_backups.SCENARIOS)
 BUDGETS.update(records_backups.BUDGETS)

@@ -33,6 +33,7 @@ def test_routes_are_unique_and_only_the_declared_ones_are_public() -> None:
         "POST /signup/resend",
         "GET /invitations/{token}",
         "POST /invitations/{token}/accept",
+        "GET /notices/public",
     }
     api = TEMPLATE.resources["Api"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"

@@ -209,3 +209,9 @@ def due_until(at_iso: str) -> str:
 def due_at(due_sort_key: str) -> str:
     """The moment a `due_sk` stands for."""
     return due_sort_key.split("#", 1)[0]
+
+
+# ---------------------------------------------------------------- platform
+# The maintenance windows: one global item every function's edge reads (cached) and operators change.
+MAINTENANCE_PK = "PLATFORM#MAINTENANCE"
+MAINTENANCE_SK = "WINDOWS"

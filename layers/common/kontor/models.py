@@ -386,3 +386,16 @@ class RestoreItem(Item):
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
     due = DueIndex()
+
+
+# ---------------------------------------------------------------- platform
+class MaintenanceItem(Item):
+    """PK: PLATFORM#MAINTENANCE  SK: WINDOWS — every maintenance window, by id, in one item.
+
+    One item, so the edge of every function reads all of them with one GetItem a minute
+    (`kontor.maintenance`); windows are few (a handful a month), far below the 400 KB of an item.
+    Each entry: {starts_at, ends_at, mode, title: {de, en}, text: {de, en}, created_at, created_by,
+    updated_at, announced_at}."""
+
+    windows = MapAttribute(default=dict)
+    version = NumberAttribute(default=0)  # every change is conditional on the version it read
