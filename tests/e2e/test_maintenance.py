@@ -5,6 +5,7 @@ was, reads go on, and after it writes work again. The edge reads the windows onc
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -294,3 +295,30 @@ def test_a_suspended_tenant_is_a_notice_of_its_own(api: Api, operator: Account) 
 
     [suspended] = [n for n in notices if n["kind"] == "tenant_suspended"]
     assert suspended["tenant_id"] == admin.tenant_id and suspended["title"]["de"] == "Mandant gesperrt"
+
+
+def test_queued_work_waits_for_the_window_and_runs_after_it(
+    api: Api, operator: Account, no_windows_left: None
+) -> None:
+    # Given a backup queued before a window that starts now and ends a few seconds later
+    admin = api.new_account("Warteschlange GmbH")
+    queued = api.call("POST", f"/tenants/{admin.tenant_id}/backups", token=admin.token, json_body={})
+    assert queued.status == 202, queued.body
+    start = now(api)
+    assert plan(api, operator, start, start + timedelta(seconds=4)).status == 201
+    backup = f"/tenants/{admin.tenant_id}/backups/{queued.body['id']}"
+
+    # When the queue is worked on inside the window, the worker sends the message back, delayed
+    during = api.call("POST", "/_local/queues/drain").body
+    assert during["calls"].get("sqs.SendMessage") == 1
+    assert "s3.PutObject" not in during["calls"]
+    assert api.call("GET", backup, token=admin.token).body["state"] == "pending"
+
+    # Then after the window the work runs
+    deadline = time.monotonic() + 20
+    while (
+        api.call("GET", backup, token=admin.token).body["state"] == "pending" and time.monotonic() < deadline
+    ):
+        time.sleep(1)
+        api.call("POST", "/_local/queues/drain")
+    assert api.call("GET", backup, token=admin.token).body["state"] == "completed"

@@ -6,6 +6,9 @@ markers they read) and gets two Lambda handlers from it: the `dispatcher` a sche
 index in `DUE#<marker>#<shard>` partitions — a fixed number of shards, chosen by a hash of the
 tenant id, so no partition is hot and no job scans the table; the dispatcher queries each shard.
 
+During a maintenance window (`kontor.maintenance`) a worker does no work: it sends each message
+it receives back to its queue, delayed until the window ends (`postpone`).
+
 A message for a job its context does not know is a bug, not bad luck: it is logged and moved to
 the dead-letter queue at once instead of being retried. Every message carries the request id of
 whatever caused it, so the worker's log lines join that request's.
@@ -14,8 +17,10 @@ whatever caused it, so the worker's log lines join that request's.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from kontor import clock, keys
@@ -100,10 +105,15 @@ class Registry:
         processor: list[Any] = []  # built on the first batch: the dispatcher shares this module
 
         def work(record: Any) -> None:
-            from kontor import fences
+            from kontor import fences, maintenance
 
             message = _parse(record.body)
             fences.remember(None)  # a fence read belongs to one request or message
+            window = maintenance.running()
+            if window is not None:  # queued work waits for the window's end
+                postpone(record.body, window.ends)
+                logger.info("job postponed: maintenance", job=message.get("job"), until=window.ends_at)
+                return
             logger.set_correlation_id(message.get("request_id"))
             logger.append_keys(tenant_id=message.get("tenant_id"), job=message.get("job"))
             try:
@@ -176,6 +186,18 @@ def send_each(job: str, messages: Iterable[dict[str, Any]]) -> int:
         if len(batch) == 10:
             sent += flush()
     return sent + flush()
+
+
+# SQS delays a message at most 15 minutes: a longer window sees the message again and again.
+MAX_DELAY_SECONDS = 900
+
+
+def postpone(body: str, until: datetime) -> None:
+    """Send a message again, to arrive when `until` has come (or in 15 minutes, to look again)."""
+    seconds = math.ceil((until - clock.now()).total_seconds())
+    client("sqs").send_message(
+        QueueUrl=_queue_url(), MessageBody=body, DelaySeconds=max(0, min(MAX_DELAY_SECONDS, seconds))
+    )
 
 
 def dead_letter(body: str) -> None:
