@@ -322,3 +322,46 @@ def test_queued_work_waits_for_the_window_and_runs_after_it(
         time.sleep(1)
         api.call("POST", "/_local/queues/drain")
     assert api.call("GET", backup, token=admin.token).body["state"] == "completed"
+
+
+def test_upcoming_windows_are_mailed_to_every_open_tenants_admins_48_hours_ahead(
+    api: Api, operator: Account, no_windows_left: None
+) -> None:
+    # Given two tenants, one of them closed, and windows in 47 hours and in 3 days
+    admin = api.new_account("Ankündigung GmbH")
+    member = api.join(admin, "member")
+    closed = api.new_account("Zu GmbH")
+    api.call(
+        "PUT",
+        f"/operator/tenants/{closed.tenant_id}/status",
+        token=operator.token,
+        json_body={"status": "closed", "reason": "announcement"},
+    )
+    start = now(api)
+    soon = plan(api, operator, start + timedelta(hours=47), start + timedelta(hours=48)).body
+    later = plan(api, operator, start + timedelta(days=3), start + timedelta(days=3, hours=1)).body
+
+    # When the announcement schedule runs, twice
+    first = api.call("POST", "/_local/schedules/AnnounceMaintenanceSchedule").body
+    again = api.call("POST", "/_local/schedules/AnnounceMaintenanceSchedule").body
+
+    # Then each open tenant's admins got one mail in German and English about the near window only
+    [mail] = [m for m in api.outbox(admin.email) if "Wartung" in m["subject"]]
+    assert (
+        mail["subject"]
+        == f"Geplante Wartung / Planned maintenance: {soon['starts_at'][:10]} {soon['starts_at'][11:19]} UTC"
+    )
+    assert TEXT["de"] in mail["text"] and TEXT["en"] in mail["text"]
+    assert (
+        "kann Kontor nur gelesen werden" in mail["text"]
+        and "Kontor can be read, but not changed" in mail["text"]
+    )
+    assert [m for m in api.outbox(member.email) if "Wartung" in m["subject"]] == []
+    assert [m for m in api.outbox(closed.email) if "Wartung" in m["subject"]] == []
+    assert first["result"]["dispatched"] >= 1 and first["calls"]["work"]["ses.SendEmail"] >= 1
+    assert again["result"]["dispatched"] == 0 and again["calls"]["dispatch"] == {"dynamodb.GetItem": 1}
+    windows = {
+        w["id"]: w
+        for w in api.call("GET", "/operator/maintenance-windows", token=operator.token).body["items"]
+    }
+    assert windows[soon["id"]]["announced_at"] and windows[later["id"]]["announced_at"] is None

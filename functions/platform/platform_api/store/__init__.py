@@ -1,5 +1,5 @@
 """The platform context's reads and writes of the table: rows in, domain objects out."""
 
-from platform_api.store import maintenance
+from platform_api.store import maintenance, tenants
 
-__all__ = ["maintenance"]
+__all__ = ["maintenance", "tenants"]

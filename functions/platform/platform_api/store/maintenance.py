@@ -3,7 +3,7 @@ changed only under the condition that nobody changed it since it was read."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from pynamodb.attributes import MapAttribute
@@ -43,3 +43,15 @@ def save(windows: list[Window], version: int) -> None:
                 code="concurrent_change",
             ) from None
         raise
+
+
+def mark_announced(announced: list[Window], at: str) -> None:
+    """Note that these windows were announced, each only if it still starts when it did (a window
+    moved meanwhile is announced again)."""
+    starts = {window.id: window.starts_at for window in announced}
+    windows, version = read()
+    marked = [
+        replace(window, announced_at=at) if starts.get(window.id) == window.starts_at else window
+        for window in windows
+    ]
+    save(marked, version)
