@@ -1,7 +1,10 @@
-"""The platform's jobs: upcoming maintenance windows are mailed to every tenant's admins 48 hours
-ahead. The schedule's dispatcher finds the windows to announce in their one item and the tenants
-through the directory index (one Query a page, never a Scan), and puts one message per tenant on
-the platform queue; the worker mails that tenant's admins.
+"""The platform's jobs, on the platform's own queue.
+
+`tenant.purge` removes a closed tenant 30 days after closing (`platform_api.purge`), found through
+the `due` index like every scheduled job. `maintenance.announce` mails upcoming maintenance
+windows to every tenant's admins 48 hours ahead: its dispatcher finds the windows to announce in
+their one item and the tenants through the directory index (one Query a page, never a Scan), and
+puts one message per tenant on the queue; the worker mails that tenant's admins.
 
 At least once: a dispatcher that dies after sending and before noting the window as announced
 sends it again an hour later.
@@ -12,11 +15,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from kontor import clock, jobs, mail
+from kontor import clock, jobs, keys, mail
 from kontor import maintenance as edge
 from kontor.observability import logger, metrics
 from kontor.settings import settings
-from platform_api import store
+from platform_api import purge, store
 from platform_api.domain import Mode, Window
 
 ANNOUNCE = "maintenance.announce"
@@ -91,7 +94,15 @@ def announcement(address: str, window: Window) -> mail.Mail:
 QUEUE = jobs.QueueUrls(
     lambda: settings().platform_queue_url, lambda: settings().platform_dead_letter_queue_url
 )
-REGISTRY = jobs.Registry("platform", [jobs.Job(ANNOUNCE_TO_TENANT, announce_to_tenant)], queue=QUEUE)
+REGISTRY = jobs.Registry(
+    "platform",
+    [
+        jobs.Job(ANNOUNCE_TO_TENANT, announce_to_tenant),
+        jobs.Job(purge.PURGE, purge.purge_message, due=keys.PURGE_DUE),
+    ],
+    find_due=store.purge.due,
+    queue=QUEUE,
+)
 worker = REGISTRY.worker()
 
 
@@ -101,6 +112,7 @@ def dispatcher(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The Lambda handler the announcement schedule invokes with `{"job": "maintenance.announce"}`."""
     logger.set_correlation_id(getattr(context, "aws_request_id", None))
     name = event.get("job")
-    if name != ANNOUNCE:  # a schedule naming another job is misconfigured: fail, so it is retried
-        raise jobs.UnknownJob(f"platform has no scheduled job {name!r}")
-    return {"job": name, "dispatched": announce()}
+    if name == ANNOUNCE:
+        return {"job": name, "dispatched": announce()}
+    # A schedule naming a job the registry does not know fails, so the scheduler retries it.
+    return {"job": name, "dispatched": REGISTRY.dispatch(str(name))}

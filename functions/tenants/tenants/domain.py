@@ -45,6 +45,7 @@ class Tenant:
     admin_count: int
     logo_key: str | None
     handed_over_at: str | None
+    closed_at: str | None = None  # billing stops at this day
 
 
 @dataclass(frozen=True)

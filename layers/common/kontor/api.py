@@ -423,7 +423,9 @@ def _fingerprint(app: APIGatewayRestResolver, inputs: dict[str, Any]) -> tuple[s
     payload = jsonable_encoder(inputs)
     access = app.context.get("access")
     if access is not None:
-        return f"TENANT#{access.tenant_id}#USER#{access.caller.user_id}", payload
+        from kontor import keys
+
+        return keys.idempotency_scope(access.tenant_id, access.caller.user_id), payload
     claims = _claims(app.current_event.raw_event)
     if claims.get("sub"):
         return f"USER#{claims['sub']}", payload

@@ -215,3 +215,18 @@ def due_at(due_sort_key: str) -> str:
 # The maintenance windows: one global item every function's edge reads (cached) and operators change.
 MAINTENANCE_PK = "PLATFORM#MAINTENANCE"
 MAINTENANCE_SK = "WINDOWS"
+
+# A closed tenant's purge: the marker in its own range, on the `due` index from the day it may go.
+PURGE_SK = "PURGE"
+PURGE_DUE = "PURGE"
+# What a purge keeps of a tenant (legal retention), moved below ARCHIVE#TENANT#<tenant_id> first.
+RETAINED_AFTER_PURGE = ("INVOICE#",)
+
+
+def archive_pk(tenant_id: str) -> str:
+    return f"ARCHIVE#{tenant_pk(tenant_id)}"
+
+
+def idempotency_scope(tenant_id: str, user_id: str) -> str:
+    """The scope of a signed-in caller's idempotency records in a tenant (`kontor.api`)."""
+    return f"{tenant_pk(tenant_id)}#USER#{user_id}"

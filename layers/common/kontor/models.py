@@ -112,6 +112,9 @@ class TenantItem(Item):
     logo_key = UnicodeAttribute(null=True)
     handed_over_at = UnicodeAttribute(null=True)
     handed_over_by = UnicodeAttribute(null=True)
+    # Closing (`DELETE /tenants/{id}`): when and by whom. Billing stops at `closed_at`'s day.
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
     # Write fences by name (`kontor.fences`): {"restoring": {"since": …, "by": <restore id>}}.
     # Always a map, so a fence can be set by its path without a read.
     fences = MapAttribute(default=dict)
@@ -399,3 +402,18 @@ class MaintenanceItem(Item):
 
     windows = MapAttribute(default=dict)
     version = NumberAttribute(default=0)  # every change is conditional on the version it read
+
+
+class PurgeItem(Item):
+    """PK: TENANT#<tenant_id>  SK: PURGE  DUE: DUE#PURGE / <purge_at>#<tenant_id>
+
+    A closed tenant's purge, due 30 days after closing; gone again when it is reopened, and removed
+    last, with the tenant row, when the purge has finished (until then a purge resumes)."""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    tenant_id = UnicodeAttribute()
+    closed_at = UnicodeAttribute()
+    purge_at = UnicodeAttribute()

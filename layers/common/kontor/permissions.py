@@ -14,6 +14,7 @@ VIEWER, MEMBER, ADMIN = Role.VIEWER, Role.MEMBER, Role.ADMIN
 MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}": VIEWER,
     "PATCH /tenants/{tenantId}": ADMIN,
+    "DELETE /tenants/{tenantId}": ADMIN,
     "GET /tenants/{tenantId}/connection-file": MEMBER,
     "GET /tenants/{tenantId}/audit": ADMIN,
     "POST /tenants/{tenantId}/logo/upload": ADMIN,
