@@ -450,6 +450,45 @@ SCENARIOS.update(
     }
 )
 
+# Closing a tenant and reopening it. Closing: the gate's batch, the tenant, the children index,
+# the admins, the write (row, purge marker, audit), a mail to its one admin.
+BUDGETS.update(
+    {
+        "DELETE /tenants/{tenantId}": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 2,
+            "dynamodb.Query": 2,
+            "dynamodb.TransactWriteItems": 1,
+            "ses.SendEmail": 1,
+        },
+        # the check, the tenant before and after, the write (row, marker, audit)
+        "POST /operator/tenants/{tenantId}/reopen": OPERATOR_CHANGE,
+    }
+)
+
+
+def _closed(api: Api) -> tuple[Account, HttpReply]:
+    account = api.new_account("Budget Schluss")
+    return account, api.call(
+        "DELETE",
+        f"/tenants/{account.tenant_id}",
+        token=account.token,
+        json_body={"confirm_name": "Budget Schluss"},
+    )
+
+
+SCENARIOS.update(
+    {
+        "DELETE /tenants/{tenantId}": lambda api, _: _closed(api)[1],
+        "POST /operator/tenants/{tenantId}/reopen": lambda api, _: api.call(
+            "POST",
+            f"/operator/tenants/{_closed(api)[0].tenant_id}/reopen",
+            token=api.operator().token,
+            json_body={},
+        ),
+    }
+)
+
 # Records and backups keep their scenarios and budgets beside them.
 SCENARIOS.update(records_backups.SCENARIOS)
 BUDGETS.update(records_backups.BUDGETS)
