@@ -489,6 +489,76 @@ SCENARIOS.update(
     }
 )
 
+# Error reports: the gate's batch, then the report; sending also names the tenant to support.
+BUDGETS.update(
+    {
+        "POST /tenants/{tenantId}/error-reports": {"dynamodb.BatchGetItem": 1, "dynamodb.PutItem": 1},
+        "GET /tenants/{tenantId}/error-reports": {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1},
+        "GET /tenants/{tenantId}/error-reports/{reportId}": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 1,
+        },
+        "PATCH /tenants/{tenantId}/error-reports/{reportId}": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 1,
+            "dynamodb.UpdateItem": 1,
+        },
+        "POST /tenants/{tenantId}/error-reports/{reportId}/send": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 2,
+            "dynamodb.UpdateItem": 1,
+            "ses.SendEmail": 1,
+        },
+        "GET /operator/error-reports": {**OPERATOR_CHECK, "dynamodb.Query": 1},
+        "POST /operator/tenants/{tenantId}/error-reports/{reportId}/answer": {
+            "dynamodb.GetItem": 2,
+            "dynamodb.UpdateItem": 1,
+            "ses.SendEmail": 1,
+        },
+    }
+)
+_REPORT = {"subject": "Budget", "description": "Budget", "severity": "low"}
+
+
+def _report(api: Api, account: Account, *, sent: bool = False) -> str:
+    made = api.call(
+        "POST", f"/tenants/{account.tenant_id}/error-reports", token=account.token, json_body=_REPORT
+    )
+    path = f"/tenants/{account.tenant_id}/error-reports/{made.body['id']}"
+    if sent:
+        api.call("POST", f"{path}/send", token=account.token)
+    return path
+
+
+SCENARIOS.update(
+    {
+        "POST /tenants/{tenantId}/error-reports": lambda api, account: api.call(
+            "POST", f"/tenants/{account.tenant_id}/error-reports", token=account.token, json_body=_REPORT
+        ),
+        "GET /tenants/{tenantId}/error-reports": lambda api, account: api.call(
+            "GET", f"/tenants/{account.tenant_id}/error-reports", token=account.token
+        ),
+        "GET /tenants/{tenantId}/error-reports/{reportId}": lambda api, account: api.call(
+            "GET", _report(api, account), token=account.token
+        ),
+        "PATCH /tenants/{tenantId}/error-reports/{reportId}": lambda api, account: api.call(
+            "PATCH", _report(api, account), token=account.token, json_body={"severity": "high"}
+        ),
+        "POST /tenants/{tenantId}/error-reports/{reportId}/send": lambda api, account: api.call(
+            "POST", _report(api, account) + "/send", token=account.token
+        ),
+        "GET /operator/error-reports": lambda api, _: api.call(
+            "GET", "/operator/error-reports", token=api.operator().token
+        ),
+        "POST /operator/tenants/{tenantId}/error-reports/{reportId}/answer": lambda api, account: api.call(
+            "POST",
+            "/operator" + _report(api, account, sent=True) + "/answer",
+            token=api.operator().token,
+            json_body={"answer": "Budget"},
+        ),
+    }
+)
+
 # Records and backups keep their scenarios and budgets beside them.
 SCENARIOS.update(records_backups.SCENARIOS)
 BUDGETS.update(records_backups.BUDGETS)

@@ -25,3 +25,27 @@ class Notice:
     active: bool = False
     tenant_id: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """What a user tells support about an error: a draft until sent, then answered by an operator."""
+
+    id: str
+    tenant_id: str
+    reporter_id: str
+    reporter_email: str
+    subject: str
+    description: str
+    steps: str | None
+    severity: str
+    app_version: str | None
+    request_id: str | None
+    state: str  # draft | sent | answered
+    created_at: str
+    updated_at: str
+    sent_at: str | None
+    answer: str | None
+    answered_at: str | None
+    answered_by: str | None
+    version: int

@@ -142,6 +142,7 @@ NOT_RESTORED = (
     "LICENCE#",
     "BILLING#",
     BACKUP_PREFIX,
+    "ERRORREPORT#",  # what the tenant told support, and the answer, are not business data
     BACKUP_POLICY_SK,
     BACKUP_RETENTION_SK,
     RESTORE_SK,
@@ -230,3 +231,19 @@ def archive_pk(tenant_id: str) -> str:
 def idempotency_scope(tenant_id: str, user_id: str) -> str:
     """The scope of a signed-in caller's idempotency records in a tenant (`kontor.api`)."""
     return f"{tenant_pk(tenant_id)}#USER#{user_id}"
+
+
+# Error reports: in the tenant's range; once sent, on gsi1 by state for the operators, newest first.
+ERROR_REPORT_PREFIX = "ERRORREPORT#"
+
+
+def error_report_sk(report_id: str) -> str:
+    return f"{ERROR_REPORT_PREFIX}{report_id}"
+
+
+def error_reports_gsi_pk(state: str) -> str:
+    return f"ERRORREPORTS#{state}"
+
+
+def error_reports_gsi_sk(sent_at: str, tenant_id: str, report_id: str) -> str:
+    return f"{sent_at}#{tenant_id}#{report_id}"

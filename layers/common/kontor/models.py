@@ -417,3 +417,31 @@ class PurgeItem(Item):
     tenant_id = UnicodeAttribute()
     closed_at = UnicodeAttribute()
     purge_at = UnicodeAttribute()
+
+
+class ErrorReportItem(Item):
+    """PK: TENANT#<tenant_id>  SK: ERRORREPORT#<report_id>
+    GSI1 (once sent): ERRORREPORTS#<state> / <sent_at>#<tenant_id>#<report_id>  (the operators' list)"""
+
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_state = Gsi1()
+
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    reporter_id = UnicodeAttribute()
+    reporter_email = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    description = UnicodeAttribute()
+    steps = UnicodeAttribute(null=True)
+    severity = UnicodeAttribute()
+    app_version = UnicodeAttribute(null=True)
+    request_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute()  # draft | sent | answered
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)
+    answer = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    answered_by = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)

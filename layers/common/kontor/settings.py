@@ -26,6 +26,9 @@ class Settings(BaseModel):
         default=None, validation_alias="KONTOR_PLATFORM_DEAD_LETTER_QUEUE_URL"
     )
     mail_from: str = Field(validation_alias="KONTOR_MAIL_FROM")
+    # Where error reports go and what /config names as the support contact (empty: MailFrom, no URL).
+    support_email_setting: str = Field(default="", validation_alias="KONTOR_SUPPORT_EMAIL")
+    support_url: str = Field(default="", validation_alias="KONTOR_SUPPORT_URL")
     spa_base_url: str = Field(validation_alias="KONTOR_SPA_BASE_URL")
     # Set only where AWS is emulated (the local stack); on AWS the SDK's own endpoints are used.
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
@@ -46,6 +49,11 @@ class Settings(BaseModel):
         default=5, validation_alias="KONTOR_VERIFICATION_RESENDS_PER_DAY"
     )
     invitations_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_INVITATIONS_PER_ADDRESS")
+
+
+    @property
+    def support_email(self) -> str:
+        return self.support_email_setting or self.mail_from
 
 
 @functools.cache

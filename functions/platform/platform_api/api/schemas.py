@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
-from platform_api.domain import Mode, Notice, Window
+from kontor.pages import Page
+from platform_api.domain import ErrorReport, Mode, Notice, Window
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -104,3 +105,69 @@ class NoticesResponse(BaseModel):
     @classmethod
     def of(cls, notices: list[Notice]) -> NoticesResponse:
         return cls(items=[NoticeResponse.of(notice) for notice in notices])
+
+
+# ---------------------------------------------------------------- error reports
+Severity = Literal["low", "medium", "high", "critical"]
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+RequestId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,128}$")]
+AppVersion = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class ErrorReportRequest(_Body):
+    subject: Subject
+    description: LongText
+    steps: LongText | None = None
+    severity: Severity = "medium"
+    app_version: AppVersion | None = None
+    request_id: RequestId | None = None
+
+
+class ErrorReportChange(_Body):
+    subject: Subject | None = None
+    description: LongText | None = None
+    steps: LongText | None = None
+    severity: Severity | None = None
+    app_version: AppVersion | None = None
+    request_id: RequestId | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class AnswerRequest(_Body):
+    answer: LongText
+
+
+class ErrorReportResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    tenant_id: str
+    reporter_id: str
+    reporter_email: str
+    subject: str
+    description: str
+    steps: str | None
+    severity: str
+    app_version: str | None
+    request_id: str | None
+    state: str
+    created_at: str
+    updated_at: str
+    sent_at: str | None
+    answer: str | None
+    answered_at: str | None
+
+
+class ErrorReportPage(BaseModel):
+    items: list[ErrorReportResponse]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[ErrorReport]) -> ErrorReportPage:
+        return cls(
+            items=[ErrorReportResponse.model_validate(report) for report in page.items],
+            next_cursor=page.next_cursor,
+        )
