@@ -50,7 +50,6 @@ class Settings(BaseModel):
     )
     invitations_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_INVITATIONS_PER_ADDRESS")
 
-
     @property
     def support_email(self) -> str:
         return self.support_email_setting or self.mail_from
