@@ -344,13 +344,26 @@ def outbox(to: str | None) -> list[dict[str, Any]]:
         {
             "to": message.destinations.get("ToAddresses", []),
             "subject": message.subject,
-            "text": message.body,
+            # moto keeps one part: the HTML one where a mail has both; shown as its text
+            "text": _as_text(message.body),
         }
         for message in ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages
     ]
     if to:
         messages = [m for m in messages if to.lower() in (a.lower() for a in m["to"])]
     return list(reversed(messages))
+
+
+def _as_text(body: str) -> str:
+    """A mail's HTML part as the plain text beside it reads (paragraphs, line breaks, no tags)."""
+    if not body.lstrip().lower().startswith(("<!doctype html", "<html")):
+        return body
+    import html
+    import re
+
+    text = re.sub(r"(?i)<br\s*/?>", "\n", body)
+    text = re.sub(r"(?i)</p>", "\n\n", text)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip() + "\n"
 
 
 class Jobs:

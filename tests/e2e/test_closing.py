@@ -128,7 +128,7 @@ def test_close_reopen_close_and_purge_leaves_nothing_of_it_and_every_other_tenan
     assert sub not in memberships(api, member) and sub not in memberships(api, owner)
     assert api.call("GET", base, token=owner.token).status == 404
     assert api.call("GET", f"/tenants/{partner.tenant_id}/subtenants", token=partner.token).status == 200
-    mails = [m for m in api.outbox(owner.email) if m["subject"] == "Mandant geschlossen / Tenant closed"]
+    mails = [m for m in api.outbox(owner.email) if m["subject"] == "Mandant geschlossen"]
     assert len(mails) == 1 and "Schließ Kunde" in mails[0]["text"]
     assert [m for m in api.outbox(member.email) if "geschlossen" in m["subject"]] == []
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from accounts import passwords, store
 from accounts.domain import Signup, Tenant, User
-from kontor import clock, ids, mail, tokens
+from kontor import clock, ids, mail, outbox, tokens
 from kontor.errors import Conflict
 from kontor.observability import count, logger
 from kontor.settings import settings
@@ -18,8 +18,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup:
-    """A new identity, its first tenant with it as admin, and a mail to verify the address."""
+def sign_up(*, email: str, password: str, name: str, tenant_name: str, language: str = "de") -> Signup:
+    """A new identity, its first tenant with it as admin, and a mail to verify the address.
+
+    The mail is written to the outbox in the signup's transaction and handed to SES after it: a
+    signup whose mail SES refuses still succeeds, and the outbox sends the mail later.
+    """
     email = normalize_email(email)
     passwords.check(password, email=email, name=name, tenant_name=tenant_name)
     if store.users.email_claimed(email):
@@ -34,13 +38,14 @@ def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup
     secret, token = tokens.issue(
         store.users.VERIFY_EMAIL, user_id, email, timedelta(hours=settings().verification_ttl_hours)
     )
+    message = _verification(email, name, secret, language)
     try:
-        store.users.create_signup(user, tenant, token)
+        queued = store.users.create_signup(user, tenant, token, message, language)
     except BaseException:
         store.identity.delete(email)  # no identity without its tenant
         raise
 
-    _send_verification(email, name, secret)
+    outbox.deliver([queued])
     count("SignupCompleted", tenant.id)
     logger.info("signed up", user_id=user.id, tenant_id=tenant.id)
     return Signup(user=user, tenant=tenant, verification_expires_at=token.expires_at)
@@ -71,15 +76,19 @@ def resend_verification(email: str) -> None:
     )
     not_sent_since = clock.iso(clock.now() - RESEND_INTERVAL)
     per_day = settings().verification_resends_per_day
-    if store.users.replace_verification(profile, token, not_sent_since=not_sent_since, per_day=per_day):
-        _send_verification(profile.email, profile.name, secret)
+    message = _verification(profile.email, profile.name, secret, profile.language or "de")
+    queued = store.users.replace_verification(
+        profile, token, message, not_sent_since=not_sent_since, per_day=per_day
+    )
+    if queued is not None:
+        outbox.deliver([queued])
 
 
-def _send_verification(email: str, name: str, secret: str) -> None:
+def _verification(email: str, name: str, secret: str, language: str) -> mail.Mail:
     url = mail.link("/signup/verify", secret)
     hours = settings().verification_ttl_hours
-    mail.send(
-        mail.Mail(
+    if language == "en":
+        return mail.Mail(
             to=[email],
             subject="Confirm your email address for Kontor",
             text=(
@@ -89,4 +98,13 @@ def _send_verification(email: str, name: str, secret: str) -> None:
                 "If you did not sign up, ignore this mail.\n"
             ),
         )
+    return mail.Mail(
+        to=[email],
+        subject="Bestätigen Sie Ihre E-Mail-Adresse für Kontor",
+        text=(
+            f"Guten Tag {mail.plain(name)},\n\n"
+            f"bitte bestätigen Sie Ihre E-Mail-Adresse, um die Anmeldung abzuschließen:\n\n{url}\n\n"
+            f"Der Link gilt einmal und läuft in {hours} Stunden ab. "
+            "Wenn Sie sich nicht angemeldet haben, ignorieren Sie diese Mail.\n"
+        ),
     )

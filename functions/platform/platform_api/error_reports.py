@@ -5,9 +5,10 @@ answer reaches the reporter by mail and on the report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from kontor import clock, ids, keys, mail, pages
+from kontor import clock, ids, keys, mail, outbox, pages
 from kontor.access import Access, Caller
 from kontor.errors import Conflict, Forbidden, Unprocessable
 from kontor.settings import settings
@@ -56,18 +57,21 @@ def listing(context: Access, state: str | None, limit: int, cursor: str | None) 
 def update(context: Access, report_id: str, changes: dict[str, Any]) -> ErrorReport:
     report = _own_draft(context, report_id)
     _check_length({**_text(report), **changes})
-    return store.error_reports.change(report, {**changes, "updated_at": clock.iso(clock.now())})
+    return store.error_reports.change(report, {**changes, "updated_at": clock.iso(clock.now())})[0]
 
 
 def send(context: Access, report_id: str) -> ErrorReport:
     report = _own_draft(context, report_id)
     now = clock.iso(clock.now())
-    sent = store.error_reports.change(
+    changes = {"state": SENT, "sent_at": now, "updated_at": now}
+    message = to_support(replace(report, **changes), store.error_reports.tenant_name(report.tenant_id))
+    sent, queued = store.error_reports.change(
         report,
-        {"state": SENT, "sent_at": now, "updated_at": now},
+        changes,
         index=(keys.error_reports_gsi_pk(SENT), keys.error_reports_gsi_sk(now, report.tenant_id, report.id)),
+        message=message,
     )
-    mail.send(to_support(sent, store.error_reports.tenant_name(report.tenant_id)))
+    outbox.deliver(queued)
     return sent
 
 
@@ -84,21 +88,23 @@ def answer(operator: Caller, tenant_id: str, report_id: str, text: str) -> Error
     if report.state == DRAFT:
         raise Conflict("This report was not sent yet.", code="not_sent")
     now = clock.iso(clock.now())
-    answered = store.error_reports.change(
+    changes = {
+        "state": ANSWERED,
+        "answer": text,
+        "answered_at": now,
+        "answered_by": operator.user_id,
+        "updated_at": now,
+    }
+    answered, queued = store.error_reports.change(
         report,
-        {
-            "state": ANSWERED,
-            "answer": text,
-            "answered_at": now,
-            "answered_by": operator.user_id,
-            "updated_at": now,
-        },
+        changes,
         index=(
             keys.error_reports_gsi_pk(ANSWERED),
             keys.error_reports_gsi_sk(report.sent_at or now, report.tenant_id, report.id),
         ),
+        message=to_reporter(replace(report, **changes)),
     )
-    mail.send(to_reporter(answered))
+    outbox.deliver(queued)
     return answered
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from kontor import clock, jobs, keys, mail
+from kontor import clock, jobs, keys, mail, outbox, system_mail
 from kontor import maintenance as edge
 from kontor.observability import logger, metrics
 from kontor.settings import settings
@@ -61,33 +61,30 @@ def announce_to_tenant(message: dict[str, Any]) -> None:
     window = next((w for w in edge.windows() if w.id == message.get("window_id")), None)
     if window is None or window.over(clock.now()):  # removed or over meanwhile: nothing to say
         return
-    for address in store.tenants.admin_addresses(str(message["tenant_id"])):
-        mail.send(announcement(address, window))
+    system_mail.send_to_admins(str(message["tenant_id"]), announcement(window))
 
 
-def announcement(address: str, window: Window) -> mail.Mail:
-    """The mail, German first, then English (the recipient's language decides once users have one)."""
-    starts, ends = (
-        window.starts_at.replace("T", " ").replace("Z", " UTC"),
-        window.ends_at.replace("T", " ").replace("Z", " UTC"),
-    )
+def announcement(window: Window) -> system_mail.Message:
+    """The mail about a window, in German and English (each admin gets their own language)."""
+    starts = window.starts_at.replace("T", " ").replace("Z", " UTC")
+    ends = window.ends_at.replace("T", " ").replace("Z", " UTC")
     read_only = window.mode == Mode.READ_ONLY
-    german = (
-        f"{mail.plain(window.title.get('de', ''), 200)}\n\n"
-        f"Von {starts} bis {ends} "
-        + ("kann Kontor nur gelesen werden." if read_only else "ist Kontor nicht erreichbar.")
-        + f"\n\n{window.text.get('de', '')}\n"
-    )
-    english = (
-        f"{mail.plain(window.title.get('en', ''), 200)}\n\n"
-        f"From {starts} to {ends} "
-        + ("Kontor can be read, but not changed." if read_only else "Kontor is not available.")
-        + f"\n\n{window.text.get('en', '')}\n"
-    )
-    return mail.Mail(
-        to=[address],
-        subject=f"Geplante Wartung / Planned maintenance: {starts}",
-        text=f"{german}\n-- English --\n\n{english}",
+    return system_mail.Message(
+        subject={"de": f"Geplante Wartung: {starts}", "en": f"Planned maintenance: {starts}"},
+        paragraphs={
+            "de": [
+                mail.plain(window.title.get("de", ""), 200),
+                f"Von {starts} bis {ends} "
+                + ("kann Kontor nur gelesen werden." if read_only else "ist Kontor nicht erreichbar."),
+                window.text.get("de", ""),
+            ],
+            "en": [
+                mail.plain(window.title.get("en", ""), 200),
+                f"From {starts} to {ends} "
+                + ("Kontor can be read, but not changed." if read_only else "Kontor is not available."),
+                window.text.get("en", ""),
+            ],
+        },
     )
 
 
@@ -99,6 +96,7 @@ REGISTRY = jobs.Registry(
     [
         jobs.Job(ANNOUNCE_TO_TENANT, announce_to_tenant),
         jobs.Job(purge.PURGE, purge.purge_message, due=keys.PURGE_DUE),
+        jobs.Job(outbox.SEND, outbox.send_queued),
     ],
     find_due=store.purge.due,
     queue=QUEUE,
@@ -114,5 +112,10 @@ def dispatcher(event: dict[str, Any], context: Any) -> dict[str, Any]:
     name = event.get("job")
     if name == ANNOUNCE:
         return {"job": name, "dispatched": announce()}
+    if name == outbox.SEND:  # one message per mail the outbox holds past its time
+        sent = jobs.send_each(
+            outbox.SEND, ({"mail_id": mail_id} for mail_id in outbox.pending()), queue_url=QUEUE.work()
+        )
+        return {"job": name, "dispatched": sent}
     # A schedule naming a job the registry does not know fails, so the scheduler retries it.
     return {"job": name, "dispatched": REGISTRY.dispatch(str(name))}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kontor import clock, mail
+from kontor import clock, mail, outbox, system_mail
 from kontor.access import Access, Caller
 from kontor.errors import Conflict, Unprocessable
 from kontor.fences import Status
@@ -32,12 +32,10 @@ def close(context: Access, confirm_name: str) -> Tenant:
         )
     now = clock.now()
     closed_at, purge_at = clock.iso(now), clock.iso(now + REOPEN_WITHIN)
-    admins = store.closing.admin_addresses(context.tenant_id)
-    store.closing.close(context, closed_at, purge_at)
+    queued = store.closing.close(context, closed_at, purge_at, closed_message(tenant.name, purge_at))
+    outbox.deliver(queued)
     count("TenantClosed", context.tenant_id)
     logger.info("tenant closed", purge_at=purge_at)
-    for address in admins:
-        mail.send(closed_mail(address, tenant.name, purge_at))
     return store.settings.get(context.tenant_id)
 
 
@@ -59,16 +57,19 @@ def purge_at(tenant: Tenant) -> str:
     return clock.iso(closed_at + REOPEN_WITHIN)
 
 
-def closed_mail(address: str, name: str, purge_at: str) -> mail.Mail:
+def closed_message(name: str, purge_at: str) -> system_mail.Message:
     quoted, day = mail.plain(name), purge_at[:10]
-    return mail.Mail(
-        to=[address],
-        subject="Mandant geschlossen / Tenant closed",
-        text=(
-            f"Guten Tag,\n\nder Mandant „{quoted}“ wurde geschlossen und ist für niemanden mehr sichtbar. "
-            f"Am {day} werden alle seine Daten endgültig gelöscht; bis dahin kann der Support ihn "
-            "wieder öffnen.\n\n-- English --\n\n"
-            f"Hello,\n\nthe tenant “{quoted}” was closed and is no longer visible to anyone. On {day} all "
-            "of its data will be deleted for good; until then support can reopen it.\n"
-        ),
+    return system_mail.Message(
+        subject={"de": "Mandant geschlossen", "en": "Tenant closed"},
+        paragraphs={
+            "de": [
+                f"der Mandant „{quoted}“ wurde geschlossen und ist für niemanden mehr sichtbar.",
+                f"Am {day} werden alle seine Daten endgültig gelöscht; bis dahin kann der Support ihn "
+                "wieder öffnen.",
+            ],
+            "en": [
+                f"the tenant “{quoted}” was closed and is no longer visible to anyone.",
+                f"On {day} all of its data will be deleted for good; until then support can reopen it.",
+            ],
+        },
     )

@@ -247,3 +247,12 @@ def error_reports_gsi_pk(state: str) -> str:
 
 def error_reports_gsi_sk(sent_at: str, tenant_id: str, report_id: str) -> str:
     return f"{sent_at}#{tenant_id}#{report_id}"
+
+
+# The mail outbox: a mail waits here, written with the change that caused it, until SES took it.
+OUTBOX_SK = "MAIL"
+OUTBOX_DUE = "OUTBOX"
+
+
+def outbox_pk(mail_id: str) -> str:
+    return f"OUTBOX#{mail_id}"

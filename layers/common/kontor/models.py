@@ -147,6 +147,7 @@ class UserItem(Item):
     verification_token = UnicodeAttribute(null=True)  # PK of the newest verification token
     verification_sent_at = UnicodeAttribute(null=True)
     tenants_created = NumberAttribute(null=True)  # against the tenants-per-user quota
+    language = UnicodeAttribute(null=True)  # de | en: the language of the mails they get (default de)
 
 
 class OperatorItem(Item):
@@ -445,3 +446,24 @@ class ErrorReportItem(Item):
     answered_at = UnicodeAttribute(null=True)
     answered_by = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
+
+
+class OutboxItem(Item):
+    """PK: OUTBOX#<mail_id>  SK: MAIL  DUE: DUE#OUTBOX / <next_attempt_at>#<mail_id>
+
+    A mail, written in the same transaction as the change that caused it, until SES took it
+    (`kontor.outbox`); then it is deleted. Kept at most 7 days (`ttl`)."""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    id = UnicodeAttribute()
+    to = ListAttribute(of=UnicodeAttribute)
+    subject = UnicodeAttribute()
+    text = UnicodeAttribute()
+    html = UnicodeAttribute(null=True)
+    tenant_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)

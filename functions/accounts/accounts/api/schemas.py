@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -23,6 +23,8 @@ class SignupRequest(_Body):
     password: str = Field(max_length=256, json_schema_extra={"format": "password"})
     name: Name
     tenant_name: Name
+    # The language of the mails the person gets (verification now, system mails as an admin later).
+    language: Literal["de", "en"] = "de"
 
 
 class VerifyRequest(_Body):

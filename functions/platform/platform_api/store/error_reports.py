@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError
 
-from kontor import keys, mapping, pages
+from kontor import db, keys, mail, mapping, outbox, pages
 from kontor.errors import Conflict, NotFound
 from kontor.models import ErrorReportItem, TenantItem
 from platform_api.domain import ErrorReport
@@ -47,26 +47,37 @@ def tenant_name(tenant_id: str) -> str:
 
 
 def change(
-    current: ErrorReport, changes: dict[str, Any], *, index: tuple[str, str] | None = None
-) -> ErrorReport:
-    """Set `changes` if the report is still at the version read (and, for a draft, still a draft);
-    `index` puts it on gsi1 under a state's partition."""
+    current: ErrorReport,
+    changes: dict[str, Any],
+    *,
+    index: tuple[str, str] | None = None,
+    message: mail.Mail | None = None,
+) -> tuple[ErrorReport, list[outbox.Queued]]:
+    """Set `changes` if the report is still at the version read (and still in its state), with
+    `message` in the outbox in the same transaction; `index` puts it on gsi1 under a state's
+    partition. The report as changed, and the mail to deliver."""
     row = ErrorReportItem(keys.tenant_pk(current.tenant_id), keys.error_report_sk(current.id))
     actions = [getattr(ErrorReportItem, name).set(value) for name, value in changes.items()]
     if index is not None:
         actions += [ErrorReportItem.gsi1pk.set(index[0]), ErrorReportItem.gsi1sk.set(index[1])]
+    queued: list[outbox.Queued] = []
     try:
-        row.update(
-            actions=[*actions, ErrorReportItem.version.add(1)],
-            condition=(ErrorReportItem.version == current.version) & (ErrorReportItem.state == current.state),
-        )
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        with db.transaction() as tx:
+            tx.update(
+                row,
+                actions=[*actions, ErrorReportItem.version.add(1)],
+                condition=(ErrorReportItem.version == current.version)
+                & (ErrorReportItem.state == current.state),
+            )
+            if message is not None:
+                queued.append(outbox.add(tx, message, tenant_id=current.tenant_id))
+    except db.Cancelled as cancelled:
+        if (row.pk, row.sk) in cancelled.failed:
             raise Conflict(
                 "The report changed meanwhile (or was sent); reload it.", code="concurrent_change"
             ) from None
         raise
-    return replace(current, **changes, version=current.version + 1)
+    return replace(current, **changes, version=current.version + 1), queued
 
 
 def of_tenant(tenant_id: str, state: str | None, limit: int, cursor: str | None) -> pages.Page[ErrorReport]:

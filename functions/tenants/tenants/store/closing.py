@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kontor import audit, db, fences, keys
+from kontor import audit, db, fences, keys, outbox, system_mail
 from kontor.access import Access
 from kontor.errors import Conflict
 from kontor.fences import Fence, Status
-from kontor.models import MembershipItem, PurgeItem, TenantItem
+from kontor.models import PurgeItem, TenantItem
 
 
 def open_subtenants(tenant_id: str) -> list[str]:
@@ -18,13 +18,11 @@ def open_subtenants(tenant_id: str) -> list[str]:
     ]
 
 
-def admin_addresses(tenant_id: str) -> list[str]:
-    rows = MembershipItem.query(keys.tenant_pk(tenant_id), MembershipItem.sk.startswith(keys.MEMBER_PREFIX))
-    return [row.email for row in rows if row.role == "admin" and row.email]
-
-
-def close(context: Access, closed_at: str, purge_at: str) -> None:
-    """The tenant `closed` (if it is still active and no fence is up) with its purge due at `purge_at`."""
+def close(
+    context: Access, closed_at: str, purge_at: str, message: system_mail.Message
+) -> list[outbox.Queued]:
+    """The tenant `closed` (if it is still active and no fence is up) with its purge due at `purge_at`,
+    and `message` to its admins in the outbox, together; the mails to deliver."""
     row = TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK)
     marker = PurgeItem(
         keys.tenant_pk(context.tenant_id),
@@ -51,6 +49,7 @@ def close(context: Access, closed_at: str, purge_at: str) -> None:
             )
             tx.save(marker)
             audit.by(tx, context, "tenant.closed", context.tenant_id, purge_at=purge_at)
+            queued = system_mail.to_admins(tx, context.tenant_id, message)
     except db.Cancelled as cancelled:
         if (row.pk, row.sk) in cancelled.failed:
             raise Conflict(
@@ -58,6 +57,7 @@ def close(context: Access, closed_at: str, purge_at: str) -> None:
                 code="tenant_busy",
             ) from None
         raise
+    return queued
 
 
 def reopen(tenant_id: str, operator_id: str, closed_at: str, reason: str | None) -> None:
