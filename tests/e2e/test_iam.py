@@ -41,6 +41,10 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "job the context does not know to the dead-letter queue at once (tests/integration/test_backups.py)",
     ("BackupWorkerFunction", "s3:AbortMultipartUpload", "BackupsBucket/tenants/*"): "aborts the "
     "multipart upload of an export that fails half-way",
+    ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformDeadLetterQueue"): "moves a message naming a "
+    "job the context does not know to the dead-letter queue at once",
+    ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformQueue"): "sends a message it receives during a "
+    "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
 }
 
 

@@ -188,9 +188,37 @@ def test_the_edge_reads_the_windows_once_a_minute_not_per_request(api: Api, oper
     assert [edge_calls(reply) for reply in following] == [{}, {}, {}]
     # the route's own budget is untouched by it
     assert first.calls == following[0].calls == {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 1}
-    # exempt routes never read it
+    # exempt routes never read it; the API document's function does (it is not exempt)
     advance(api, timedelta(seconds=61))
     assert edge_calls(api.call("GET", "/health")) == {}
+    assert edge_calls(api.call("GET", "/openapi.json")) == {"dynamodb.GetItem": 1}
+
+
+def test_planning_a_window_again_with_the_same_idempotency_key_answers_the_first_window(
+    api: Api, operator: Account, no_windows_left: None
+) -> None:
+    start = now(api)
+    body = {
+        "starts_at": iso(start + timedelta(days=100)),
+        "ends_at": iso(start + timedelta(days=100, hours=1)),
+        "mode": "read_only",
+        "title": TITLE,
+        "text": TEXT,
+    }
+    first, retry = (
+        api.call(
+            "POST",
+            "/operator/maintenance-windows",
+            token=operator.token,
+            json_body=body,
+            headers={"Idempotency-Key": "window-once"},
+        )
+        for _ in range(2)
+    )
+
+    assert first.status == retry.status == 201 and retry.body == first.body
+    listed = api.call("GET", "/operator/maintenance-windows", token=operator.token).body["items"]
+    assert [w["id"] for w in listed if w["starts_at"] == body["starts_at"]] == [first.body["id"]]
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,9 @@ def purge(tenant_id: str) -> bool:
     if tenant is None or tenant.purge_at > clock.iso(clock.now()):
         return False
     objects = 0
+    # (An unconfirmed logo upload below uploads/ expired by the bucket's lifecycle after a day.)
     for bucket in (settings().logos_bucket, settings().backups_bucket):
-        for prefix in (f"tenants/{tenant_id}/", f"uploads/tenants/{tenant_id}/"):
-            objects += store.purge.delete_objects(bucket, prefix)
+        objects += store.purge.delete_objects(bucket, f"tenants/{tenant_id}/")
     found = store.purge.tenant_range(tenant_id)
     outside = [
         key
