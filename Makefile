@@ -150,11 +150,13 @@ validate: $(STAMP) $(SAM_VENV)/.installed
 DEPLOY_PARAMETERS := $(strip \
 	$(if $(MAIL_FROM),MailFrom=$(MAIL_FROM)) \
 	$(if $(SPA_BASE_URL),SpaBaseUrl=$(SPA_BASE_URL)) \
-	$(if $(ALARM_TOPIC_ARN),AlarmTopicArn=$(ALARM_TOPIC_ARN)))
+	$(if $(ALARM_TOPIC_ARN),AlarmTopicArn=$(ALARM_TOPIC_ARN)) \
+	$(if $(SUPPORT_EMAIL),SupportEmail=$(SUPPORT_EMAIL)) \
+	$(if $(SUPPORT_URL),SupportUrl=$(SUPPORT_URL)))
 # samconfig.toml's parameter_overrides for ENV, to which the command line's are added.
 SAMCONFIG_PARAMETERS = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("samconfig.toml", "rb"))["$(ENV)"]["deploy"]["parameters"]["parameter_overrides"])')
 
-## Deploy ENV (dev or prod, see samconfig.toml) without questions: make deploy ENV=dev [MAIL_FROM=… SPA_BASE_URL=… ALARM_TOPIC_ARN=…]
+## Deploy ENV (dev or prod, see samconfig.toml) without questions: make deploy ENV=dev [MAIL_FROM=… SPA_BASE_URL=… ALARM_TOPIC_ARN=… SUPPORT_EMAIL=… SUPPORT_URL=…]
 deploy: build
 	$(SAM) deploy --config-env $(ENV) --no-progressbar \
 		$(if $(DEPLOY_PARAMETERS),--parameter-overrides "$(SAMCONFIG_PARAMETERS) $(DEPLOY_PARAMETERS)")

@@ -32,6 +32,8 @@ from local.recorder import recorder
 from local.template import ROOT, Route, Template
 
 CALLS_HEADER = "X-Kontor-Aws-Calls"
+# The calls of the edge's once-a-minute refresh of its cached maintenance windows, apart from the route's.
+EDGE_CALLS_HEADER = "X-Kontor-Edge-Calls"
 # The functions refuse larger bodies too (`kontor.api.MAX_BODY_BYTES`); refusing here keeps a large
 # upload from occupying the one local instance while it is read and decoded.
 MAX_BODY_BYTES = 1024 * 1024
@@ -75,6 +77,9 @@ class Functions:
         for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
+        from kontor import maintenance
+
+        maintenance.read_windows = recorder.counted_apart(maintenance.read_windows)
 
     def handler(self, name: str) -> Any:
         if name not in self._handlers:
@@ -82,15 +87,18 @@ class Functions:
             self._handlers[name] = getattr(importlib.import_module(module), attribute)
         return self._handlers[name]
 
-    def invoke(self, name: str, event: dict[str, Any]) -> tuple[Any, dict[str, int]]:
-        """Run one invocation; also return the AWS calls it made, by operation."""
+    def invoke(
+        self, name: str, event: dict[str, Any], edge: Counter[str] | None = None
+    ) -> tuple[Any, dict[str, int]]:
+        """Run one invocation; also return the AWS calls it made, by operation (those of the edge's
+        cached maintenance windows into `edge`)."""
         trail: list[dict[str, Any]] = []
         from kontor.settings import function_environment
 
         with (
             self._locks[name],
             function_environment(self.environments.get(name, {})),
-            recorder.recording(trail) as calls,
+            recorder.recording(trail, edge) as calls,
         ):
             try:
                 context = LambdaContext(name, str(uuid.uuid4()), timeout=self.timeouts[name])
@@ -180,12 +188,16 @@ class Gateway:
                         }
                     },
                 )
-        result, calls = self.functions.invoke(route.function, self._event(request, route, parameters, claims))
+        edge: Counter[str] = Counter()
+        result, calls = self.functions.invoke(
+            route.function, self._event(request, route, parameters, claims), edge
+        )
         headers = Headers(result.get("headers") or {})
         for name, values in (result.get("multiValueHeaders") or {}).items():
             for value in values:
                 headers.add(name, value)
         headers[CALLS_HEADER] = json.dumps(calls, sort_keys=True)
+        headers[EDGE_CALLS_HEADER] = json.dumps(dict(edge), sort_keys=True)
         body = result.get("body") or ""
         payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
         return Response(payload, status=result["statusCode"], headers=headers)
@@ -347,13 +359,26 @@ def outbox(to: str | None) -> list[dict[str, Any]]:
         {
             "to": message.destinations.get("ToAddresses", []),
             "subject": message.subject,
-            "text": message.body,
+            # moto keeps one part: the HTML one where a mail has both; shown as its text
+            "text": _as_text(message.body),
         }
         for message in ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages
     ]
     if to:
         messages = [m for m in messages if to.lower() in (a.lower() for a in m["to"])]
     return list(reversed(messages))
+
+
+def _as_text(body: str) -> str:
+    """A mail's HTML part as the plain text beside it reads (paragraphs, line breaks, no tags)."""
+    if not body.lstrip().lower().startswith(("<!doctype html", "<html")):
+        return body
+    import html
+    import re
+
+    text = re.sub(r"(?i)<br\s*/?>", "\n", body)
+    text = re.sub(r"(?i)</p>", "\n\n", text)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip() + "\n"
 
 
 class Jobs:

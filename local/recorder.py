@@ -11,9 +11,10 @@ requests do not mix their counts.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -117,17 +118,44 @@ class CallRecorder:
         )
 
     @contextmanager
-    def recording(self, trail: Trail | None = None) -> Iterator[Counter[str]]:
-        """Count the calls this thread makes inside the block; with `trail`, also keep what each asked."""
+    def recording(
+        self, trail: Trail | None = None, apart: Counter[str] | None = None
+    ) -> Iterator[Counter[str]]:
+        """Count the calls this thread makes inside the block; with `trail`, also keep what each asked.
+        Calls made inside `counted_apart` go to `apart` instead of the block's count."""
         calls: Counter[str] = Counter()
         previous, previous_trail = getattr(self._local, "calls", None), getattr(self._local, "trail", None)
+        previous_apart = getattr(self._local, "apart", None)
         self._local.calls = calls
         self._local.trail = trail
+        self._local.apart = apart if apart is not None else Counter()
         try:
             yield calls
         finally:
             self._local.calls = previous
             self._local.trail = previous_trail
+            self._local.apart = previous_apart
+
+    def counted_apart(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """`function` with its calls counted apart from the request's own: the edge's refresh of a
+        cached copy (maintenance windows) happens once a minute in whichever request comes first,
+        so it belongs to no route's budget; it is reported, and pinned, on its own."""
+        if getattr(function, "_counted_apart", False):
+            return function
+
+        @functools.wraps(function)
+        def apart(*args: Any, **kwargs: Any) -> Any:
+            calls, elsewhere = getattr(self._local, "calls", None), getattr(self._local, "apart", None)
+            if calls is None or elsewhere is None:
+                return function(*args, **kwargs)
+            self._local.calls = elsewhere
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self._local.calls = calls
+
+        apart._counted_apart = True  # type: ignore[attr-defined]
+        return apart
 
     @contextmanager
     def scan_allowed(self) -> Iterator[None]:

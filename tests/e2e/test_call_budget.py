@@ -17,6 +17,7 @@ from tests.e2e import budgets_records_backups as records_backups
 from tests.e2e.conftest import PASSWORD, Account, Api, HttpReply
 from tests.support import link_token
 
+# A mail is written to the outbox in the change's transaction, handed to SES, then deleted there.
 SIGNUP_CALLS = {
     "cognito-idp.AdminCreateUser": 1,
     "cognito-idp.AdminDisableUser": 1,
@@ -24,6 +25,7 @@ SIGNUP_CALLS = {
     "dynamodb.GetItem": 1,
     "dynamodb.TransactWriteItems": 1,
     "ses.SendEmail": 1,
+    "dynamodb.DeleteItem": 1,
 }
 
 BUDGETS: dict[str, dict[str, int]] = {
@@ -42,7 +44,12 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.GetItem": 4,
         "dynamodb.TransactWriteItems": 1,
     },
-    "POST /signup/resend": {"dynamodb.GetItem": 2, "dynamodb.TransactWriteItems": 1, "ses.SendEmail": 1},
+    "POST /signup/resend": {
+        "dynamodb.GetItem": 2,
+        "dynamodb.TransactWriteItems": 1,
+        "ses.SendEmail": 1,
+        "dynamodb.DeleteItem": 1,
+    },
     "GET /me": {"dynamodb.GetItem": 1, "dynamodb.Query": 2, "dynamodb.BatchGetItem": 1},
     "GET /tenants/{tenantId}": {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 1},
     "POST /tenants": {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1},
@@ -473,6 +480,179 @@ BUDGETS.update(
             "dynamodb.Query": 1,
             "ses.SendEmail": 1,
         },
+    }
+)
+
+# Maintenance windows and notices: the operator check, then the windows' one item. (The edge's
+# refresh of its cached copy is counted apart and pinned in test_maintenance.py.)
+BUDGETS.update(
+    {
+        "POST /operator/maintenance-windows": {"dynamodb.GetItem": 2, "dynamodb.PutItem": 1},
+        "GET /operator/maintenance-windows": {"dynamodb.GetItem": 2},
+        "GET /operator/maintenance-windows/{windowId}": {"dynamodb.GetItem": 2},
+        "PATCH /operator/maintenance-windows/{windowId}": {"dynamodb.GetItem": 2, "dynamodb.PutItem": 1},
+        "DELETE /operator/maintenance-windows/{windowId}": {"dynamodb.GetItem": 2, "dynamodb.PutItem": 1},
+        # from the edge's copy of the windows; with ?tenant= the tenant gate's one batch
+        "GET /notices": {"dynamodb.BatchGetItem": 1},
+        "GET /notices/public": {},
+    }
+)
+
+
+def _window(api: Api, method: str, body: dict | None = None) -> HttpReply:
+    """`method` on a window planned far ahead (other tests move the clock), removed afterwards."""
+    from datetime import datetime, timedelta
+
+    now = datetime.fromisoformat(api.call("GET", "/_local/clock").body["now"].replace("Z", "+00:00"))
+    starts = now + timedelta(days=3000)
+    planned = api.call(
+        "POST",
+        "/operator/maintenance-windows",
+        token=api.operator().token,
+        json_body={
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "mode": "read_only",
+            "title": {"de": "Budget", "en": "Budget"},
+            "text": {"de": "Budget", "en": "Budget"},
+        },
+    )
+    path = f"/operator/maintenance-windows/{planned.body['id']}"
+    reply = planned
+    if method != "POST":
+        reply = api.call(method, path, token=api.operator().token, json_body=body)
+    if method != "DELETE":
+        api.call("DELETE", path, token=api.operator().token)
+    return reply
+
+
+SCENARIOS.update(
+    {
+        "POST /operator/maintenance-windows": lambda api, _: _window(api, "POST"),
+        "GET /operator/maintenance-windows": lambda api, _: api.call(
+            "GET", "/operator/maintenance-windows", token=api.operator().token
+        ),
+        "GET /operator/maintenance-windows/{windowId}": lambda api, _: _window(api, "GET"),
+        "PATCH /operator/maintenance-windows/{windowId}": lambda api, _: _window(
+            api, "PATCH", {"mode": "unavailable"}
+        ),
+        "DELETE /operator/maintenance-windows/{windowId}": lambda api, _: _window(api, "DELETE"),
+        "GET /notices": lambda api, account: api.call(
+            "GET", f"/notices?tenant={account.tenant_id}", token=account.token
+        ),
+        "GET /notices/public": lambda api, _: api.call("GET", "/notices/public"),
+    }
+)
+
+# Closing a tenant and reopening it. Closing: the gate's batch, the tenant, the children index,
+# the admins, the write (row, purge marker, audit), a mail to its one admin.
+BUDGETS.update(
+    {
+        "DELETE /tenants/{tenantId}": {
+            "dynamodb.BatchGetItem": 2,  # the gate's, and the admins' languages
+            "dynamodb.GetItem": 2,
+            "dynamodb.Query": 2,
+            "dynamodb.TransactWriteItems": 1,
+            "ses.SendEmail": 1,
+            "dynamodb.DeleteItem": 1,
+        },
+        # the check, the tenant before and after, the write (row, marker, audit)
+        "POST /operator/tenants/{tenantId}/reopen": OPERATOR_CHANGE,
+    }
+)
+
+
+def _closed(api: Api) -> tuple[Account, HttpReply]:
+    account = api.new_account("Budget Schluss")
+    return account, api.call(
+        "DELETE",
+        f"/tenants/{account.tenant_id}",
+        token=account.token,
+        json_body={"confirm_name": "Budget Schluss"},
+    )
+
+
+SCENARIOS.update(
+    {
+        "DELETE /tenants/{tenantId}": lambda api, _: _closed(api)[1],
+        "POST /operator/tenants/{tenantId}/reopen": lambda api, _: api.call(
+            "POST",
+            f"/operator/tenants/{_closed(api)[0].tenant_id}/reopen",
+            token=api.operator().token,
+            json_body={},
+        ),
+    }
+)
+
+# Error reports: the gate's batch, then the report; sending also names the tenant to support.
+BUDGETS.update(
+    {
+        "POST /tenants/{tenantId}/error-reports": {"dynamodb.BatchGetItem": 1, "dynamodb.PutItem": 1},
+        "GET /tenants/{tenantId}/error-reports": {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1},
+        "GET /tenants/{tenantId}/error-reports/{reportId}": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 1,
+        },
+        "PATCH /tenants/{tenantId}/error-reports/{reportId}": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 1,
+            "dynamodb.TransactWriteItems": 1,
+        },
+        "POST /tenants/{tenantId}/error-reports/{reportId}/send": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 2,
+            "dynamodb.TransactWriteItems": 1,
+            "ses.SendEmail": 1,
+            "dynamodb.DeleteItem": 1,
+        },
+        "GET /operator/error-reports": {**OPERATOR_CHECK, "dynamodb.Query": 1},
+        "POST /operator/tenants/{tenantId}/error-reports/{reportId}/answer": {
+            "dynamodb.GetItem": 2,
+            "dynamodb.TransactWriteItems": 1,
+            "ses.SendEmail": 1,
+            "dynamodb.DeleteItem": 1,
+        },
+    }
+)
+_REPORT = {"subject": "Budget", "description": "Budget", "severity": "low"}
+
+
+def _report(api: Api, account: Account, *, sent: bool = False) -> str:
+    made = api.call(
+        "POST", f"/tenants/{account.tenant_id}/error-reports", token=account.token, json_body=_REPORT
+    )
+    path = f"/tenants/{account.tenant_id}/error-reports/{made.body['id']}"
+    if sent:
+        api.call("POST", f"{path}/send", token=account.token)
+    return path
+
+
+SCENARIOS.update(
+    {
+        "POST /tenants/{tenantId}/error-reports": lambda api, account: api.call(
+            "POST", f"/tenants/{account.tenant_id}/error-reports", token=account.token, json_body=_REPORT
+        ),
+        "GET /tenants/{tenantId}/error-reports": lambda api, account: api.call(
+            "GET", f"/tenants/{account.tenant_id}/error-reports", token=account.token
+        ),
+        "GET /tenants/{tenantId}/error-reports/{reportId}": lambda api, account: api.call(
+            "GET", _report(api, account), token=account.token
+        ),
+        "PATCH /tenants/{tenantId}/error-reports/{reportId}": lambda api, account: api.call(
+            "PATCH", _report(api, account), token=account.token, json_body={"severity": "high"}
+        ),
+        "POST /tenants/{tenantId}/error-reports/{reportId}/send": lambda api, account: api.call(
+            "POST", _report(api, account) + "/send", token=account.token
+        ),
+        "GET /operator/error-reports": lambda api, _: api.call(
+            "GET", "/operator/error-reports", token=api.operator().token
+        ),
+        "POST /operator/tenants/{tenantId}/error-reports/{reportId}/answer": lambda api, account: api.call(
+            "POST",
+            "/operator" + _report(api, account, sent=True) + "/answer",
+            token=api.operator().token,
+            json_body={"answer": "Budget"},
+        ),
     }
 )
 

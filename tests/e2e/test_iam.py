@@ -26,7 +26,6 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     ("AdditionalAccountFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("BackupsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("SubtenantsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
-    ("SignupFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("SignupFunction", "cognito-idp:AdminDeleteUser", "UserPool"): "removes the new login when a "
     "later step of the signup fails, or an abandoned one (older than 5 minutes)",
     ("InvitationsFunction", "cognito-idp:AdminDeleteUser", "UserPool"): "removes the new login when "
@@ -41,6 +40,10 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "job the context does not know to the dead-letter queue at once (tests/integration/test_backups.py)",
     ("BackupWorkerFunction", "s3:AbortMultipartUpload", "BackupsBucket/tenants/*"): "aborts the "
     "multipart upload of an export that fails half-way",
+    ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformDeadLetterQueue"): "moves a message naming a "
+    "job the context does not know to the dead-letter queue at once",
+    ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformQueue"): "sends a message it receives during a "
+    "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
 }
 
 

@@ -18,6 +18,14 @@ OPERATOR_ROUTES = [
     ("PUT", "/operator/tenants/{tenant}/status"),
     ("PUT", "/operator/tenants/{tenant}/edition"),
     ("PUT", "/operator/tenants/{tenant}/configuration"),
+    ("POST", "/operator/tenants/{tenant}/reopen"),
+    ("POST", "/operator/maintenance-windows"),
+    ("GET", "/operator/maintenance-windows"),
+    ("GET", "/operator/maintenance-windows/01kf3wa1b2c3d4e5f6g7h8j9k0"),
+    ("PATCH", "/operator/maintenance-windows/01kf3wa1b2c3d4e5f6g7h8j9k0"),
+    ("DELETE", "/operator/maintenance-windows/01kf3wa1b2c3d4e5f6g7h8j9k0"),
+    ("GET", "/operator/error-reports"),
+    ("POST", "/operator/tenants/{tenant}/error-reports/01kf3wb2c3d4e5f6g7h8j9k0m1/answer"),
 ]
 
 

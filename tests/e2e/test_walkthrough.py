@@ -55,6 +55,7 @@ def test_config_tells_a_spa_how_to_sign_in(api: Api) -> None:
         "user_pool_id": api.info["pool_id"],
         "user_pool_client_id": api.info["client_id"],
         "cognito_endpoint": api.endpoint,
+        "support": {"email": "no-reply@kontor.example.com", "url": None},
     }
 
 

@@ -21,7 +21,7 @@ from tests.support import Reply, reply_of, table_snapshot
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """Fresh emulated AWS with the template's resources, and the functions' environment."""
     from kontor import aws as kontor_aws
-    from kontor import clock
+    from kontor import clock, maintenance
     from kontor.settings import settings
 
     with mock_aws():
@@ -37,9 +37,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         settings.cache_clear()
         kontor_aws._clients.clear()
         monkeypatch.setattr(clock, "_offset", timedelta())
+        maintenance.forget()  # a copy of another test's windows would outlive its emulated AWS
         yield stack
         settings.cache_clear()
         kontor_aws._clients.clear()
+        maintenance.forget()
 
 
 class Lambda:

@@ -147,5 +147,7 @@ def test_health_and_config_are_public(invoke: Lambda) -> None:
         "region": "eu-central-1",
         "user_pool_id": invoke.stack.refs["UserPool"],
         "user_pool_client_id": invoke.stack.refs["UserPoolClient"],
+        # SupportEmail left empty: the sender address; no SupportUrl
+        "support": {"email": "no-reply@kontor.example.com", "url": None},
     }
     assert health.calls == config.calls == {}

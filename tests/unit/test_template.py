@@ -33,6 +33,7 @@ def test_routes_are_unique_and_only_the_declared_ones_are_public() -> None:
         "POST /signup/resend",
         "GET /invitations/{token}",
         "POST /invitations/{token}/accept",
+        "GET /notices/public",
     }
     api = TEMPLATE.resources["Api"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"
@@ -113,7 +114,13 @@ def test_every_job_queue_has_a_dead_letter_queue_its_worker_may_use() -> None:
         queue = TEMPLATE.resources[consumer.queue]["Properties"]
         dead_letter = queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
         worker = TEMPLATE.resources[consumer.function]["Properties"]
-        assert worker["Environment"]["Variables"]["KONTOR_DEAD_LETTER_QUEUE_URL"] == {"Ref": dead_letter}
+        # KONTOR_DEAD_LETTER_QUEUE_URL, or a context's own name for it (KONTOR_PLATFORM_…)
+        named = {
+            name: value
+            for name, value in worker["Environment"]["Variables"].items()
+            if name.endswith("DEAD_LETTER_QUEUE_URL")
+        }
+        assert list(named.values()) == [{"Ref": dead_letter}], consumer.function
 
 
 def test_schedules_are_named_from_the_stack() -> None:

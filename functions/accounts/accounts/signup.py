@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from accounts import passwords, store
 from accounts.domain import Signup, Tenant, User
-from kontor import clock, ids, mail, throttles, tokens
+from kontor import clock, ids, mail, outbox, throttles, tokens
 from kontor.errors import Conflict, Gone, allowance_used_up
 from kontor.models import UserItem
 from kontor.observability import count, logger
@@ -19,13 +19,18 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def sign_up(*, email: str, password: str, name: str, tenant_name: str, plan: str = "BASIC") -> Signup:
+def sign_up(
+    *, email: str, password: str, name: str, tenant_name: str, plan: str = "BASIC", language: str = "de"
+) -> Signup:
     """A new identity, its first tenant with it as admin, and a mail to verify the address.
 
     For an address that already has a login the answer is the same, and the mail goes to the
     owner instead ("you already have an account"): signup reveals no address. An address held by
     a login that never proved it is released after `unverified_hold_hours` (or at once when its
     login is gone), and this signup takes it.
+
+    The mail is written to the outbox in the signup's transaction and handed to SES after it: a
+    signup whose mail SES refuses still succeeds, and the outbox sends the mail later.
     """
     email = normalize_email(email)
     passwords.check(password, email=email, name=name, tenant_name=tenant_name)
@@ -40,8 +45,12 @@ def sign_up(*, email: str, password: str, name: str, tenant_name: str, plan: str
     user = User(id=user_id, email=email, name=name, email_verified=False)
     tenant = Tenant(id=ids.new_id(), name=tenant_name, plan=plan)
     secret, token = tokens.issue(store.users.VERIFY_EMAIL, user_id, email, ttl)
+    message = _verification(email, name, secret, language)
+    queued: list[outbox.Queued] = []
     try:
-        store.users.create_signup(user, tenant, token, per_day=_signups_per_day())
+        queued.append(
+            store.users.create_signup(user, tenant, token, message, language, per_day=_signups_per_day())
+        )
     except BaseException as failure:
         # The commit may have happened with its reply lost: read before undoing anything.
         if not store.users.signup_committed(user, tenant):
@@ -50,9 +59,10 @@ def sign_up(*, email: str, password: str, name: str, tenant_name: str, plan: str
                 # Another signup took the address a moment ago: answer as for a known address.
                 return _known(email, store.users.holder(email), ttl)
             raise
+        # Its mail is in the outbox, committed with it: the outbox job sends it.
         logger.warning("signup committed although its reply was lost", user_id=user.id)
 
-    _send_verification(email, name, secret)
+    outbox.deliver(queued)
     count("SignupCompleted", tenant.id)
     logger.info("signed up", user_id=user.id, tenant_id=tenant.id)
     return Signup(sent_to=email, verification_expires_at=token.expires_at)
@@ -136,15 +146,19 @@ def resend_verification(email: str) -> None:
     )
     not_sent_since = clock.iso(clock.now() - RESEND_INTERVAL)
     per_day = settings().verification_resends_per_day
-    if store.users.replace_verification(profile, token, not_sent_since=not_sent_since, per_day=per_day):
-        _send_verification(profile.email, profile.name, secret)
+    message = _verification(profile.email, profile.name, secret, profile.language or "de")
+    queued = store.users.replace_verification(
+        profile, token, message, not_sent_since=not_sent_since, per_day=per_day
+    )
+    if queued is not None:
+        outbox.deliver([queued])
 
 
-def _send_verification(email: str, name: str, secret: str) -> None:
+def _verification(email: str, name: str, secret: str, language: str) -> mail.Mail:
     url = mail.link("/signup/verify", secret)
     hours = settings().verification_ttl_hours
-    mail.send(
-        mail.Mail(
+    if language == "en":
+        return mail.Mail(
             to=[email],
             subject="Confirm your email address for Kontor",
             text=(
@@ -154,6 +168,15 @@ def _send_verification(email: str, name: str, secret: str) -> None:
                 "If you did not sign up, ignore this mail.\n"
             ),
         )
+    return mail.Mail(
+        to=[email],
+        subject="Bestätigen Sie Ihre E-Mail-Adresse für Kontor",
+        text=(
+            f"Guten Tag {mail.plain(name)},\n\n"
+            f"bitte bestätigen Sie Ihre E-Mail-Adresse, um die Anmeldung abzuschließen:\n\n{url}\n\n"
+            f"Der Link gilt einmal und läuft in {hours} Stunden ab. "
+            "Wenn Sie sich nicht angemeldet haben, ignorieren Sie diese Mail.\n"
+        ),
     )
 
 

@@ -48,6 +48,7 @@ class Tenant:
     bill_to: str | None = None  # the billing account whose invoice bills this tenant
     pending_plan: str | None = None  # a downgrade waiting for the next billing day
     plan_changes_at: str | None = None
+    closed_at: str | None = None  # billing stops at this day
 
 
 @dataclass(frozen=True)

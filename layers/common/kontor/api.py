@@ -27,7 +27,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from kontor import fences, licences, permissions
+from kontor import fences, licences, maintenance, permissions
 from kontor.access import Access, Caller, Role, caller_from_claims, resolve
 from kontor.errors import (
     BadRequest,
@@ -130,6 +130,8 @@ def lambda_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any
             logger.append_keys(user_id=claims["sub"])
         fences.remember(None)
         try:
+            # A running maintenance window refuses before anything else is read (`kontor.maintenance`).
+            maintenance.check(str(event.get("httpMethod", "")), str(event.get("resource", "")))
             _check_body(event)
             access = _gate(event)
             _check_path(event)
@@ -312,9 +314,13 @@ def _audit_partner(access: Access, event: dict[str, Any], status: int) -> None:
 
 def _proxy_error(ex: KontorError) -> dict[str, Any]:
     body = _error_body(ex.code, ex.message, ex.details)
+    headers = {"Content-Type": [content_types.APPLICATION_JSON]}
+    retry_after = getattr(ex, "retry_after", None)
+    if retry_after is not None:  # a maintenance window: when to come back
+        headers["Retry-After"] = [str(retry_after)]
     return {
         "statusCode": ex.status,
-        "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
+        "multiValueHeaders": headers,
         "body": json.dumps(body),
         "isBase64Encoded": False,
     }
@@ -423,7 +429,9 @@ def _fingerprint(app: APIGatewayRestResolver, inputs: dict[str, Any]) -> tuple[s
     payload = jsonable_encoder(inputs)
     access = app.context.get("access")
     if access is not None:
-        return f"TENANT#{access.tenant_id}#USER#{access.caller.user_id}", payload
+        from kontor import keys
+
+        return keys.idempotency_scope(access.tenant_id, access.caller.user_id), payload
     claims = _claims(app.current_event.raw_event)
     if claims.get("sub"):
         return f"USER#{claims['sub']}", payload

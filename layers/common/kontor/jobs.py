@@ -6,6 +6,9 @@ markers they read) and gets two Lambda handlers from it: the `dispatcher` a sche
 index in `DUE#<marker>#<shard>` partitions — a fixed number of shards, chosen by a hash of the
 tenant id, so no partition is hot and no job scans the table; the dispatcher queries each shard.
 
+During a maintenance window (`kontor.maintenance`) a worker does no work: it sends each message
+it receives back to its queue, delayed until the window ends (`postpone`).
+
 A message for a job its context does not know is a bug, not bad luck: it is logged and moved to
 the dead-letter queue at once instead of being retried. Every message carries the request id of
 whatever caused it, so the worker's log lines join that request's.
@@ -14,10 +17,12 @@ whatever caused it, so the worker's log lines join that request's.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from kontor import clock, keys
@@ -34,6 +39,14 @@ class Job:
     name: str  # `<noun>.<verb>`, e.g. "backup.scheduled"
     handler: Handler
     due: str | None = None  # the due marker it dispatches from (`keys.due_pk`), for scheduled jobs
+
+
+@dataclass(frozen=True)
+class QueueUrls:
+    """Where a context's work goes: its queue, and its dead-letter queue (read from the settings)."""
+
+    work: Callable[[], str | None]
+    dead_letter: Callable[[], str | None]
 
 
 class UnknownJob(Exception):
@@ -54,10 +67,23 @@ def time_left() -> float | None:
 class Registry:
     """One context's jobs, its dispatcher and its worker."""
 
-    def __init__(self, context: str, jobs: Iterable[Job], *, find_due: DueFinder | None = None) -> None:
+    def __init__(
+        self,
+        context: str,
+        jobs: Iterable[Job],
+        *,
+        find_due: DueFinder | None = None,
+        queue: QueueUrls | None = None,
+    ) -> None:
         self.context = context
         self.jobs = {job.name: job for job in jobs}
         self._find_due = find_due
+        # The context's queue and dead-letter queue; by default KONTOR_QUEUE_URL and
+        # KONTOR_DEAD_LETTER_QUEUE_URL (a second context names its own: the local stack runs every
+        # function in one process, with one environment).
+        self.queue = queue or QueueUrls(
+            lambda: settings().queue_url, lambda: settings().dead_letter_queue_url
+        )
 
     def job(self, name: Any) -> Job:
         found = self.jobs.get(name) if isinstance(name, str) else None
@@ -85,7 +111,7 @@ class Registry:
             for partition in keys.due_partitions(job.due)
             for tenant_id, slot in self._find_due(partition, until)
         )
-        sent = send_each(name, due)
+        sent = send_each(name, due, queue_url=self.queue.work())
         logger.info("job dispatched", job=name, tenants=sent)
         return sent
 
@@ -113,17 +139,22 @@ class Registry:
         processor: list[Any] = []  # built on the first batch: the dispatcher shares this module
 
         def work(record: Any) -> None:
-            from kontor import fences
+            from kontor import fences, maintenance
 
             message = _parse(record.body)
             fences.remember(None)  # a fence read belongs to one request or message
+            window = maintenance.running()
+            if window is not None:  # queued work waits for the window's end
+                postpone(record.body, window.ends, queue_url=self.queue.work())
+                logger.info("job postponed: maintenance", job=message.get("job"), until=window.ends_at)
+                return
             logger.set_correlation_id(message.get("request_id"))
             logger.append_keys(tenant_id=message.get("tenant_id"), job=message.get("job"))
             try:
                 self.run(message)
             except UnknownJob:
                 logger.error("unknown job: moved to the dead-letter queue", body=record.body)
-                dead_letter(record.body)
+                dead_letter(record.body, url=self.queue.dead_letter())
             except Exception:
                 logger.exception("job failed; SQS will retry it")
                 raise
@@ -170,7 +201,7 @@ def send(job: str, **fields: Any) -> None:
     client("sqs").send_message(QueueUrl=_queue_url(), MessageBody=_body(job, fields))
 
 
-def send_each(job: str, messages: Iterable[dict[str, Any]]) -> int:
+def send_each(job: str, messages: Iterable[dict[str, Any]], *, queue_url: str | None = None) -> int:
     """One message per entry, ten to a call; how many were sent."""
     sqs = client("sqs")
     batch: list[dict[str, str]] = []
@@ -179,7 +210,7 @@ def send_each(job: str, messages: Iterable[dict[str, Any]]) -> int:
     def flush() -> int:
         if not batch:
             return 0
-        result = sqs.send_message_batch(QueueUrl=_queue_url(), Entries=batch)
+        result = sqs.send_message_batch(QueueUrl=queue_url or _queue_url(), Entries=batch)
         if result.get("Failed"):
             raise RuntimeError(f"the queue refused {len(result['Failed'])} messages")
         count = len(batch)
@@ -193,8 +224,22 @@ def send_each(job: str, messages: Iterable[dict[str, Any]]) -> int:
     return sent + flush()
 
 
-def dead_letter(body: str) -> None:
-    url = settings().dead_letter_queue_url
+# SQS delays a message at most 15 minutes: a longer window sees the message again and again.
+MAX_DELAY_SECONDS = 900
+
+
+def postpone(body: str, until: datetime, *, queue_url: str | None = None) -> None:
+    """Send a message again, to arrive when `until` has come (or in 15 minutes, to look again)."""
+    seconds = math.ceil((until - clock.now()).total_seconds())
+    client("sqs").send_message(
+        QueueUrl=queue_url or _queue_url(),
+        MessageBody=body,
+        DelaySeconds=max(0, min(MAX_DELAY_SECONDS, seconds)),
+    )
+
+
+def dead_letter(body: str, *, url: str | None = None) -> None:
+    url = url or settings().dead_letter_queue_url
     if url is None:
         raise RuntimeError("this function has no dead-letter queue to move the message to")
     client("sqs").send_message(QueueUrl=url, MessageBody=body)

@@ -215,6 +215,7 @@ NOT_RESTORED = (
     BILLING_PREFIX,
     COMPANY_SK,  # the billing address and registration data: what invoices were addressed to
     BACKUP_PREFIX,
+    "ERRORREPORT#",  # what the tenant told support, and the answer, are not business data
     BACKUP_POLICY_SK,
     BACKUP_RETENTION_SK,
     RESTORE_SK,
@@ -287,3 +288,49 @@ def due_until(at_iso: str) -> str:
 def due_at(due_sort_key: str) -> str:
     """The moment a `due_sk` stands for."""
     return due_sort_key.split("#", 1)[0]
+
+
+# ---------------------------------------------------------------- platform
+# The maintenance windows: one global item every function's edge reads (cached) and operators change.
+MAINTENANCE_PK = "PLATFORM#MAINTENANCE"
+MAINTENANCE_SK = "WINDOWS"
+
+# A closed tenant's purge: the marker in its own range, on the `due` index from the day it may go.
+PURGE_SK = "PURGE"
+PURGE_DUE = "PURGE"
+# What a purge keeps of a tenant (legal retention), moved below ARCHIVE#TENANT#<tenant_id> first.
+RETAINED_AFTER_PURGE = (INVOICE_PREFIX, INVOICE_SECTION_PREFIX, LEDGER_PREFIX)
+
+
+def archive_pk(tenant_id: str) -> str:
+    return f"ARCHIVE#{tenant_pk(tenant_id)}"
+
+
+def idempotency_scope(tenant_id: str, user_id: str) -> str:
+    """The scope of a signed-in caller's idempotency records in a tenant (`kontor.api`)."""
+    return f"{tenant_pk(tenant_id)}#USER#{user_id}"
+
+
+# Error reports: in the tenant's range; once sent, on gsi1 by state for the operators, newest first.
+ERROR_REPORT_PREFIX = "ERRORREPORT#"
+
+
+def error_report_sk(report_id: str) -> str:
+    return f"{ERROR_REPORT_PREFIX}{report_id}"
+
+
+def error_reports_gsi_pk(state: str) -> str:
+    return f"ERRORREPORTS#{state}"
+
+
+def error_reports_gsi_sk(sent_at: str, tenant_id: str, report_id: str) -> str:
+    return f"{sent_at}#{tenant_id}#{report_id}"
+
+
+# The mail outbox: a mail waits here, written with the change that caused it, until SES took it.
+OUTBOX_SK = "MAIL"
+OUTBOX_DUE = "OUTBOX"
+
+
+def outbox_pk(mail_id: str) -> str:
+    return f"OUTBOX#{mail_id}"

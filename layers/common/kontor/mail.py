@@ -15,6 +15,7 @@ class Mail:
     to: list[str]
     subject: str
     text: str
+    html: str | None = None  # an HTML part beside the text (system mails)
 
 
 # What a mail may quote of a name someone typed: a piece of text, never a link.
@@ -35,13 +36,13 @@ def link(path: str, token: str) -> str:
 
 
 def send(mail: Mail) -> None:
+    body = {"Text": {"Data": mail.text, "Charset": "UTF-8"}}
+    if mail.html is not None:
+        body["Html"] = {"Data": mail.html, "Charset": "UTF-8"}
     client("ses").send_email(
         Source=settings().mail_from,
         Destination={"ToAddresses": mail.to},
-        Message={
-            "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
-            "Body": {"Text": {"Data": mail.text, "Charset": "UTF-8"}},
-        },
+        Message={"Subject": {"Data": mail.subject, "Charset": "UTF-8"}, "Body": body},
     )
 
 

@@ -112,6 +112,9 @@ class TenantItem(Item):
     logo_key = UnicodeAttribute(null=True)
     handed_over_at = UnicodeAttribute(null=True)
     handed_over_by = UnicodeAttribute(null=True)
+    # Closing (`DELETE /tenants/{id}`): when and by whom. Billing stops at `closed_at`'s day.
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
     # Write fences by name (`kontor.fences`): {"restoring": {"since": …, "by": <restore id>}}.
     # Always a map, so a fence can be set by its path without a read.
     fences = MapAttribute(default=dict)
@@ -153,6 +156,7 @@ class UserItem(Item):
     verification_token = UnicodeAttribute(null=True)  # PK of the newest verification token
     verification_sent_at = UnicodeAttribute(null=True)
     tenants_created = NumberAttribute(null=True)  # against the tenants-per-user quota
+    language = UnicodeAttribute(null=True)  # de | en: the language of the mails they get (default de)
 
 
 class OperatorItem(Item):
@@ -549,3 +553,80 @@ class CounterItem(Item):
     """PK: COUNTER#INVOICES  SK: <year> — the last invoice number given in a year (gapless)."""
 
     last = NumberAttribute(default=0)
+
+
+# ---------------------------------------------------------------- platform
+class MaintenanceItem(Item):
+    """PK: PLATFORM#MAINTENANCE  SK: WINDOWS — every maintenance window, by id, in one item.
+
+    One item, so the edge of every function reads all of them with one GetItem a minute
+    (`kontor.maintenance`); windows are few (a handful a month), far below the 400 KB of an item.
+    Each entry: {starts_at, ends_at, mode, title: {de, en}, text: {de, en}, created_at, created_by,
+    updated_at, announced_at}."""
+
+    windows = MapAttribute(default=dict)
+    version = NumberAttribute(default=0)  # every change is conditional on the version it read
+
+
+class PurgeItem(Item):
+    """PK: TENANT#<tenant_id>  SK: PURGE  DUE: DUE#PURGE / <purge_at>#<tenant_id>
+
+    A closed tenant's purge, due 30 days after closing; gone again when it is reopened, and removed
+    last, with the tenant row, when the purge has finished (until then a purge resumes)."""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    tenant_id = UnicodeAttribute()
+    closed_at = UnicodeAttribute()
+    purge_at = UnicodeAttribute()
+
+
+class ErrorReportItem(Item):
+    """PK: TENANT#<tenant_id>  SK: ERRORREPORT#<report_id>
+    GSI1 (once sent): ERRORREPORTS#<state> / <sent_at>#<tenant_id>#<report_id>  (the operators' list)"""
+
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_state = Gsi1()
+
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    reporter_id = UnicodeAttribute()
+    reporter_email = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    description = UnicodeAttribute()
+    steps = UnicodeAttribute(null=True)
+    severity = UnicodeAttribute()
+    app_version = UnicodeAttribute(null=True)
+    request_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute()  # draft | sent | answered
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)
+    answer = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    answered_by = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+
+
+class OutboxItem(Item):
+    """PK: OUTBOX#<mail_id>  SK: MAIL  DUE: DUE#OUTBOX / <next_attempt_at>#<mail_id>
+
+    A mail, written in the same transaction as the change that caused it, until SES took it
+    (`kontor.outbox`); then it is deleted. Kept at most 7 days (`ttl`)."""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    id = UnicodeAttribute()
+    to = ListAttribute(of=UnicodeAttribute)
+    subject = UnicodeAttribute()
+    text = UnicodeAttribute()
+    html = UnicodeAttribute(null=True)
+    tenant_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)

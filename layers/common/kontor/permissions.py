@@ -15,6 +15,12 @@ VIEWER, MEMBER, ADMIN = Role.VIEWER, Role.MEMBER, Role.ADMIN
 MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}": VIEWER,
     "PATCH /tenants/{tenantId}": ADMIN,
+    "DELETE /tenants/{tenantId}": ADMIN,
+    "POST /tenants/{tenantId}/error-reports": MEMBER,
+    "GET /tenants/{tenantId}/error-reports": MEMBER,
+    "GET /tenants/{tenantId}/error-reports/{reportId}": MEMBER,
+    "PATCH /tenants/{tenantId}/error-reports/{reportId}": MEMBER,
+    "POST /tenants/{tenantId}/error-reports/{reportId}/send": MEMBER,
     "GET /tenants/{tenantId}/connection-file": MEMBER,
     "GET /tenants/{tenantId}/audit": ADMIN,
     "POST /tenants/{tenantId}/logo/upload": ADMIN,

@@ -23,7 +23,15 @@ class Settings(BaseModel):
     # The context's own job queue and its dead-letter queue (only functions that have one).
     queue_url: str | None = Field(default=None, validation_alias="KONTOR_QUEUE_URL")
     dead_letter_queue_url: str | None = Field(default=None, validation_alias="KONTOR_DEAD_LETTER_QUEUE_URL")
+    # The platform context's job queue (maintenance announcements) and its dead-letter queue.
+    platform_queue_url: str | None = Field(default=None, validation_alias="KONTOR_PLATFORM_QUEUE_URL")
+    platform_dead_letter_queue_url: str | None = Field(
+        default=None, validation_alias="KONTOR_PLATFORM_DEAD_LETTER_QUEUE_URL"
+    )
     mail_from: str = Field(validation_alias="KONTOR_MAIL_FROM")
+    # Where error reports go and what /config names as the support contact (empty: MailFrom, no URL).
+    support_email_setting: str = Field(default="", validation_alias="KONTOR_SUPPORT_EMAIL")
+    support_url: str = Field(default="", validation_alias="KONTOR_SUPPORT_URL")
     spa_base_url: str = Field(validation_alias="KONTOR_SPA_BASE_URL")
     # Set only where AWS is emulated (the local stack); on AWS the SDK's own endpoints are used.
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
@@ -73,6 +81,10 @@ _function: ContextVar[Settings | None] = ContextVar("kontor_function_settings", 
 
 def settings() -> Settings:
     return _function.get() or _from_environment()
+
+    @property
+    def support_email(self) -> str:
+        return self.support_email_setting or self.mail_from
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -25,6 +25,8 @@ class SignupRequest(_Body):
     name: Name
     tenant_name: Name
     plan: Plan = Field(default=Plan.BASIC, description="The new tenant's plan (edition), billed monthly.")
+    # The language of the mails the person gets (verification now, system mails as an admin later).
+    language: Literal["de", "en"] = "de"
 
 
 class VerifyRequest(_Body):

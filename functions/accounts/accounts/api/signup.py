@@ -27,7 +27,12 @@ app = api.make_resolver()
 @api.idempotent(app, "signup.create")
 def sign_up(body: SignupRequest) -> Response[SignupResponse]:
     answer = signup.sign_up(
-        email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name, plan=body.plan
+        email=body.email,
+        password=body.password,
+        name=body.name,
+        tenant_name=body.tenant_name,
+        plan=body.plan,
+        language=body.language,
     )
     return api.accepted(SignupResponse.of(answer).model_dump())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
-from kontor import clock, db, keys, mapping, tenancy, throttles, tokens
+from kontor import clock, db, keys, mail, mapping, outbox, tenancy, throttles, tokens
 from kontor.errors import Conflict, Gone, NotFound, allowance_used_up
 from kontor.fences import Status
 from kontor.models import (
@@ -54,16 +54,23 @@ def user_id_for(email: str) -> str | None:
         return None
 
 
-def create_signup(user: User, tenant: Tenant, verification: TokenItem, *, per_day: int) -> None:
-    """Identity records, tenant, admin membership, token and audit entry, and one of the address's
-    `per_day` daily signups: all or nothing."""
+def create_signup(
+    user: User, tenant: Tenant, verification: TokenItem, message: mail.Mail, language: str, *, per_day: int
+) -> outbox.Queued:
+    """Identity records, tenant, admin membership, token, audit entry, the verification mail in the
+    outbox and one of the address's `per_day` daily signups: all or nothing."""
     now = clock.iso(clock.now())
     try:
         with db.transaction() as tx:
             tx.save(claim_row(user), condition=EmailClaimItem.pk.does_not_exist())
             tx.save(
                 user_row(
-                    user, now, verification_token=verification.pk, verification_sent_at=now, tenants_created=1
+                    user,
+                    now,
+                    verification_token=verification.pk,
+                    verification_sent_at=now,
+                    tenants_created=1,
+                    language=language,
                 ),
                 condition=UserItem.pk.does_not_exist(),
             )
@@ -78,6 +85,7 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem, *, per_da
             )
             tx.save(verification)
             throttles.count(tx, "signup", user.email, per_day, clock.now())
+            queued = outbox.add(tx, message, tenant_id=tenant.id)
     except db.Cancelled as cancelled:
         if throttles.exceeded(cancelled, "signup", user.email, clock.now()):
             raise allowance_used_up(
@@ -91,6 +99,7 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem, *, per_da
                 code="identity_exists",
             ) from None
         raise
+    return queued
 
 
 def complete_verification(token: TokenItem) -> None:
@@ -176,9 +185,11 @@ def unverified_user(email: str) -> UserItem | None:
     return None if profile.email_verified else profile
 
 
-def replace_verification(profile: UserItem, fresh: TokenItem, *, not_sent_since: str, per_day: int) -> bool:
-    """Swap in a fresh token unless one was sent since `not_sent_since` or `per_day` were sent today;
-    True when swapped."""
+def replace_verification(
+    profile: UserItem, fresh: TokenItem, message: mail.Mail, *, not_sent_since: str, per_day: int
+) -> outbox.Queued | None:
+    """Swap in a fresh token and queue its mail unless one was sent since `not_sent_since` or
+    `per_day` were sent today; the mail to deliver when swapped."""
     sent_before = UserItem.verification_sent_at.does_not_exist() | (
         UserItem.verification_sent_at < not_sent_since
     )
@@ -196,13 +207,14 @@ def replace_verification(profile: UserItem, fresh: TokenItem, *, not_sent_since:
             if profile.verification_token:
                 tokens.revoke(tx, profile.verification_token)
             throttles.count(tx, "resend", profile.email, per_day, clock.now())
+            queued = outbox.add(tx, message)
     except db.Cancelled as cancelled:
         if (profile.pk, profile.sk) in cancelled.failed or throttles.exceeded(
             cancelled, "resend", profile.email, clock.now()
         ):
-            return False
+            return None
         raise
-    return True
+    return queued
 
 
 def profile(user_id: str) -> User:

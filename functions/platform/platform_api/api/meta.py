@@ -17,14 +17,22 @@ class HealthResponse(BaseModel):
     status: str
 
 
+class SupportContact(BaseModel):
+    """Where users reach support (error reports go to the same address)."""
+
+    email: str
+    url: str | None
+
+
 class ConfigResponse(BaseModel):
-    """What a SPA needs to sign in against the user pool."""
+    """What a SPA needs to sign in against the user pool, and the support contact it shows."""
 
     region: str
     user_pool_id: str
     user_pool_client_id: str
     # Only where Cognito is emulated (the local stack); on AWS a SPA uses Cognito's own endpoint.
     cognito_endpoint: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    support: SupportContact
 
 
 @app.get("/health")
@@ -40,6 +48,7 @@ def config() -> Response[ConfigResponse]:
         user_pool_id=current.user_pool_id,
         user_pool_client_id=current.user_pool_client_id,
         cognito_endpoint=current.aws_endpoint_url,
+        support=SupportContact(email=current.support_email, url=current.support_url or None),
     )
     return Response(200, content_types.APPLICATION_JSON, body)
 

@@ -8,10 +8,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from kontor import api, pages
-from tenants import directory
+from tenants import closing, directory
 from tenants.api.schemas import (
     DirectoryPage,
     EditionRequest,
+    ReopenRequest,
     StatusRequest,
     TenantFileResponse,
     TenantRecordResponse,
@@ -51,6 +52,11 @@ def set_edition(tenantId: str, body: EditionRequest) -> TenantRecordResponse:
 @app.put("/operator/tenants/<tenantId>/configuration")
 def mark_configured(tenantId: str) -> TenantRecordResponse:
     return TenantRecordResponse.of(directory.mark_configured(api.caller(app), tenantId))
+
+
+@app.post("/operator/tenants/<tenantId>/reopen")
+def reopen_tenant(tenantId: str, body: ReopenRequest) -> TenantRecordResponse:
+    return TenantRecordResponse.of(closing.reopen(api.caller(app), tenantId, body.reason))
 
 
 handler = api.lambda_handler(app)

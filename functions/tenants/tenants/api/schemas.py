@@ -257,6 +257,7 @@ class TenantRecordResponse(DirectoryEntryResponse):
     subtenant_count: int
     admin_count: int
     handed_over_at: str | None
+    closed_at: str | None = None
     version: int
 
     @classmethod
@@ -291,6 +292,25 @@ class StatusRequest(_Body):
 
 class EditionRequest(_Body):
     edition: Edition
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = (
+        None
+    )
+
+
+class CloseTenantRequest(_Body):
+    """The tenant's name, typed again: closing is not a click by accident."""
+
+    confirm_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class ClosedTenantResponse(BaseModel):
+    id: str
+    status: str
+    closed_at: str
+    purge_at: str
+
+
+class ReopenRequest(_Body):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = (
         None
     )

@@ -10,9 +10,16 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from kontor import api, pages
 from kontor.settings import settings as config
-from tenants import settings
+from tenants import closing, settings
 from tenants.api.answers import tenant_answer
-from tenants.api.schemas import AuditEntryResponse, AuditPage, TenantResponse, UpdateTenantRequest
+from tenants.api.schemas import (
+    AuditEntryResponse,
+    AuditPage,
+    ClosedTenantResponse,
+    CloseTenantRequest,
+    TenantResponse,
+    UpdateTenantRequest,
+)
 
 app = api.make_resolver()
 
@@ -25,6 +32,17 @@ def get_tenant(tenantId: str) -> Response[TenantResponse]:
 @app.patch("/tenants/<tenantId>")
 def update_tenant(tenantId: str, body: UpdateTenantRequest) -> Response[TenantResponse]:
     return tenant_answer(api.access(app), settings.update(api.access(app), api.if_match(app), body.changes()))
+
+
+@app.delete("/tenants/<tenantId>")
+def close_tenant(tenantId: str, body: CloseTenantRequest) -> ClosedTenantResponse:
+    closed = closing.close(api.access(app), body.confirm_name)
+    return ClosedTenantResponse(
+        id=closed.id,
+        status=closed.status,
+        closed_at=closed.closed_at or "",
+        purge_at=closing.purge_at(closed),
+    )
 
 
 @app.get("/tenants/<tenantId>/connection-file")

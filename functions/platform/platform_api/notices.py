@@ -1,0 +1,65 @@
+"""Notices: what the notice area shows — the running and upcoming maintenance windows for
+everyone, and for a tenant what concerns it (a suspended status now; licence warnings and sync
+staleness join here when those modules exist)."""
+
+from __future__ import annotations
+
+import re
+
+from kontor import access, clock
+from kontor import maintenance as edge
+from kontor.access import Caller
+from kontor.errors import NotFound
+from kontor.fences import Status
+from platform_api.domain import Notice
+
+_TENANT_ID = re.compile(r"^[0-9a-z]{26}$")
+
+SUSPENDED_TITLE = {"de": "Mandant gesperrt", "en": "Tenant suspended"}
+SUSPENDED_TEXT = {
+    "de": "Dieser Mandant kann gelesen, aber nicht geändert werden. Bitte wenden Sie sich an den Support.",
+    "en": "This tenant can be read, but not changed. Please contact support.",
+}
+
+
+def public() -> list[Notice]:
+    """The windows not yet over, from this instance's copy (no table read of its own)."""
+    now = clock.now()
+    return [
+        Notice(
+            kind="maintenance",
+            id=window.id,
+            title=window.title,
+            text=window.text,
+            severity="warning" if window.running(now) else "info",
+            starts_at=window.starts_at,
+            ends_at=window.ends_at,
+            mode=window.mode,
+            active=window.running(now),
+        )
+        for window in edge.windows()
+        if not window.over(now)
+    ]
+
+
+def for_caller(caller: Caller, tenant_id: str | None) -> list[Notice]:
+    """The public notices, and with `tenant_id` the tenant's own (the caller must be able to enter it)."""
+    notices = public()
+    if tenant_id is None:
+        return notices
+    if not _TENANT_ID.match(tenant_id):  # names no tenant: as for an unknown one, before any key is built
+        raise NotFound("No such tenant.", code="tenant_not_found")
+    found = access.resolve(caller, tenant_id)  # 404 for anyone who cannot enter it
+    if found.fences is not None and found.fences.status == Status.SUSPENDED:
+        notices.append(
+            Notice(
+                kind="tenant_suspended",
+                id=f"suspended-{tenant_id}",
+                title=SUSPENDED_TITLE,
+                text=SUSPENDED_TEXT,
+                severity="warning",
+                active=True,
+                tenant_id=tenant_id,
+            )
+        )
+    return notices
