@@ -20,7 +20,7 @@ class _Body(BaseModel):
 
 class SignupRequest(_Body):
     email: Email
-    password: str = Field(max_length=256, json_schema_extra={"format": "password"})
+    password: str = Field(max_length=256, json_schema_extra={"format": "password", "minLength": 12})
     name: Name
     tenant_name: Name
 
@@ -191,4 +191,6 @@ class AcceptRequest(_Body):
     """Only a person without a login sends these; a signed-in person sends an empty body."""
 
     name: Name | None = None
-    password: str | None = Field(default=None, max_length=256, json_schema_extra={"format": "password"})
+    password: str | None = Field(
+        default=None, max_length=256, json_schema_extra={"format": "password", "minLength": 12}
+    )

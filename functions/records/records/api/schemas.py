@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kontor import clock
-from kontor.types import Email
+from kontor.types import Email, Patch
 from records.domain import Address, Appointment, Contact
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -54,9 +54,10 @@ class CreateContactRequest(_Body):
         }
 
 
-class UpdateContactRequest(_Body):
+class UpdateContactRequest(Patch):
     """Only the fields sent change; `null` clears an optional field."""
 
+    REMOVABLE = frozenset({"email", "phone", "address", "notes", "tags"})
     kind: ContactKind | None = None
     name: Name | None = None
     email: Email | None = None
@@ -65,15 +66,8 @@ class UpdateContactRequest(_Body):
     notes: Notes | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> UpdateContactRequest:
-        for required in ("kind", "name"):
-            if required in self.model_fields_set and getattr(self, required) is None:
-                raise ValueError(f"{required} cannot be removed")
-        return self
-
     def changes(self) -> dict[str, Any]:
-        found = {name: getattr(self, name) for name in self.model_fields_set}
+        found = self.changed()
         if "address" in found:
             found["address"] = self.address.domain() if self.address else None
         if "tags" in found:
@@ -103,24 +97,18 @@ class CreateAppointmentRequest(_Body):
         }
 
 
-class UpdateAppointmentRequest(_Body):
+class UpdateAppointmentRequest(Patch):
     """Only the fields sent change; `null` clears `location`."""
 
+    REMOVABLE = frozenset({"location"})
     title: Name | None = None
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     location: Short | None = None
     contact_ids: list[RecordId] | None = Field(default=None, max_length=20)
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> UpdateAppointmentRequest:
-        for required in ("title", "starts_at", "ends_at", "contact_ids"):
-            if required in self.model_fields_set and getattr(self, required) is None:
-                raise ValueError(f"{required} cannot be removed")
-        return self
-
     def changes(self) -> dict[str, Any]:
-        found = {name: getattr(self, name) for name in self.model_fields_set}
+        found = self.changed()
         if "contact_ids" in found:
             found["contact_ids"] = list(dict.fromkeys(self.contact_ids or []))
         for moment in ("starts_at", "ends_at"):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kontor.pages import Page
+from kontor.types import Patch
 from tenants.domain import (
     AuditEntry,
     Charset,
@@ -79,7 +80,7 @@ class TenantResponse(BaseModel):
         )
 
 
-class UpdateTenantRequest(_Body):
+class UpdateTenantRequest(Patch):
     name: Name | None = None
     edition: Edition | None = None
     charset: Charset | None = None
@@ -87,9 +88,7 @@ class UpdateTenantRequest(_Body):
     partner_access: bool | None = None
 
     def changes(self) -> dict:
-        return {
-            k: (v.value if hasattr(v, "value") else v) for k, v in self.model_dump(exclude_none=True).items()
-        }
+        return {k: (v.value if hasattr(v, "value") else v) for k, v in self.changed().items()}
 
 
 class CreateSubtenantRequest(_Body):
@@ -141,7 +140,8 @@ class CreateTemplateRequest(_Body):
     body: Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
 
 
-class UpdateTemplateRequest(_Body):
+class UpdateTemplateRequest(Patch):
+    REMOVABLE = frozenset({"subject"})
     name: Name | None = None
     kind: Kind | None = None
     subject: Annotated[str, StringConstraints(max_length=300)] | None = None
@@ -248,6 +248,22 @@ class AdminResponse(BaseModel):
     user_id: str
     email: str
     name: str
+
+
+class ConnectionFileResponse(BaseModel):
+    """`kontor-<tenant_id>.json`: what a workstation needs to connect to the tenant, and no secret."""
+
+    format: Literal["kontor-connection"]
+    version: int
+    api_url: str
+    region: str
+    user_pool_id: str
+    user_pool_client_id: str
+    tenant_id: str
+    tenant_name: str
+    created_at: str
+    # Only where Cognito is emulated (the local stack).
+    cognito_endpoint: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class TenantFileResponse(BaseModel):

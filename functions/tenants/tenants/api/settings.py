@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -12,7 +11,13 @@ from kontor import api, pages
 from kontor.settings import settings as config
 from tenants import settings
 from tenants.api.answers import tenant_answer
-from tenants.api.schemas import AuditEntryResponse, AuditPage, TenantResponse, UpdateTenantRequest
+from tenants.api.schemas import (
+    AuditEntryResponse,
+    AuditPage,
+    ConnectionFileResponse,
+    TenantResponse,
+    UpdateTenantRequest,
+)
 
 app = api.make_resolver()
 
@@ -28,13 +33,13 @@ def update_tenant(tenantId: str, body: UpdateTenantRequest) -> Response[TenantRe
 
 
 @app.get("/tenants/<tenantId>/connection-file")
-def connection_file(tenantId: str) -> Response[str]:
-    document = settings.connection_file(api.access(app), _api_url())
-    filename = f"kontor-{document['tenant_id']}.json"
+def connection_file(tenantId: str) -> Response[ConnectionFileResponse]:
+    document = ConnectionFileResponse(**settings.connection_file(api.access(app), _api_url()))
+    filename = f"kontor-{document.tenant_id}.json"
     return Response(
         200,
         content_types.APPLICATION_JSON,
-        json.dumps(document, indent=2),
+        document,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
