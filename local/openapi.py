@@ -219,7 +219,8 @@ def build(template: Template) -> dict[str, Any]:
         schemas.pop(name, None)
     _link(paths)
     ids = [operation["operationId"] for operations in paths.values() for operation in operations.values()]
-    assert len(ids) == len(set(ids)), f"operation ids must be unique: {sorted(ids)}"
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"operation ids (<module>.<function>) must be unique: {sorted(ids)}")
     components = {**COMPONENTS, "schemas": dict(sorted({**schemas, **COMPONENTS["schemas"]}.items()))}
     return {
         "openapi": "3.1.0",
