@@ -335,7 +335,8 @@ def _link(paths: dict[str, Any]) -> None:
         if answered is None:
             continue
         for target, targets in paths.items():
-            found = re.fullmatch(re.escape(path) + r"/\{(\w+)\}(/.*)?", target)
+            # The created resource and what hangs below it without further ids.
+            found = re.fullmatch(re.escape(path) + r"/\{(\w+)\}(/[\w-]+)*", target)
             if found is None:
                 continue
             created = found.group(1)

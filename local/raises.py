@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib
 import inspect
 import sys
 import textwrap
 import types
+import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -98,13 +100,32 @@ def _references(function: Callable[..., Any]) -> Iterator[tuple[Any, ast.Call | 
     tree = _tree(function)
     if tree is None:
         return
-    scope = _scope(function)
+    scope = {**_scope(function), **_local_imports(tree)}
     callees = {id(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
             obj = _resolve(node, scope, function)
             if obj is not None:
                 yield obj, callees.get(id(node))
+
+
+def _local_imports(tree: ast.AST) -> dict[str, Any]:
+    """What imports inside the function bind (heavy modules are imported where they are used)."""
+    bound: dict[str, Any] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                bound[alias.asname or alias.name] = getattr(module, alias.name, None)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = importlib.import_module(alias.name)
+                else:
+                    head = alias.name.split(".", 1)[0]
+                    importlib.import_module(alias.name)
+                    bound[head] = sys.modules[head]
+    return bound
 
 
 def _scope(function: Callable[..., Any]) -> dict[str, Any]:
@@ -122,7 +143,9 @@ def _resolve(node: ast.expr, scope: dict[str, Any], function: Callable[..., Any]
     if isinstance(node, ast.Name):
         if node.id in ("self", "cls"):
             return _owner(function)
-        return scope.get(node.id)
+        # A parameter's declared class (`body: UpdateContactRequest`, `context: Access`) names what its
+        # methods are.
+        return _parameter_classes(function).get(node.id) or scope.get(node.id)
     if isinstance(node, ast.Attribute):
         base = _resolve(node.value, scope, function)
         if base is None or not (isinstance(base, types.ModuleType | type)):
@@ -133,6 +156,21 @@ def _resolve(node: ast.expr, scope: dict[str, Any], function: Callable[..., Any]
             else getattr(base, node.attr, None)
         )
     return None
+
+
+@functools.cache
+def _parameter_classes(function: Callable[..., Any]) -> dict[str, type]:
+    try:
+        hints = typing.get_type_hints(function)
+    except Exception:
+        return {}
+    found: dict[str, type] = {}
+    for name, hint in hints.items():
+        options = [hint] if isinstance(hint, type) else list(typing.get_args(hint))
+        classes = [option for option in options if isinstance(option, type) and option is not type(None)]
+        if name != "return" and len(classes) == 1 and _own(classes[0]):
+            found[name] = classes[0]
+    return found
 
 
 def _owner(function: Callable[..., Any]) -> type | None:

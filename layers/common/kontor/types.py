@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    WithJsonSchema,
+    model_validator,
+)
 
 MAX_EMAIL_BYTES = 254
 
@@ -24,6 +33,18 @@ def _valid_email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_valid_email), WithJsonSchema({"type": "string", "format": "email"})]
+
+
+def _iso_text(value: object) -> object:
+    # pydantic would also read numbers (and numeric text) as Unix times: the API takes what it documents.
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("not an ISO-8601 date and time with a zone, e.g. 2026-11-23T09:00:00Z")
+    return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+# A moment in time as the API takes it: ISO-8601 text with a zone (`format: date-time`).
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 def _patch_schema(schema: dict[str, Any], model: type[Any]) -> None:

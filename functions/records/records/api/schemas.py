@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kontor import clock
-from kontor.types import Email, Patch
+from kontor.types import Email, Moment, Patch
 from records.domain import Address, Appointment, Contact
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -77,8 +77,8 @@ class UpdateContactRequest(Patch):
 
 class CreateAppointmentRequest(_Body):
     title: Name
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     location: Short | None = None
     contact_ids: list[RecordId] = Field(default_factory=list, max_length=20)
 
@@ -102,8 +102,8 @@ class UpdateAppointmentRequest(Patch):
 
     REMOVABLE = frozenset({"location"})
     title: Name | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     location: Short | None = None
     contact_ids: list[RecordId] | None = Field(default=None, max_length=20)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from kontor.pages import Page
 from kontor.types import Patch
@@ -85,7 +85,7 @@ class UpdateTenantRequest(Patch):
     edition: Edition | None = None
     charset: Charset | None = None
     configuration: Literal["ready", "awaiting_configuration"] | None = None
-    partner_access: bool | None = None
+    partner_access: StrictBool | None = None
 
     def changes(self) -> dict:
         return {k: (v.value if hasattr(v, "value") else v) for k, v in self.changed().items()}
