@@ -188,8 +188,9 @@ def _edge() -> dict[str, Callable[[Route, dict[str, Any]], set[raises.Answer]]]:
 
 
 def _idempotent(function: Callable[..., Any]) -> bool:
-    # `kontor.api.idempotent` wraps the route (functools.wraps keeps the route's name and signature).
-    return function.__qualname__.startswith("idempotent.")
+    # `kontor.api.idempotent` wraps the route; functools.wraps gives the wrapper the route's names,
+    # its code object keeps its own.
+    return function.__code__.co_qualname.startswith("idempotent.")
 
 
 def build(template: Template) -> dict[str, Any]:

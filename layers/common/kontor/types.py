@@ -51,6 +51,8 @@ def _patch_schema(schema: dict[str, Any], model: type[Any]) -> None:
     """A PATCH body's schema says what its validation enforces: at least one field, and `null` only
     where it removes an optional value."""
     schema["minProperties"] = 1
+    if model.EXAMPLE:
+        schema["examples"] = [model.EXAMPLE]
     for name, field in schema.get("properties", {}).items():
         field.pop("default", None)
         options = field.get("anyOf")
@@ -70,6 +72,7 @@ class Patch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_patch_schema)
     REMOVABLE: ClassVar[frozenset[str]] = frozenset()
+    EXAMPLE: ClassVar[dict[str, Any] | None] = None
 
     @model_validator(mode="after")
     def _kept_fields_stay_set(self) -> Self:

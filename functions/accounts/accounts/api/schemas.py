@@ -19,6 +19,19 @@ class _Body(BaseModel):
 
 
 class SignupRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "anna@example.com",
+                    "password": "velvet-otter-harbour-93",
+                    "name": "Anna Schmidt",
+                    "tenant_name": "Schmidt GmbH",
+                }
+            ]
+        }
+    )
+
     email: Email
     password: str = Field(max_length=256, json_schema_extra={"format": "password", "minLength": 12})
     name: Name
@@ -107,6 +120,8 @@ class MeResponse(BaseModel):
 
 
 class CreateTenantRequest(_Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Schmidt Beratung"}]})
+
     name: Name
 
 
@@ -144,6 +159,10 @@ class ChangeRoleRequest(_Body):
 
 
 class InviteRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "ben@example.com", "role": "member"}]}
+    )
+
     email: Email
     role: Role = Role.MEMBER
 

@@ -27,6 +27,13 @@ class PruneRequest(_Body):
 class PolicyRequest(_Body):
     """A whole policy; a field left out takes its default (the schedule: weekly)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"schedule": "daily", "keep_last": 7, "keep_daily": 7, "keep_weekly": 4, "keep_monthly": 6}
+            ]
+        }
+    )
     schedule: Literal["off", "daily", "weekly"] = "weekly"
     keep_last: Annotated[int, Field(strict=True, ge=1, le=1000)] = DEFAULT_POLICY.keep_last
     keep_daily: Keep = DEFAULT_POLICY.keep_daily

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -38,6 +38,19 @@ def _unique(tags: list[str]) -> list[str]:
 
 
 class CreateContactRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "person",
+                    "name": "Erika Mustermann",
+                    "email": "erika@example.com",
+                    "tags": ["kunde"],
+                }
+            ]
+        }
+    )
+
     kind: ContactKind
     name: Name
     email: Email | None = None
@@ -58,6 +71,7 @@ class UpdateContactRequest(Patch):
     """Only the fields sent change; `null` clears an optional field."""
 
     REMOVABLE = frozenset({"email", "phone", "address", "notes", "tags"})
+    EXAMPLE: ClassVar[dict[str, Any]] = {"phone": "+49 30 1234567", "notes": None}
     kind: ContactKind | None = None
     name: Name | None = None
     email: Email | None = None
@@ -76,6 +90,18 @@ class UpdateContactRequest(Patch):
 
 
 class CreateAppointmentRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Jahresgespräch",
+                    "starts_at": "2026-12-01T09:00:00Z",
+                    "ends_at": "2026-12-01T10:00:00Z",
+                }
+            ]
+        }
+    )
+
     title: Name
     starts_at: Moment
     ends_at: Moment

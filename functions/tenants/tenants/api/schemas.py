@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
@@ -81,6 +81,8 @@ class TenantResponse(BaseModel):
 
 
 class UpdateTenantRequest(Patch):
+    EXAMPLE: ClassVar[dict[str, Any]] = {"name": "Schmidt & Partner GmbH"}
+
     name: Name | None = None
     edition: Edition | None = None
     charset: Charset | None = None
@@ -92,6 +94,14 @@ class UpdateTenantRequest(Patch):
 
 
 class CreateSubtenantRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "Kunde Nord GmbH", "type": "STANDARD", "edition": "BASIC", "charset": "UTF-8"}
+            ]
+        }
+    )
+
     name: Name
     type: TenantType = TenantType.STANDARD
     edition: Edition = Edition.BASIC
@@ -134,6 +144,14 @@ class CopyContentResponse(BaseModel):
 
 
 class CreateTemplateRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "Begrüßung", "kind": "email", "subject": "Willkommen", "body": "Hallo {name}"}
+            ]
+        }
+    )
+
     name: Name
     kind: Kind
     subject: Annotated[str, StringConstraints(max_length=300)] | None = None
