@@ -64,6 +64,9 @@ class Functions:
         # The permissions each function's calls needed so far, for proving its role (GET /_local/iam).
         self.needs: dict[str, Counter[iam.Need]] = {name: Counter() for name in template.functions}
         self._locks = {name: threading.Lock() for name in template.functions}
+        # Each function's own environment variables (its queue, its dead-letter queue): the process
+        # runs every function, so an invocation reads its function's settings, not the last one's.
+        self.environments: dict[str, dict[str, str]] = {}
         for path in [ROOT / "layers" / "common", *{f.code_uri for f in template.functions.values()}]:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
@@ -77,7 +80,13 @@ class Functions:
     def invoke(self, name: str, event: dict[str, Any]) -> tuple[Any, dict[str, int]]:
         """Run one invocation; also return the AWS calls it made, by operation."""
         trail: list[dict[str, Any]] = []
-        with self._locks[name], recorder.recording(trail) as calls:
+        from kontor.settings import function_environment
+
+        with (
+            self._locks[name],
+            function_environment(self.environments.get(name, {})),
+            recorder.recording(trail) as calls,
+        ):
             try:
                 result = self.handler(name)(event, LambdaContext(name, str(uuid.uuid4())))
             finally:

@@ -147,7 +147,9 @@ COMPONENTS: dict[str, Any] = {
 
 def _edge() -> dict[str, Callable[[Route, dict[str, Any]], set[raises.Answer]]]:
     """The refusals of the edge (`kontor.api`), by route kind, read from the functions that refuse."""
-    from kontor import access, api, fences, idempotency, operators
+    from kontor import access, api, fences, idempotency, licences, operators
+
+    licensing = raises.answers(licences.require)
 
     def tenant(route: Route, operation: dict[str, Any]) -> bool:
         return "{tenantId}" in route.path and not route.path.startswith(api.OPERATOR_PREFIX)
@@ -169,9 +171,13 @@ def _edge() -> dict[str, Callable[[Route, dict[str, Any]], set[raises.Answer]]]:
         ),
         "signed in": lambda route, operation: set() if route.public else {(401, "unauthorized")},
         "tenant": lambda route, operation: (
-            raises.answers(api._tenant_gate, access.resolve, access.Access.require)
+            raises.answers(api._tenant_gate, access.resolve, access.Access.require) - licensing
             if tenant(route, operation)
             else set()
+        ),
+        # The gate's licence check refuses only the routes of a licensed module (`permissions`).
+        "licensed": lambda route, operation: (
+            licensing if tenant(route, operation) and _module(route) is not None else set()
         ),
         "tenant write": lambda route, operation: (
             raises.answers(fences.Fences.writable)
@@ -185,6 +191,15 @@ def _edge() -> dict[str, Callable[[Route, dict[str, Any]], set[raises.Answer]]]:
             raises.answers(idempotency.once) if _idempotent(operation["x-route"]) else set()
         ),
     }
+
+
+def _module(route: Route) -> Any:
+    from kontor import permissions
+
+    try:
+        return permissions.module_of(route.method, route.path)
+    except permissions.UnlistedModuleRoute:
+        return "unlisted"  # refused to everyone by the gate (403 forbidden)
 
 
 def _idempotent(function: Callable[..., Any]) -> bool:

@@ -53,6 +53,11 @@ class Stack:
         variables = {**template.global_environment, **template.functions[function].environment}
         return {name: str(self.resolve(value)) for name, value in variables.items()}
 
+    def own_environment(self, template: Template, function: str) -> dict[str, str]:
+        """The variables the function declares itself (not the template's globals), resolved."""
+        variables = template.functions[function].environment
+        return {name: str(self.resolve(value)) for name, value in variables.items()}
+
 
 def physical_name(logical_id: str) -> str:
     return f"{STACK}-{logical_id.lower()}"

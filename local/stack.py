@@ -52,6 +52,9 @@ class LocalStack:
         for function in loaded.functions:
             os.environ.update(stack.environment(loaded, function))
         gateway = Gateway(loaded, stack, endpoint=endpoint, region=os.environ["AWS_DEFAULT_REGION"])
+        gateway.functions.environments = {
+            name: stack.own_environment(loaded, name) for name in loaded.functions
+        }
         return cls(
             moto=moto,
             endpoint=endpoint,

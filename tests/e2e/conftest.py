@@ -47,6 +47,7 @@ class Api:
         self.endpoint = endpoint
         self.info = info
         self.http = requests.Session()
+        self._partners: set[str] = set()  # tenants that booked tenant management here
 
     def call(
         self,
@@ -148,7 +149,31 @@ class Api:
         assert posted.status_code in {200, 201, 204}, posted.text
         return form.body["upload_id"]
 
+    def book(self, admin: Account, module: str, tenant_id: str | None = None, period: str = "P1M") -> dict:
+        """Book `module` for the tenant as its admin (or partner admin), accepting the current terms."""
+        tenant_id = tenant_id or admin.tenant_id
+        offers = {m["id"]: m for m in self.call("GET", "/catalog", token=admin.token).body["modules"]}
+        booked = self.call(
+            "POST",
+            f"/tenants/{tenant_id}/licences",
+            token=admin.token,
+            json_body={
+                "module": module,
+                "period": period,
+                "accept_terms": {"version": offers[module]["terms"]["version"]},
+            },
+        )
+        assert booked.status == 201, booked.body
+        if module == "tenant_management":
+            self._partners.add(tenant_id)
+        return booked.body
+
     def subtenant(self, partner: Account, name: str = "Kunde", parent: str | None = None) -> str:
+        """A sub-tenant created by `partner` in its tenant (or in `parent`), which first gets the
+        tenant management licence it needs."""
+        creator = parent or partner.tenant_id
+        if creator not in self._partners:
+            self.book(partner, "tenant_management", creator)
         created = self.call(
             "POST",
             f"/tenants/{parent or partner.tenant_id}/subtenants",

@@ -302,12 +302,15 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     "DELETE /tenants/{tenantId}/logo": lambda api, account: api.call(
         "DELETE", f"/tenants/{account.tenant_id}/logo", token=account.token
     ),
-    "POST /tenants/{tenantId}/subtenants": lambda api, account: api.call(
-        "POST",
-        f"/tenants/{account.tenant_id}/subtenants",
-        token=account.token,
-        json_body={"name": "Budget Kunde"},
-    ),
+    "POST /tenants/{tenantId}/subtenants": lambda api, account: (
+        api.book(account, "tenant_management"),
+        api.call(
+            "POST",
+            f"/tenants/{account.tenant_id}/subtenants",
+            token=account.token,
+            json_body={"name": "Budget Kunde"},
+        ),
+    )[1],
     "GET /tenants/{tenantId}/subtenants": lambda api, account: api.call(
         "GET", f"/tenants/{account.tenant_id}/subtenants", token=account.token
     ),
@@ -351,7 +354,8 @@ BUDGETS.update(
         # the check, the tenant, one page of its memberships
         "GET /operator/tenants/{tenantId}": {"dynamodb.GetItem": 2, "dynamodb.Query": 1},
         "PUT /operator/tenants/{tenantId}/status": OPERATOR_CHANGE,
-        "PUT /operator/tenants/{tenantId}/edition": OPERATOR_CHANGE,
+        # and the current plan span, which the change ends (billed from now on)
+        "PUT /operator/tenants/{tenantId}/edition": {**OPERATOR_CHANGE, "dynamodb.GetItem": 4},
         "PUT /operator/tenants/{tenantId}/configuration": OPERATOR_CHANGE,
     }
 )
@@ -386,6 +390,76 @@ SCENARIOS.update(
         ),
         "PUT /operator/tenants/{tenantId}/edition": _operator_put("edition", {"edition": "PROFESSIONAL"}),
         "PUT /operator/tenants/{tenantId}/configuration": _operator_put("configuration"),
+    }
+)
+
+
+def _terms(api: Api, account: Account, module: str | None = None) -> dict[str, str]:
+    catalog = api.call("GET", "/catalog", token=account.token).body
+    if module is None:
+        return {"version": catalog["plan_terms"]["version"]}
+    return {"version": next(m for m in catalog["modules"] if m["id"] == module)["terms"]["version"]}
+
+
+def _change_plan(api: Api, account: Account) -> HttpReply:
+    own = api.new_account("Tarif GmbH")
+    return api.call(
+        "POST",
+        f"/tenants/{own.tenant_id}/plan",
+        token=own.token,
+        json_body={"plan": "ENTERPRISE", "accept_terms": _terms(api, own)},
+    )
+
+
+SCENARIOS.update(
+    {
+        "GET /catalog": lambda api, account: api.call("GET", "/catalog", token=account.token),
+        "GET /tenants/{tenantId}/licences": lambda api, account: api.call(
+            "GET", f"/tenants/{account.tenant_id}/licences", token=account.token
+        ),
+        "POST /tenants/{tenantId}/licences": lambda api, account: api.call(
+            "POST",
+            f"/tenants/{account.tenant_id}/licences",
+            token=account.token,
+            json_body={
+                "module": "podcasts",
+                "period": "P1M",
+                "accept_terms": _terms(api, account, "podcasts"),
+            },
+        ),
+        "POST /tenants/{tenantId}/plan": _change_plan,
+        "POST /operator/tenants/{tenantId}/licences": lambda api, account: api.call(
+            "POST",
+            f"/operator/tenants/{account.tenant_id}/licences",
+            token=api.operator().token,
+            json_body={"module": "price_calculation", "period": "P12M", "note": "Beratung"},
+        ),
+    }
+)
+BUDGETS.update(
+    {
+        "GET /catalog": {},
+        # The licences come with the tenant row the gate reads: no call of their own.
+        "GET /tenants/{tenantId}/licences": {"dynamodb.BatchGetItem": 1},
+        # the booking (row, span, ledger, due marker, audit), the admins, the mail with the terms
+        "POST /tenants/{tenantId}/licences": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.TransactWriteItems": 1,
+            "dynamodb.Query": 1,
+            "ses.SendEmail": 1,
+        },
+        # the plan and the current plan span, then the change with its spans, ledger and audit
+        "POST /tenants/{tenantId}/plan": {
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.GetItem": 2,
+            "dynamodb.TransactWriteItems": 1,
+        },
+        "POST /operator/tenants/{tenantId}/licences": {
+            "dynamodb.GetItem": 2,
+            "dynamodb.TransactWriteItems": 1,
+            "dynamodb.Query": 1,
+            "ses.SendEmail": 1,
+        },
     }
 )
 

@@ -151,6 +151,7 @@ def test_a_suspended_tenant_is_read_only_and_a_closed_one_is_gone_until_reopened
 
 def test_editions_and_configuration_are_the_operators_to_set(api: Api, operator: Account) -> None:
     partner = api.new_account("Konfig Partner AG")
+    api.book(partner, "tenant_management")
     custom = api.call(
         "POST",
         f"/tenants/{partner.tenant_id}/subtenants",

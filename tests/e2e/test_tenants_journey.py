@@ -18,11 +18,12 @@ from tests.support import link_token
 
 def test_a_partner_sets_up_a_sub_tenant_and_hands_it_over(api: Api) -> None:
     partner = api.new_account("Partner AG")
+    api.book(partner, "tenant_management")
     created = api.call(
         "POST",
         f"/tenants/{partner.tenant_id}/subtenants",
         token=partner.token,
-        json_body={"name": "Kunde Krause", "type": "CUSTOM", "edition": "PROFESSIONAL"},
+        json_body={"name": "Kunde Krause", "type": "CUSTOM", "plan": "PROFESSIONAL"},
     )
     assert created.status == 201, created.body
     sub = created.body["id"]

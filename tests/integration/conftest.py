@@ -29,6 +29,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         for function in TEMPLATE.functions:
             for name, value in stack.environment(TEMPLATE, function).items():
                 monkeypatch.setenv(name, value)
+        monkeypatch.setattr(
+            FUNCTIONS,
+            "environments",
+            {name: stack.own_environment(TEMPLATE, name) for name in TEMPLATE.functions},
+        )
         settings.cache_clear()
         kontor_aws._clients.clear()
         monkeypatch.setattr(clock, "_offset", timedelta())

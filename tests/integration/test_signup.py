@@ -40,6 +40,7 @@ def test_signup_creates_identity_tenant_admin_and_sends_a_verification_link(invo
     assert kinds(table) == [
         "EMAIL:EMAIL",
         "TENANT:AUDIT",
+        *["TENANT:BILLING"] * 3,  # its own billing account, its place on it, its plan from now on
         "TENANT:MEMBER",
         *["TENANT:TEMPLATE"] * 3,  # the standard content of a STANDARD tenant
         *["TENANT:TEMPLATENAME"] * 3,

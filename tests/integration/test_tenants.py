@@ -41,7 +41,28 @@ def etag(reply) -> str:
     return reply.headers["ETag"][0]
 
 
+def book(invoke: Lambda, claims: dict, tenant_id: str, module: str = "tenant_management"):
+    """Book `module` for the tenant, accepting the catalogue's current terms."""
+    from kontor.catalog import catalog
+
+    terms = {"version": catalog().module(module).terms.version}
+    return call(
+        invoke,
+        "LicencesFunction",
+        "licence_book",
+        claims,
+        {"tenantId": tenant_id},
+        body={"module": module, "period": "P1M", "accept_terms": terms},
+        headers=NO_KEY,
+    )
+
+
 def subtenant(invoke: Lambda, claims: dict, parent: str, name: str = "Kunde Müller", **body) -> str:
+    """A sub-tenant of `parent`, which gets the tenant management licence first if it has none."""
+    held = call(invoke, "LicencesFunction", "licences_list", claims, {"tenantId": parent})
+    if not any(item["module"] == "tenant_management" for item in held.body["items"]):
+        booked = book(invoke, claims, parent)
+        assert booked.status == 201, booked.body
     reply = call(
         invoke,
         "SubtenantsFunction",

@@ -17,6 +17,7 @@ class User:
 class Tenant:
     id: str
     name: str
+    plan: str = "BASIC"  # the edition it is billed for
 
 
 @dataclass(frozen=True)

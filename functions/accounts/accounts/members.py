@@ -10,10 +10,10 @@ from kontor.observability import count, logger
 from kontor.settings import settings
 
 
-def create_tenant(caller: Caller, name: str) -> Tenant:
+def create_tenant(caller: Caller, name: str, plan: str = "BASIC") -> Tenant:
     """A further, separate tenant for a signed-in user, who becomes its admin (same login)."""
     admin = store.users.profile(caller.user_id)
-    tenant = Tenant(id=ids.new_id(), name=name)
+    tenant = Tenant(id=ids.new_id(), name=name, plan=plan)
     store.members.create_tenant(tenant, admin, limit=settings().tenants_per_user)
     count("TenantCreated", tenant.id)
     logger.info("tenant created", tenant_id=tenant.id, user_id=caller.user_id)

@@ -18,7 +18,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup:
+def sign_up(*, email: str, password: str, name: str, tenant_name: str, plan: str = "BASIC") -> Signup:
     """A new identity, its first tenant with it as admin, and a mail to verify the address."""
     email = normalize_email(email)
     passwords.check(password, email=email, name=name, tenant_name=tenant_name)
@@ -30,7 +30,7 @@ def sign_up(*, email: str, password: str, name: str, tenant_name: str) -> Signup
 
     user_id = store.identity.create(email, name, password, verified=False)
     user = User(id=user_id, email=email, name=name, email_verified=False)
-    tenant = Tenant(id=ids.new_id(), name=tenant_name)
+    tenant = Tenant(id=ids.new_id(), name=tenant_name, plan=plan)
     secret, token = tokens.issue(
         store.users.VERIFY_EMAIL, user_id, email, timedelta(hours=settings().verification_ttl_hours)
     )

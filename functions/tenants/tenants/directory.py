@@ -3,7 +3,7 @@ and configuration. Every change is recorded in the tenant's own audit log as the
 
 from __future__ import annotations
 
-from kontor import pages
+from kontor import billing, clock, pages
 from kontor.access import Caller
 from kontor.errors import Conflict
 from kontor.observability import count, logger
@@ -36,10 +36,24 @@ def set_status(operator: Caller, tenant_id: str, status: Status, reason: str) ->
 
 
 def set_edition(operator: Caller, tenant_id: str, edition: str, reason: str | None) -> Tenant:
+    """The vendor's staff set any plan, at once; it is billed from now on (`kontor.billing`)."""
     tenant = store.settings.get(tenant_id)
+    if tenant.pending_plan:
+        raise Conflict(
+            f"A change to {tenant.pending_plan} takes effect on {tenant.plan_changes_at}; "
+            "change the plan after that.",
+            code="plan_change_pending",
+        )
     if tenant.edition != edition:
+        current = billing.current_plan(tenant_id)
+        now = clock.iso(clock.now())
         store.directory.change(
-            tenant_id, operator.user_id, "tenant.edition_changed", {"edition": edition}, reason
+            tenant_id,
+            operator.user_id,
+            "tenant.edition_changed",
+            {"edition": edition},
+            reason,
+            also=lambda tx: billing.switch_plan(tx, tenant_id, current, edition, now),
         )
     return store.settings.get(tenant_id)
 

@@ -45,6 +45,9 @@ class Tenant:
     admin_count: int
     logo_key: str | None
     handed_over_at: str | None
+    bill_to: str | None = None  # the billing account whose invoice bills this tenant
+    pending_plan: str | None = None  # a downgrade waiting for the next billing day
+    plan_changes_at: str | None = None
 
 
 @dataclass(frozen=True)

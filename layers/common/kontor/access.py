@@ -8,13 +8,14 @@ read brings the tenant row, whose status and write fences (`kontor.fences`) the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from kontor import keys
+from kontor import keys, licences
 from kontor.errors import Forbidden, NotFound, Unauthorized
 from kontor.fences import Fences, Status
+from kontor.licences import Licence
 from kontor.models import MembershipItem, TenantItem
 
 
@@ -51,6 +52,7 @@ class Access:
     partner_tenant_id: str | None = None  # the ancestor whose membership let a partner in
     fences: Fences | None = None
     handed_over: bool = False  # the partner handed the tenant over to its own admins
+    licences: dict[str, Licence] = field(default_factory=dict)  # the tenant's, by module
 
     def require(self, minimum: Role) -> None:
         if not self.role.allows(minimum):
@@ -94,9 +96,16 @@ def resolve(caller: Caller, tenant_id: str) -> Access:
     fences = Fences.of(tenant)
     fences.visible()
     membership = found.get((keys.tenant_pk(tenant_id), keys.member_sk(caller.user_id)))
+    found_licences = licences.of_row(tenant.licences)
     if membership is not None:
-        return Access(tenant_id, caller, Role(membership.role), "member", fences=fences)
-    return replace(_as_partner(caller, tenant, fences), handed_over=tenant.handed_over_at is not None)
+        return Access(
+            tenant_id, caller, Role(membership.role), "member", fences=fences, licences=found_licences
+        )
+    return replace(
+        _as_partner(caller, tenant, fences),
+        handed_over=tenant.handed_over_at is not None,
+        licences=found_licences,
+    )
 
 
 def partners_of(ancestors: Sequence[str], allows: Callable[[str], bool]) -> list[str]:

@@ -28,7 +28,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from kontor import fences, permissions
+from kontor import fences, licences, permissions
 from kontor.access import Access, Caller, Role, caller_from_claims, resolve
 from kontor.errors import (
     BadRequest,
@@ -287,6 +287,12 @@ def _tenant_gate(event: dict[str, Any], tenant_id: str) -> Access:
     fences.remember(access.fences)
     if event.get("httpMethod", "") not in READS and access.fences is not None:
         access.fences.writable(passes=permissions.fences_passed(event["httpMethod"], event["resource"]))
+    try:
+        module = permissions.module_of(event.get("httpMethod", ""), event.get("resource", ""))
+    except permissions.UnlistedModuleRoute:
+        raise Forbidden("This route is not open to anyone yet.", code="forbidden") from None
+    if module is not None:  # the module's licence, read with the tenant row (`kontor.licences`)
+        licences.require(access.licences, module)
     return access
 
 

@@ -130,6 +130,61 @@ PRUNE_DUE = "PRUNE"
 RESTORE_DUE = "RESTORE"
 DUE_SHARDS = 8
 
+# ---------------------------------------------------------------- licences and billing
+LICENCE_PREFIX = "LICENCE#"
+BILLING_PREFIX = "BILLING#"
+COMPANY_SK = "COMPANY"
+LICENCE_DUE = "LICENCE"
+BILLING_DUE = "BILLING"
+BILLING_ACCOUNT_SK = "BILLING#ACCOUNT"
+BILLED_TENANT_PREFIX = "BILLING#TENANT#"
+SPAN_PREFIX = "BILLING#SPAN#"
+INVOICE_PREFIX = "BILLING#INVOICE#"
+LEDGER_PREFIX = "BILLING#LEDGER#"
+# A billed span without an end (the current plan) ends here: it sorts after every real end.
+OPEN_END = "9999-12-31T00:00:00Z"
+PLAN_SPAN_SK = f"{SPAN_PREFIX}{OPEN_END}#plan"
+INVOICE_COUNTER_PK = "COUNTER#INVOICES"
+MODULE_PREFIX = "MOD#"
+
+
+def licence_sk(module: str) -> str:
+    """A licence's due marker (the licence itself is in the tenant row)."""
+    return f"{LICENCE_PREFIX}{module}"
+
+
+def billed_tenant_sk(tenant_id: str) -> str:
+    """In a billing account's range: a tenant its invoice bills (the account itself included)."""
+    return f"{BILLED_TENANT_PREFIX}{tenant_id}"
+
+
+def span_sk(ends_at: str, span_id: str) -> str:
+    """A billed span of a plan or a licence, sorted by its end: a month's invoice reads the spans
+    ending after the month began, one Query."""
+    return f"{SPAN_PREFIX}{ends_at}#{span_id}"
+
+
+def invoice_sk(month: str) -> str:
+    """An account's invoice of a month (`YYYY-MM`): at most one per account and month."""
+    return f"{INVOICE_PREFIX}{month}"
+
+
+def ledger_sk(at_iso: str, entry_id: str) -> str:
+    return f"{LEDGER_PREFIX}{at_iso}#{entry_id}"
+
+
+def module_prefix(module: str) -> str:
+    """Every item of a licensed module in a tenant's range starts with this: the purge's range."""
+    return f"{MODULE_PREFIX}{module}#"
+
+
+def module_of_sk(sk: str) -> str | None:
+    """The module an item of a tenant's range belongs to, or None for the core's items."""
+    if not sk.startswith(MODULE_PREFIX):
+        return None
+    return sk[len(MODULE_PREFIX) :].split("#", 1)[0]
+
+
 # What a restore never rolls back: the tenant row, who may enter, what happened, the backups
 # themselves and (later) licences and billing. A trailing `#` marks a prefix, else the exact key.
 NOT_RESTORED = (
@@ -139,8 +194,9 @@ NOT_RESTORED = (
     INVITATION_PREFIX,
     "INVITEE#",
     DESCENDANT_PREFIX,  # the partner hierarchy is structure, not business data
-    "LICENCE#",
-    "BILLING#",
+    LICENCE_PREFIX,
+    BILLING_PREFIX,
+    COMPANY_SK,  # the billing address and registration data: what invoices were addressed to
     BACKUP_PREFIX,
     BACKUP_POLICY_SK,
     BACKUP_RETENTION_SK,

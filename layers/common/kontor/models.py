@@ -115,6 +115,13 @@ class TenantItem(Item):
     # Write fences by name (`kontor.fences`): {"restoring": {"since": …, "by": <restore id>}}.
     # Always a map, so a fence can be set by its path without a read.
     fences = MapAttribute(default=dict)
+    # Licences of add-on modules by module (`kontor.licences`), read by the tenant gate with the row.
+    licences = MapAttribute(default=dict)
+    # The tenant whose invoice bills this one: itself, or the partner that created it.
+    bill_to = UnicodeAttribute(null=True)
+    # A downgrade waits for the next billing day: the plan (`edition`) it changes to, and when.
+    pending_plan = UnicodeAttribute(null=True)
+    plan_changes_at = UnicodeAttribute(null=True)
 
 
 class MembershipItem(Item):
@@ -386,3 +393,96 @@ class RestoreItem(Item):
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
     due = DueIndex()
+
+
+# ---------------------------------------------------------------- licences and billing
+class LicenceDueItem(Item):
+    """PK: TENANT#<tenant_id>  SK: LICENCE#<module> — when the licence job next looks at a licence
+    (a warning, the expiry, the purge). DUE: DUE#LICENCE#<shard> / <at>#<tenant_id>."""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    module = UnicodeAttribute()
+
+
+class BillingAccountItem(Item):
+    """PK: TENANT#<account_id>  SK: BILLING#ACCOUNT — a tenant that receives invoices.
+    DUE: DUE#BILLING#<shard> / <first day of the next month to bill>#<account_id>."""
+
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
+
+    next_month = UnicodeAttribute()  # YYYY-MM: the month the next invoice bills
+    created_at = UnicodeAttribute()
+
+
+class BilledTenantItem(Item):
+    """PK: TENANT#<account_id>  SK: BILLING#TENANT#<tenant_id> — a tenant the account pays for."""
+
+    tenant_id = UnicodeAttribute()
+    since = UnicodeAttribute()
+
+
+class SpanItem(Item):
+    """PK: TENANT#<tenant_id>  SK: BILLING#SPAN#<ends_at>#<span_id> — a plan or a licence, billed
+    from `starts_at` to the end in its key (`keys.OPEN_END` for the current plan)."""
+
+    kind = UnicodeAttribute()  # plan | module
+    code = UnicodeAttribute()  # the plan or the module
+    starts_at = UnicodeAttribute()
+    ends_at = UnicodeAttribute()
+    monthly_price_cents = NumberAttribute()  # the catalogue's price when it was booked
+
+
+class LedgerItem(Item):
+    """PK: TENANT#<tenant_id>  SK: BILLING#LEDGER#<at>#<entry_id> — what was booked, granted or
+    changed, by whom: never restored, never deleted by a restore."""
+
+    id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()  # licence.booked | licence.granted | plan.changed | ...
+    actor_id = UnicodeAttribute()
+    details = MapAttribute(default=dict)
+
+
+class CompanyItem(Item):
+    """PK: TENANT#<tenant_id>  SK: COMPANY — the tenant's company profile (billing recipient)."""
+
+    legal_name = UnicodeAttribute(null=True)
+    street = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)  # ISO 3166-1 alpha-2
+    vat_id = UnicodeAttribute(null=True)
+    registration_number = UnicodeAttribute(null=True)
+    billing_email = UnicodeAttribute(null=True)
+    owner_contact_id = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class InvoiceItem(Item):
+    """PK: TENANT#<account_id>  SK: BILLING#INVOICE#<YYYY-MM>"""
+
+    id = UnicodeAttribute()  # the invoice number, KT-<year>-<six digits>
+    account_id = UnicodeAttribute()
+    month = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    recipient = MapAttribute(default=dict)
+    sections = ListAttribute(of=MapAttribute, default=list)  # per billed tenant, with its lines
+    net_cents = NumberAttribute()
+    vat_rate = UnicodeAttribute()  # a decimal string, e.g. "19"
+    vat_cents = NumberAttribute()
+    gross_cents = NumberAttribute()
+    mailed_at = UnicodeAttribute(null=True)
+
+
+class CounterItem(Item):
+    """PK: COUNTER#INVOICES  SK: <year> — the last invoice number given in a year (gapless)."""
+
+    last = NumberAttribute(default=0)

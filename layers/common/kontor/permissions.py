@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kontor.access import Role
 from kontor.fences import Fence
+from kontor.licences import Module
 
 VIEWER, MEMBER, ADMIN = Role.VIEWER, Role.MEMBER, Role.ADMIN
 
@@ -57,6 +58,23 @@ MINIMUM_ROLE: dict[str, Role] = {
     "POST /tenants/{tenantId}/invitations": ADMIN,
     "DELETE /tenants/{tenantId}/invitations/{invitationId}": ADMIN,
     "POST /tenants/{tenantId}/invitations/{invitationId}/resend": ADMIN,
+    "GET /tenants/{tenantId}/licences": VIEWER,
+    "POST /tenants/{tenantId}/licences": ADMIN,
+    "POST /tenants/{tenantId}/plan": ADMIN,
+}
+
+
+# The module whose licence each module route needs (`kontor.licences.require`); routes of the core
+# module are not listed. A route below a module's path (`MODULE_PATHS`) that is missing here is
+# refused, so a module's new route cannot be reached without its licence by forgetting this table.
+MODULE_OF_ROUTE: dict[str, Module] = {
+    "POST /tenants/{tenantId}/subtenants": Module.TENANT_MANAGEMENT,
+}
+
+MODULE_PATHS: dict[str, Module] = {
+    "/tenants/{tenantId}/podcasts": Module.PODCASTS,
+    "/tenants/{tenantId}/price-calculations": Module.PRICE_CALCULATION,
+    "/tenants/{tenantId}/sync": Module.ONLINE_SYNC,
 }
 
 
@@ -69,6 +87,21 @@ PASSES_FENCES: dict[str, frozenset[Fence]] = {
 
 def minimum_role(method: str, resource: str) -> Role | None:
     return MINIMUM_ROLE.get(f"{method.upper()} {resource}")
+
+
+class UnlistedModuleRoute(Exception):
+    """A route below a module's path that `MODULE_OF_ROUTE` does not name."""
+
+
+def module_of(method: str, resource: str) -> Module | None:
+    """The module a route needs a licence of, or None for the core module's routes."""
+    module = MODULE_OF_ROUTE.get(f"{method.upper()} {resource}")
+    if module is not None:
+        return module
+    for path in MODULE_PATHS:
+        if resource == path or resource.startswith(path + "/"):
+            raise UnlistedModuleRoute(f"{method.upper()} {resource}")
+    return None
 
 
 def fences_passed(method: str, resource: str) -> frozenset[Fence]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -43,6 +46,28 @@ class Settings(BaseModel):
     invitations_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_INVITATIONS_PER_ADDRESS")
 
 
-@functools.cache
+# Where one process runs many functions (the local stack, the integration tests), each invocation
+# reads its own function's environment, as it would alone in its Lambda (`function_environment`).
+_function: ContextVar[Settings | None] = ContextVar("kontor_function_settings", default=None)
+
+
 def settings() -> Settings:
+    return _function.get() or _from_environment()
+
+
+@functools.cache
+def _from_environment() -> Settings:
     return Settings.model_validate(dict(os.environ))
+
+
+settings.cache_clear = _from_environment.cache_clear  # type: ignore[attr-defined]
+
+
+@contextmanager
+def function_environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Settings from the process environment with one function's own `variables` on top."""
+    token = _function.set(Settings.model_validate({**os.environ, **variables}))
+    try:
+        yield
+    finally:
+        _function.reset(token)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pynamodb.transactions import TransactWrite
 
-from kontor import audit, content, db, keys
+from kontor import audit, billing, content, db, keys
 from kontor.models import DescendantItem, MembershipItem, TenantItem, UserItem
 
 NAME_KEY_BYTES = 200  # a sort key holds at most 1,024 bytes: the name's part is bounded by bytes
@@ -37,6 +37,13 @@ class NewTenant:
     charset: str = "UTF-8"
     parent_id: str | None = None
     ancestors: tuple[str, ...] = field(default_factory=tuple)
+    # The tenant whose invoice bills this one: a partner's sub-tenant goes on the partner's invoice
+    # (the account paying for the partner), any other tenant is its own billing account.
+    bill_to: str | None = None
+
+    @property
+    def billing_account(self) -> str:
+        return self.bill_to or self.id
 
     @property
     def configuration(self) -> str:
@@ -90,6 +97,7 @@ def create(
             admin_count=1 if admin else 0,
             type=tenant.type,
             edition=tenant.edition,
+            bill_to=tenant.billing_account,
             charset=tenant.charset,
             configuration=tenant.configuration,
             parent_id=tenant.parent_id,
@@ -101,6 +109,7 @@ def create(
     )
     if admin is not None:
         tx.save(membership_row(tenant.id, admin, "admin", now))
+    billing.open_account(tx, tenant.id, tenant.billing_account, tenant.edition, now)
     if tenant.type == "STANDARD":
         for row in content.standard_rows(tenant.id, now):
             tx.save(row)

@@ -11,7 +11,7 @@ export function Accounts() {
   const [name, setName] = useState("");
   const [key, setKey] = useState(idempotencyKey);
   const create = useSubmit(async () => {
-    const tenant = await ok(api.POST("/tenants", { body: { name }, headers: { "Idempotency-Key": key } }));
+    const tenant = await ok(api.POST("/tenants", { body: { name, plan: "BASIC" }, headers: { "Idempotency-Key": key } }));
     setKey(idempotencyKey());
     setName("");
     await reloadMe();

@@ -83,7 +83,7 @@ export function SignUp() {
   const [sent, setSent] = useState<string | null>(null);
   const set = (name: keyof typeof fields) => (value: string) => setFields({ ...fields, [name]: value });
   const form = useSubmit(async () => {
-    const done = await ok(api.POST("/signup", { body: fields, headers: { "Idempotency-Key": key } }));
+    const done = await ok(api.POST("/signup", { body: { ...fields, plan: "BASIC" }, headers: { "Idempotency-Key": key } }));
     setSent(done.verification.sent_to);
   });
   if (sent)

@@ -22,7 +22,7 @@ export function Subtenants() {
     await ok(
       api.POST("/tenants/{tenantId}/subtenants", {
         params: { path },
-        body: { name, type, edition, charset: "UTF-8" },
+        body: { name, type, plan: edition, charset: "UTF-8" },
         headers: { "Idempotency-Key": key },
       }),
     );

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from accounts.domain import Invitation, InvitationPreview, Me, Member, Signup, User
 from kontor.access import Role
+from kontor.licences import Plan
 from kontor.types import Email
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -36,6 +37,7 @@ class SignupRequest(_Body):
     password: str = Field(max_length=256, json_schema_extra={"format": "password", "minLength": 12})
     name: Name
     tenant_name: Name
+    plan: Plan = Field(default=Plan.BASIC, description="The new tenant's plan (edition), billed monthly.")
 
 
 class VerifyRequest(_Body):
@@ -123,6 +125,7 @@ class CreateTenantRequest(_Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Schmidt Beratung"}]})
 
     name: Name
+    plan: Plan = Field(default=Plan.BASIC, description="The new tenant's plan (edition), billed monthly.")
 
 
 class TenantCreatedResponse(BaseModel):

@@ -22,7 +22,7 @@ app = api.make_resolver()
 @api.idempotent(app, "signup.create")
 def sign_up(body: SignupRequest) -> Response[SignupResponse]:
     created = signup.sign_up(
-        email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name
+        email=body.email, password=body.password, name=body.name, tenant_name=body.tenant_name, plan=body.plan
     )
     return api.created(SignupResponse.of(created))
 

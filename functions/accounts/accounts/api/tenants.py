@@ -14,7 +14,7 @@ app = api.make_resolver()
 @app.post("/tenants", responses={201: {"description": "The new tenant, with the caller as its admin."}})
 @api.idempotent(app, "tenant.create")
 def create_tenant(body: CreateTenantRequest) -> Response[TenantCreatedResponse]:
-    tenant = members.create_tenant(api.caller(app), body.name)
+    tenant = members.create_tenant(api.caller(app), body.name, body.plan.value)
     return api.created(TenantCreatedResponse(id=tenant.id, name=tenant.name, role="admin"))
 
 

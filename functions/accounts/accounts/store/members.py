@@ -31,7 +31,7 @@ def create_tenant(tenant: Tenant, admin: User, *, limit: int) -> None:
         with db.transaction() as tx:
             tenancy.create(
                 tx,
-                tenancy.NewTenant(id=tenant.id, name=tenant.name),
+                tenancy.NewTenant(id=tenant.id, name=tenant.name, edition=tenant.plan),
                 created_by=admin.id,
                 admin=person(admin),
                 source="additional_account",

@@ -73,7 +73,7 @@ def create_signup(user: User, tenant: Tenant, verification: TokenItem) -> None:
             )
             tenancy.create(
                 tx,
-                tenancy.NewTenant(id=tenant.id, name=tenant.name),
+                tenancy.NewTenant(id=tenant.id, name=tenant.name, edition=tenant.plan),
                 created_by=user.id,
                 admin=person(user),
                 source="signup",

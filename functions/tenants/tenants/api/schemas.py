@@ -96,15 +96,13 @@ class UpdateTenantRequest(Patch):
 class CreateSubtenantRequest(_Body):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [
-                {"name": "Kunde Nord GmbH", "type": "STANDARD", "edition": "BASIC", "charset": "UTF-8"}
-            ]
+            "examples": [{"name": "Kunde Nord GmbH", "type": "STANDARD", "plan": "BASIC", "charset": "UTF-8"}]
         }
     )
 
     name: Name
     type: TenantType = TenantType.STANDARD
-    edition: Edition = Edition.BASIC
+    plan: Edition = Field(default=Edition.BASIC, description="The plan (edition) it is billed for.")
     charset: Charset = Charset.UTF_8
 
 

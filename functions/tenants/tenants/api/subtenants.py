@@ -21,7 +21,7 @@ app = api.make_resolver()
 @api.idempotent(app, "subtenant.create")
 def create(tenantId: str, body: CreateSubtenantRequest) -> Response[SubtenantResponse]:
     sub = subtenants.create_subtenant(
-        api.access(app), body.name, body.type.value, body.edition.value, body.charset.value
+        api.access(app), body.name, body.type.value, body.plan.value, body.charset.value
     )
     return api.created(SubtenantResponse.of(sub))
 

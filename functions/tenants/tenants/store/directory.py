@@ -3,7 +3,10 @@ one Query a page, and the operator's changes to a tenant row with their audit en
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from pynamodb.transactions import TransactWrite
 
 from kontor import audit, db, keys, mapping, pages, tenancy
 from kontor.errors import NotFound
@@ -47,7 +50,12 @@ def members(tenant_id: str) -> tuple[list[Admin], int]:
 
 
 def change(
-    tenant_id: str, operator_id: str, action: str, changes: dict[str, Any], reason: str | None
+    tenant_id: str,
+    operator_id: str,
+    action: str,
+    changes: dict[str, Any],
+    reason: str | None,
+    also: Callable[[TransactWrite], None] | None = None,
 ) -> None:
     """Set `changes` on the tenant row, with the audit entry in the tenant's own log, together."""
     row = TenantItem(keys.tenant_pk(tenant_id), keys.TENANT_SK)
@@ -71,6 +79,8 @@ def change(
                 target=tenant_id,
                 details={**changes, "reason": reason} if reason else changes,
             )
+            if also is not None:
+                also(tx)
     except db.Cancelled as cancelled:
         if (row.pk, row.sk) in cancelled.failed:
             raise NotFound("No such tenant.", code="tenant_not_found") from None

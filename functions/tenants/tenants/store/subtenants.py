@@ -26,6 +26,7 @@ def create_subtenant(context: Access, parent: Tenant, sub: Tenant, *, limit: int
         charset=sub.charset,
         parent_id=parent.id,
         ancestors=sub.ancestors,
+        bill_to=parent.bill_to or parent.id,
     )
     try:
         with db.transaction() as tx:

@@ -1,0 +1,1 @@
+"""Billing: the catalogue, plans, licences of add-on modules, the company profile and invoices."""

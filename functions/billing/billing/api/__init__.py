@@ -1,0 +1,1 @@
+"""billing: the routes, thin handlers over the logic beside this package"""
