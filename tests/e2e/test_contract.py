@@ -6,7 +6,7 @@ local stack of its own (the shared one's call budgets and IAM record stay untouc
 Three bounded runs (`tests/contract/schemathesis.toml`; about two minutes on two cores):
 
 1. a signed-in tenant admin, on a tenant with a seeded contact, appointment, template, invitation,
-   backup and sub-tenant: every phase — examples, coverage, fuzzing and the stateful phase that
+   backup, the tenant management licence and a sub-tenant: every phase — examples, coverage, fuzzing and the stateful phase that
    follows the document's links from each create to its reads, updates and deletes;
 2. nobody signed in: every protected route must answer 401, the public ones their contract;
 3. an operator, on the `/operator/` routes.
@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from local.template import ROOT
-from tests.e2e.conftest import Api, running_stack
+from tests.e2e.conftest import Account, Api, running_stack
 from tests.support import link_token
 
 CONFIG = ROOT / "tests" / "contract" / "schemathesis.toml"
@@ -35,7 +35,7 @@ def test_the_api_keeps_the_contract_its_document_states(tmp_path: Path) -> None:
     with running_stack("--no-delivery") as api:
         # Given a signed-in admin of a tenant with one of each resource, and an operator
         owner = api.new_account("Vertrag GmbH")
-        seeded = _seed(api, owner.tenant_id, owner.token)
+        seeded = _seed(api, owner)
         environment = {
             **os.environ,
             "KONTOR_TENANT_ID": owner.tenant_id,
@@ -71,7 +71,9 @@ def test_the_api_keeps_the_contract_its_document_states(tmp_path: Path) -> None:
         assert code == 0, f"the contract test ({name}) failed:\n{output[-20000:]}"
 
 
-def _seed(api: Api, tenant_id: str, token: str) -> dict[str, str]:
+def _seed(api: Api, owner: Account) -> dict[str, str]:
+    tenant_id, token = owner.tenant_id, owner.token
+
     def create(path: str, body: dict) -> str:
         reply = api.call("POST", f"/tenants/{tenant_id}{path}", token=token, json_body=body)
         assert reply.status in (201, 202), (path, reply.status, reply.body)
@@ -94,7 +96,7 @@ def _seed(api: Api, tenant_id: str, token: str) -> dict[str, str]:
         # Pending (nothing delivers the work here): a restore of it is refused, so no fuzzed request
         # can fence the tenant for the rest of the run.
         "backup_id": create("/backups", {"note": "vorher"}),
-        "subtenant_id": create("/subtenants", {"name": "Kunde"}),
+        "subtenant_id": api.subtenant(owner, "Kunde"),  # with the tenant management licence
     }
     seeded["invitation_token"] = link_token(api.outbox("gast@example.com")[0]["text"])
     return seeded
