@@ -6,8 +6,9 @@ local stack of its own (the shared one's call budgets and IAM record stay untouc
 Three bounded runs (`tests/contract/schemathesis.toml`; about two minutes on two cores):
 
 1. a signed-in tenant admin, on a tenant with a seeded contact, appointment, template, invitation,
-   backup, the tenant management licence and a sub-tenant: every phase — examples, coverage, fuzzing and the stateful phase that
-   follows the document's links from each create to its reads, updates and deletes;
+   backup, the tenant management licence and a sub-tenant: every phase — examples, coverage,
+   fuzzing and the stateful phase that follows the document's links from each create to its
+   reads, updates and deletes;
 2. nobody signed in: every protected route must answer 401, the public ones their contract;
 3. an operator, on the `/operator/` routes.
 
