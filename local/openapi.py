@@ -351,8 +351,8 @@ def _link(paths: dict[str, Any]) -> None:
         if answered is None:
             continue
         for target, targets in paths.items():
-            # The created resource and what hangs below it without further ids.
-            found = re.fullmatch(re.escape(path) + r"/\{(\w+)\}(/[\w-]+)*", target)
+            # The created resource itself (what hangs below it may answer 404 for reasons of its own).
+            found = re.fullmatch(re.escape(path) + r"/\{(\w+)\}", target)
             if found is None:
                 continue
             created = found.group(1)
