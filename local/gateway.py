@@ -128,6 +128,18 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     return Response(json.dumps(body), status=status, headers=headers, content_type="application/json")
 
 
+def _refusal(
+    status: int, code: str, message: str, *, details: Any = None, headers: dict[str, str] | None = None
+) -> Response:
+    """What API Gateway itself answers (no route, too large, not signed in), as Kontor's error JSON
+    with a request id like every other answer."""
+    request_id = str(uuid.uuid4())
+    error: dict[str, Any] = {"code": code, "message": message, "request_id": request_id}
+    if details is not None:
+        error["details"] = details
+    return _json(status, {"error": error}, {**(headers or {}), "X-Request-Id": request_id})
+
+
 class Gateway:
     def __init__(self, template: Template, stack: Stack, *, endpoint: str, region: str) -> None:
         self.template = template
@@ -159,34 +171,29 @@ class Gateway:
         if page is not None:
             return page
         if matched is None:
-            return _json(
-                404 if not self._path_known(request.path) else 405,
-                {"error": {"code": "route_not_found", "message": "There is no such route."}},
+            allowed = self._methods(request.path)
+            if not allowed:
+                return _refusal(404, "route_not_found", "There is no such route.")
+            return _refusal(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not answered here; try {', '.join(allowed)}.",
+                headers={"Allow": ", ".join(allowed)},
             )
         route, parameters = matched
         if _too_large(request):
-            return _json(
+            return _refusal(
                 413,
-                {
-                    "error": {
-                        "code": "payload_too_large",
-                        "message": f"The request body exceeds {MAX_BODY_BYTES} bytes.",
-                        "details": {"max_bytes": MAX_BODY_BYTES},
-                    }
-                },
+                "payload_too_large",
+                f"The request body exceeds {MAX_BODY_BYTES} bytes.",
+                details={"max_bytes": MAX_BODY_BYTES},
             )
         claims = None
         if not route.public:
             claims = self.authorizer.claims(request.headers.get("Authorization"))
             if claims is None:
-                return _json(
-                    401,
-                    {
-                        "error": {
-                            "code": "unauthorized",
-                            "message": "Sign in first: the bearer token is missing, expired or not valid.",
-                        }
-                    },
+                return _refusal(
+                    401, "unauthorized", "Sign in first: the bearer token is missing, expired or not valid."
                 )
         edge: Counter[str] = Counter()
         result, calls = self.functions.invoke(
@@ -209,8 +216,10 @@ class Gateway:
                 return route, found.groupdict()
         return None
 
-    def _path_known(self, path: str) -> bool:
-        return any(route.pattern.match(path) for route in self.template.routes)
+    def _methods(self, path: str) -> list[str]:
+        """The methods the API answers on `path` (CORS preflights included), for `Allow`."""
+        found = {route.method for route in self.template.routes if route.pattern.match(path)}
+        return sorted(found | {"OPTIONS"}) if found else []
 
     def _preflight(self) -> Response:
         headers = {

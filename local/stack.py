@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from local import fidelity, provision, template
+from local import fidelity, footprint, provision, template
 from local.gateway import Gateway
 from local.recorder import recorder
 
@@ -36,6 +36,7 @@ class LocalStack:
     @classmethod
     def start(cls) -> LocalStack:
         recorder.install()  # before any botocore session exists
+        footprint.apply()  # memory and write time flat under sustained load (moto keeps everything)
         fidelity.serialize_dynamodb_writes()
         fidelity.undo_transactions_by_item()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the gateway logs its own requests

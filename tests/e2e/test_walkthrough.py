@@ -69,6 +69,17 @@ def test_openapi_document_and_swagger_ui_are_served(api: Api) -> None:
     assert "security" not in document.body["paths"]["/signup"]["post"]
     assert docs.status == 200
     assert "swagger-ui" in docs.body.lower()
+    # Offline: Swagger UI and the document are inlined, nothing is loaded from elsewhere.
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", docs.body)
+
+
+def test_an_unknown_method_answers_405_with_the_methods_there_are(api: Api) -> None:
+    reply = api.call("DELETE", "/me")
+
+    assert reply.status == 405
+    assert reply.headers["Allow"] == "GET, OPTIONS"
+    assert reply.body["error"]["code"] == "method_not_allowed"
+    assert reply.body["error"]["request_id"] == reply.headers["X-Request-Id"]
 
 
 def test_cors_preflight_names_the_spa(api: Api) -> None:

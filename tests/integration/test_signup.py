@@ -532,3 +532,16 @@ def test_an_address_starts_a_few_signups_a_day_known_or_not(
     }
     assert len(invoke.mails()) == mails  # the owner's mailbox is not flooded
     settings.cache_clear()
+
+
+def test_an_address_the_user_pool_refuses_is_a_422_and_nothing_is_written(invoke: Lambda) -> None:
+    # Given an address the standard allows but the user pool does not take as a username
+    # When someone signs up with it (found by the contract test: it answered 500)
+    reply = signup(invoke, email="v}o^voev@example.net")
+
+    # Then the answer names the address, and no login, row or mail exists
+    assert reply.status == 422
+    assert reply.body["error"]["code"] == "invalid_email"
+    assert invoke.table() == []
+    assert invoke.cognito_users() == []
+    assert invoke.mails() == []

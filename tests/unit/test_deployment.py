@@ -49,9 +49,13 @@ def test_gateway_errors_are_json_in_the_shape_of_every_other_error(deployed: dic
         body = response["responseTemplates"]["application/json"]
         # API Gateway substitutes $context.error.messageString as a quoted JSON string.
         rendered = body.replace("$context.error.messageString", json.dumps("Missing Authentication Token"))
+        rendered = rendered.replace("$context.requestId", "c0ffee-1d")
         assert "$context" not in rendered, name
         parsed = json.loads(rendered)
-        assert set(parsed) == {"error"} and {"code", "message"} <= set(parsed["error"]), name
+        # The OpenAPI document's `Error`, with the request id a report needs (`X-Request-Id` is API
+        # Gateway's own id too).
+        assert set(parsed) == {"error"} and {"code", "message", "request_id"} <= set(parsed["error"]), name
+        assert parsed["error"]["request_id"] == "c0ffee-1d", name
 
 
 def test_gateway_errors_carry_the_spas_origin(deployed: dict[str, Any]) -> None:

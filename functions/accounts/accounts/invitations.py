@@ -68,6 +68,10 @@ def revoke(context: Access, invitation_id: str) -> Invitation:
     return store.invitations.revoke(context, store.invitations.get_row(context.tenant_id, invitation_id))
 
 
+# A link to an invitation that is no longer pending: its state, as the answer's code.
+_CLOSED = {state: f"invitation_{state}" for state in ("accepted", "revoked", "expired")}
+
+
 def _open(secret: str) -> tuple[InvitationItem, TokenItem]:
     """The invitation behind a link, while it may still be accepted."""
     token = tokens.check(secret, INVITATION)
@@ -75,7 +79,7 @@ def _open(secret: str) -> tuple[InvitationItem, TokenItem]:
         raise BadRequest("This link is not valid.", code="invalid_token")
     item = store.invitations.get_row(token.tenant_id, token.subject)
     if item.state != "pending":
-        raise Gone(f"This invitation was {item.state}.", code=f"invitation_{item.state}")
+        raise Gone(f"This invitation was {item.state}.", code=_CLOSED[item.state])
     return item, token
 
 

@@ -37,10 +37,13 @@ def write(change: Change) -> Record:
     return change.record
 
 
+_NOT_FOUND = {"contact": "contact_not_found", "appointment": "appointment_not_found"}
+
+
 def _known(record_id: str, kind: str) -> str:
     # A malformed id names nothing: the same 404 as an unknown one, without a read.
     if not _ID.match(record_id):
-        raise NotFound(f"No such {kind}.", code=f"{kind}_not_found")
+        raise NotFound(f"No such {kind}.", code=_NOT_FOUND[kind])
     return record_id
 
 

@@ -7,8 +7,9 @@ membership and the tenant row in one round trip, applies the route's minimum rol
 (`permissions`), and refuses writes to a fenced tenant (`fences`). Routes under `/operator/` pass
 the operator gate instead. Every response carries `X-Request-Id`, every error body `request_id`.
 
-Before any of that, a write's body must be at most `MAX_BODY_BYTES`, UTF-8, and JSON no deeper
-than `MAX_JSON_DEPTH` (`_check_body`): hostile bodies get a 4xx with a stable code, never a 5xx.
+Before any of that, a write's body must be declared JSON (or not declared), at most
+`MAX_BODY_BYTES`, UTF-8, and JSON no deeper than `MAX_JSON_DEPTH` (`_check_body`): hostile bodies get
+a 4xx with a stable code, never a 5xx.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from kontor.errors import (
     PreconditionFailed,
     PreconditionRequired,
     Unauthorized,
+    UnsupportedMediaType,
 )
 from kontor.observability import logger, metrics
 from kontor.settings import settings
@@ -208,6 +210,10 @@ def _check_body(event: dict[str, Any]) -> None:
     body = event.get("body")
     if not body:
         return
+    if not _json_content(event.get("headers") or {}):
+        raise UnsupportedMediaType(
+            "Send the request body as JSON (Content-Type: application/json).", code="unsupported_media_type"
+        )
     if event.get("isBase64Encoded"):
         try:
             raw = base64.b64decode(body, validate=True)
@@ -234,6 +240,13 @@ def _check_body(event: dict[str, Any]) -> None:
             code="invalid_json",
             details={"max_depth": MAX_JSON_DEPTH},
         )
+
+
+def _json_content(headers: dict[str, Any]) -> bool:
+    """Whether a body is declared JSON, or not declared at all (read as JSON, as before)."""
+    declared = next((str(v) for k, v in headers.items() if k.lower() == "content-type"), "")
+    media = declared.split(";", 1)[0].strip().lower()
+    return media in ("", "application/json") or (media.startswith("application/") and media.endswith("+json"))
 
 
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')

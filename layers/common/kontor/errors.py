@@ -57,6 +57,11 @@ class PayloadTooLarge(KontorError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaType(KontorError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class Locked(KontorError):
     status = 423
     code = "locked"

@@ -120,9 +120,8 @@ function AppointmentEditor(props: { appointment: Appointment; etag: string; read
     try {
       await ok(
         api.PATCH("/tenants/{tenantId}/appointments/{appointmentId}", {
-          params: { path },
+          params: { path, header: { "If-Match": props.etag } },
           body: { title, starts_at: new Date(starts).toISOString(), ends_at: new Date(ends).toISOString(), location: location || null },
-          headers: { "If-Match": props.etag },
         }),
       );
     } catch (ex) {

@@ -159,8 +159,10 @@ function ContactEditor({ start, etag }: { start: Contact; etag: string }) {
     setSaved(false);
     const before = formOf(base.contact);
     const changed = Object.fromEntries(Object.entries(bodyOf(form)).filter(([k]) => before[k as keyof Form] !== form[k as keyof Form]));
+    // Nothing changed: the API refuses an empty PATCH (422 nothing_to_change), and there is nothing to save.
+    if (Object.keys(changed).length === 0) return setSaved(true);
     try {
-      const done = await withEtag(api.PATCH("/tenants/{tenantId}/contacts/{contactId}", { params: { path }, body: changed, headers: { "If-Match": base.etag } }));
+      const done = await withEtag(api.PATCH("/tenants/{tenantId}/contacts/{contactId}", { params: { path, header: { "If-Match": base.etag } }, body: changed }));
       setBase({ contact: done.data, etag: done.etag });
       setForm(formOf(done.data));
       setSaved(true);
@@ -172,7 +174,7 @@ function ContactEditor({ start, etag }: { start: Contact; etag: string }) {
     }
   });
   const remove = useSubmit(async () => {
-    await ok(api.DELETE("/tenants/{tenantId}/contacts/{contactId}", { params: { path }, headers: { "If-Match": base.etag } }));
+    await ok(api.DELETE("/tenants/{tenantId}/contacts/{contactId}", { params: { path, header: { "If-Match": base.etag } } }));
     navigate(`/t/${tenant.id}/contacts`);
   });
   return (

@@ -32,8 +32,10 @@ export function Settings() {
     setSaved(false);
     const before = formOf(base.tenant);
     const body = Object.fromEntries(Object.entries(form).filter(([key, value]) => before[key as keyof Form] !== value));
+    // Nothing changed: the API refuses an empty PATCH (422 nothing_to_change), and there is nothing to save.
+    if (Object.keys(body).length === 0) return setSaved(true);
     try {
-      const done = await withEtag(api.PATCH("/tenants/{tenantId}", { params: { path }, body, headers: { "If-Match": base.etag } }));
+      const done = await withEtag(api.PATCH("/tenants/{tenantId}", { params: { path, header: { "If-Match": base.etag } }, body }));
       setBase({ tenant: done.data, etag: done.etag });
       setTenant(done.data, done.etag);
       setSaved(true);

@@ -93,9 +93,8 @@ function TemplateEditor(props: { editing: { template: Template | null; etag: str
       try {
         await ok(
           api.PATCH("/tenants/{tenantId}/templates/{templateId}", {
-            params: { path: { ...path, templateId: start.id } },
+            params: { path: { ...path, templateId: start.id }, header: { "If-Match": props.editing.etag } },
             body: fields,
-            headers: { "If-Match": props.editing.etag },
           }),
         );
       } catch (ex) {

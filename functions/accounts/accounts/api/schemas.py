@@ -20,8 +20,21 @@ class _Body(BaseModel):
 
 
 class SignupRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "anna@example.com",
+                    "password": "velvet-otter-harbour-93",
+                    "name": "Anna Schmidt",
+                    "tenant_name": "Schmidt GmbH",
+                }
+            ]
+        }
+    )
+
     email: Email
-    password: str = Field(max_length=256, json_schema_extra={"format": "password"})
+    password: str = Field(max_length=256, json_schema_extra={"format": "password", "minLength": 12})
     name: Name
     tenant_name: Name
     plan: Plan = Field(default=Plan.BASIC, description="The new tenant's plan (edition), billed monthly.")
@@ -116,6 +129,8 @@ class MeResponse(BaseModel):
 
 
 class CreateTenantRequest(_Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Schmidt Beratung"}]})
+
     name: Name
     plan: Plan = Field(default=Plan.BASIC, description="The new tenant's plan (edition), billed monthly.")
 
@@ -154,6 +169,10 @@ class ChangeRoleRequest(_Body):
 
 
 class InviteRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "ben@example.com", "role": "member"}]}
+    )
+
     email: Email
     role: Role = Role.MEMBER
 
@@ -201,4 +220,6 @@ class AcceptRequest(_Body):
     """Only a person without a login sends these; a signed-in person sends an empty body."""
 
     name: Name | None = None
-    password: str | None = Field(default=None, max_length=256, json_schema_extra={"format": "password"})
+    password: str | None = Field(
+        default=None, max_length=256, json_schema_extra={"format": "password", "minLength": 12}
+    )

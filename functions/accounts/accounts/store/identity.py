@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from botocore.exceptions import ClientError
 
 from kontor.aws import client
-from kontor.errors import BadRequest, Conflict
+from kontor.errors import BadRequest, Conflict, Unprocessable
 from kontor.observability import logger
 from kontor.settings import settings
 
@@ -39,6 +39,11 @@ def create(email: str, name: str, password: str, *, verified: bool) -> str:
             UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes
         )
     except ClientError as error:
+        if _code(error) == "InvalidParameterException":
+            # An address the standard allows but the user pool refuses as a username (`}`, `^`, …).
+            raise Unprocessable(
+                "This address cannot be used to sign in; please use another one.", code="invalid_email"
+            ) from None
         if _code(error) != "UsernameExistsException" or not _remove_if_abandoned(email):
             raise
         created = cognito.admin_create_user(

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from backups.domain import DEFAULT_POLICY, Backup, Download, Policy, Restore
 
-Keep = Annotated[int, Field(ge=0, le=1000)]
+# Strict: a JSON `false` or `1.0` is not a count (pydantic would read them as 0 and 1).
+Keep = Annotated[int, Field(strict=True, ge=0, le=1000)]
 
 
 class _Body(BaseModel):
@@ -20,14 +21,21 @@ class CreateBackupRequest(_Body):
 
 
 class PruneRequest(_Body):
-    older_than_days: Annotated[int, Field(ge=0, le=3650)]
+    older_than_days: Annotated[int, Field(strict=True, ge=0, le=3650)]
 
 
 class PolicyRequest(_Body):
     """A whole policy; a field left out takes its default (the schedule: weekly)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"schedule": "daily", "keep_last": 7, "keep_daily": 7, "keep_weekly": 4, "keep_monthly": 6}
+            ]
+        }
+    )
     schedule: Literal["off", "daily", "weekly"] = "weekly"
-    keep_last: Annotated[int, Field(ge=1, le=1000)] = DEFAULT_POLICY.keep_last
+    keep_last: Annotated[int, Field(strict=True, ge=1, le=1000)] = DEFAULT_POLICY.keep_last
     keep_daily: Keep = DEFAULT_POLICY.keep_daily
     keep_weekly: Keep = DEFAULT_POLICY.keep_weekly
     keep_monthly: Keep = DEFAULT_POLICY.keep_monthly

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import AwareDatetime
 
 from kontor import api, clock, pages
 from kontor.access import Role
+from kontor.types import Moment
 from records import records
 from records.api import replies
 from records.api.schemas import (
@@ -20,8 +20,8 @@ from records.api.schemas import (
 )
 
 app = api.make_resolver()
-From = Annotated[AwareDatetime | None, Query(alias="from", description="Earliest start (inclusive).")]
-To = Annotated[AwareDatetime | None, Query(alias="to", description="Latest start (exclusive).")]
+From = Annotated[Moment | None, Query(alias="from", description="Earliest start (inclusive).")]
+To = Annotated[Moment | None, Query(alias="to", description="Latest start (exclusive).")]
 
 
 @app.post(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kontor import clock
-from kontor.types import Email
+from kontor.types import Email, Moment, Patch
 from records.domain import Address, Appointment, Contact
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -38,6 +38,19 @@ def _unique(tags: list[str]) -> list[str]:
 
 
 class CreateContactRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "person",
+                    "name": "Erika Mustermann",
+                    "email": "erika@example.com",
+                    "tags": ["kunde"],
+                }
+            ]
+        }
+    )
+
     kind: ContactKind
     name: Name
     email: Email | None = None
@@ -54,9 +67,11 @@ class CreateContactRequest(_Body):
         }
 
 
-class UpdateContactRequest(_Body):
+class UpdateContactRequest(Patch):
     """Only the fields sent change; `null` clears an optional field."""
 
+    REMOVABLE = frozenset({"email", "phone", "address", "notes", "tags"})
+    EXAMPLE: ClassVar[dict[str, Any]] = {"phone": "+49 30 1234567", "notes": None}
     kind: ContactKind | None = None
     name: Name | None = None
     email: Email | None = None
@@ -65,15 +80,8 @@ class UpdateContactRequest(_Body):
     notes: Notes | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> UpdateContactRequest:
-        for required in ("kind", "name"):
-            if required in self.model_fields_set and getattr(self, required) is None:
-                raise ValueError(f"{required} cannot be removed")
-        return self
-
     def changes(self) -> dict[str, Any]:
-        found = {name: getattr(self, name) for name in self.model_fields_set}
+        found = self.changed()
         if "address" in found:
             found["address"] = self.address.domain() if self.address else None
         if "tags" in found:
@@ -82,9 +90,21 @@ class UpdateContactRequest(_Body):
 
 
 class CreateAppointmentRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Jahresgespräch",
+                    "starts_at": "2026-12-01T09:00:00Z",
+                    "ends_at": "2026-12-01T10:00:00Z",
+                }
+            ]
+        }
+    )
+
     title: Name
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     location: Short | None = None
     contact_ids: list[RecordId] = Field(default_factory=list, max_length=20)
 
@@ -103,24 +123,18 @@ class CreateAppointmentRequest(_Body):
         }
 
 
-class UpdateAppointmentRequest(_Body):
+class UpdateAppointmentRequest(Patch):
     """Only the fields sent change; `null` clears `location`."""
 
+    REMOVABLE = frozenset({"location"})
     title: Name | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     location: Short | None = None
     contact_ids: list[RecordId] | None = Field(default=None, max_length=20)
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> UpdateAppointmentRequest:
-        for required in ("title", "starts_at", "ends_at", "contact_ids"):
-            if required in self.model_fields_set and getattr(self, required) is None:
-                raise ValueError(f"{required} cannot be removed")
-        return self
-
     def changes(self) -> dict[str, Any]:
-        found = {name: getattr(self, name) for name in self.model_fields_set}
+        found = self.changed()
         if "contact_ids" in found:
             found["contact_ids"] = list(dict.fromkeys(self.contact_ids or []))
         for moment in ("starts_at", "ends_at"):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from kontor.pages import Page
+from kontor.types import Patch
 from tenants.domain import (
     AuditEntry,
     Charset,
@@ -93,20 +94,26 @@ class TenantResponse(BaseModel):
         )
 
 
-class UpdateTenantRequest(_Body):
+class UpdateTenantRequest(Patch):
+    EXAMPLE: ClassVar[dict[str, Any]] = {"name": "Schmidt & Partner GmbH"}
+
     name: Name | None = None
     edition: Edition | None = None
     charset: Charset | None = None
     configuration: Literal["ready", "awaiting_configuration"] | None = None
-    partner_access: bool | None = None
+    partner_access: StrictBool | None = None
 
     def changes(self) -> dict:
-        return {
-            k: (v.value if hasattr(v, "value") else v) for k, v in self.model_dump(exclude_none=True).items()
-        }
+        return {k: (v.value if hasattr(v, "value") else v) for k, v in self.changed().items()}
 
 
 class CreateSubtenantRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "Kunde Nord GmbH", "type": "STANDARD", "plan": "BASIC", "charset": "UTF-8"}]
+        }
+    )
+
     name: Name
     type: TenantType = TenantType.STANDARD
     plan: Edition = Field(default=Edition.BASIC, description="The plan (edition) it is billed for.")
@@ -157,13 +164,22 @@ class CopyContentResponse(BaseModel):
 
 
 class CreateTemplateRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "Begrüßung", "kind": "email", "subject": "Willkommen", "body": "Hallo {name}"}
+            ]
+        }
+    )
+
     name: Name
     kind: Kind
     subject: Annotated[str, StringConstraints(max_length=300)] | None = None
     body: Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
 
 
-class UpdateTemplateRequest(_Body):
+class UpdateTemplateRequest(Patch):
+    REMOVABLE = frozenset({"subject"})
     name: Name | None = None
     kind: Kind | None = None
     subject: Annotated[str, StringConstraints(max_length=300)] | None = None
@@ -271,6 +287,22 @@ class AdminResponse(BaseModel):
     user_id: str
     email: str
     name: str
+
+
+class ConnectionFileResponse(BaseModel):
+    """`kontor-<tenant_id>.json`: what a workstation needs to connect to the tenant, and no secret."""
+
+    format: Literal["kontor-connection"]
+    version: int
+    api_url: str
+    region: str
+    user_pool_id: str
+    user_pool_client_id: str
+    tenant_id: str
+    tenant_name: str
+    created_at: str
+    # Only where Cognito is emulated (the local stack).
+    cognito_endpoint: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class TenantFileResponse(BaseModel):

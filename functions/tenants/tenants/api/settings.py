@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -17,6 +16,7 @@ from tenants.api.schemas import (
     AuditPage,
     ClosedTenantResponse,
     CloseTenantRequest,
+    ConnectionFileResponse,
     TenantResponse,
     UpdateTenantRequest,
 )
@@ -46,13 +46,13 @@ def close_tenant(tenantId: str, body: CloseTenantRequest) -> ClosedTenantRespons
 
 
 @app.get("/tenants/<tenantId>/connection-file")
-def connection_file(tenantId: str) -> Response[str]:
-    document = settings.connection_file(api.access(app), _api_url())
-    filename = f"kontor-{document['tenant_id']}.json"
+def connection_file(tenantId: str) -> Response[ConnectionFileResponse]:
+    document = ConnectionFileResponse(**settings.connection_file(api.access(app), _api_url()))
+    filename = f"kontor-{document.tenant_id}.json"
     return Response(
         200,
         content_types.APPLICATION_JSON,
-        json.dumps(document, indent=2),
+        document,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from kontor import api, pages
-from kontor.errors import Unprocessable
 from tenants import templates
 from tenants.api.schemas import CreateTemplateRequest, TemplateResponse, TemplatesPage, UpdateTemplateRequest
 
@@ -48,10 +47,7 @@ def read(tenantId: str, templateId: str) -> Response[TemplateResponse]:
 
 @app.patch("/tenants/<tenantId>/templates/<templateId>")
 def update(tenantId: str, templateId: str, body: UpdateTemplateRequest) -> Response[TemplateResponse]:
-    changes = body.model_dump(exclude_unset=True)
-    if not changes or any(value is None for key, value in changes.items() if key != "subject"):
-        raise Unprocessable("Send the fields to change; only subject may be null.", code="nothing_to_change")
-    return _answer(templates.update(api.access(app), templateId, api.if_match(app), changes))
+    return _answer(templates.update(api.access(app), templateId, api.if_match(app), body.changed()))
 
 
 @app.delete("/tenants/<tenantId>/templates/<templateId>", responses={204: {"description": "Deleted."}})
