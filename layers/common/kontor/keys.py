@@ -258,3 +258,19 @@ def due_until(at_iso: str) -> str:
 def due_at(due_sort_key: str) -> str:
     """The moment a `due_sk` stands for."""
     return due_sort_key.split("#", 1)[0]
+
+
+# ---------------------------------------------------------------- module: price calculation
+# Every item of a licensed module sits under `module_prefix(<module>)` in the tenant's range, so
+# the licence job's purge finds exactly them (its index partitions follow the item).
+def price_calculation_sk(calculation_id: str) -> str:
+    return f"{module_prefix('price_calculation')}CALCULATION#{calculation_id}"
+
+
+def price_calculations_by_name_pk(tenant_id: str) -> str:
+    """gsi1 partition of a tenant's calculation sheets, sorted by `price_calculation_name_sk`."""
+    return f"{tenant_pk(tenant_id)}#{module_prefix('price_calculation')}CALCULATIONS"
+
+
+def price_calculation_name_sk(name_key: str, calculation_id: str) -> str:
+    return f"{name_key}#{calculation_id}"

@@ -61,6 +61,12 @@ MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}/licences": VIEWER,
     "POST /tenants/{tenantId}/licences": ADMIN,
     "POST /tenants/{tenantId}/plan": ADMIN,
+    # ---- module: price calculation
+    "GET /tenants/{tenantId}/price-calculations": VIEWER,
+    "GET /tenants/{tenantId}/price-calculations/{calculationId}": VIEWER,
+    "POST /tenants/{tenantId}/price-calculations": MEMBER,
+    "PATCH /tenants/{tenantId}/price-calculations/{calculationId}": MEMBER,
+    "DELETE /tenants/{tenantId}/price-calculations/{calculationId}": MEMBER,
 }
 
 
@@ -69,6 +75,12 @@ MINIMUM_ROLE: dict[str, Role] = {
 # refused, so a module's new route cannot be reached without its licence by forgetting this table.
 MODULE_OF_ROUTE: dict[str, Module] = {
     "POST /tenants/{tenantId}/subtenants": Module.TENANT_MANAGEMENT,
+    # ---- module: price calculation
+    "GET /tenants/{tenantId}/price-calculations": Module.PRICE_CALCULATION,
+    "GET /tenants/{tenantId}/price-calculations/{calculationId}": Module.PRICE_CALCULATION,
+    "POST /tenants/{tenantId}/price-calculations": Module.PRICE_CALCULATION,
+    "PATCH /tenants/{tenantId}/price-calculations/{calculationId}": Module.PRICE_CALCULATION,
+    "DELETE /tenants/{tenantId}/price-calculations/{calculationId}": Module.PRICE_CALCULATION,
 }
 
 MODULE_PATHS: dict[str, Module] = {
