@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from local.template import load
+from tests.e2e import budgets_modules as modules
 from tests.e2e import budgets_records_backups as records_backups
 from tests.e2e.conftest import PASSWORD, Account, Api, HttpReply
 from tests.support import link_token
@@ -466,6 +467,9 @@ BUDGETS.update(
 # Records and backups keep their scenarios and budgets beside them.
 SCENARIOS.update(records_backups.SCENARIOS)
 BUDGETS.update(records_backups.BUDGETS)
+# The licensed modules' routes likewise.
+SCENARIOS.update(modules.SCENARIOS)
+BUDGETS.update(modules.BUDGETS)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from pricing.arithmetic import Rates, backward, forward
 
 EXAMPLE = Rates(
@@ -35,7 +34,11 @@ def test_forward_from_cost_to_price_step_by_step() -> None:
         ("vat", 3635),  # 19 % of 191.32 = 36.3508
         ("gross_price", 22767),
     ]
-    assert (result.purchase_cost_cents, result.net_price_cents, result.gross_price_cents) == (12000, 19132, 22767)
+    assert (result.purchase_cost_cents, result.net_price_cents, result.gross_price_cents) == (
+        12000,
+        19132,
+        22767,
+    )
     assert result.steps[1].percent == Decimal("25") and result.steps[2].percent is None
 
 
@@ -64,7 +67,9 @@ def test_amounts_round_half_up_once_per_step() -> None:
 
 
 percent = st.decimals(min_value=0, max_value=1000, places=4, allow_nan=False, allow_infinity=False)
-discount = st.decimals(min_value=0, max_value=Decimal("99.9999"), places=4, allow_nan=False, allow_infinity=False)
+discount = st.decimals(
+    min_value=0, max_value=Decimal("99.9999"), places=4, allow_nan=False, allow_infinity=False
+)
 
 
 @settings(max_examples=2000, deadline=None)

@@ -274,18 +274,26 @@ def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
     The backup file and the Query both run in sort-key order, so memory stays flat: an item only in
     the table is deleted, one only in the backup or different in it is written, an equal one is
     left alone (a re-run after a failure writes only what is still missing). Rows a restore never
-    rolls back (`keys.NOT_RESTORED`) are skipped on both sides. How many were written and removed.
+    rolls back (`keys.NOT_RESTORED`) are skipped on both sides, and so are the items of a licensed
+    module whose data the tenant no longer keeps (purged, or never licensed): a restore never
+    brings back what the licence job purged. How many were written and removed.
     """
+    kept_modules = store.tenant_data.kept_modules(tenant_id)
+
+    def restorable(sk: str) -> bool:
+        module = keys.module_of_key(sk)
+        return keys.restorable(sk) and (module is None or module in kept_modules)
+
     writer = store.tenant_data.Writer()
     current = iter(store.tenant_data.items(tenant_id))
     here = next(current, None)
     for wanted in backup_items:
         sk = wanted["sk"]["S"]
         while here is not None and here["sk"]["S"] < sk:
-            if keys.restorable(here["sk"]["S"]):
+            if restorable(here["sk"]["S"]):
                 writer.delete(here)
             here = next(current, None)
-        if not keys.restorable(sk):
+        if not restorable(sk):
             continue
         if here is not None and here["sk"]["S"] == sk:
             if here != wanted:
@@ -294,7 +302,7 @@ def replace(tenant_id: str, backup_items: Any) -> tuple[int, int]:
         else:
             writer.put(wanted)
     while here is not None:
-        if keys.restorable(here["sk"]["S"]):
+        if restorable(here["sk"]["S"]):
             writer.delete(here)
         here = next(current, None)
     writer.flush()

@@ -19,6 +19,8 @@ from pricing.domain import Calculation
 _ID = re.compile(r"^[0-9a-z]{26}$")
 RATES = ("overhead_pct", "margin_pct", "cash_discount_pct", "discount_pct", "vat_pct")
 DISCOUNTS = ("cash_discount_pct", "discount_pct")
+# What a sheet is made of; everything else of it is calculated from these.
+INPUTS = ("name", "direction", "currency", "purchase_cost_cents", *RATES, "supplier_contact_id", "notes")
 
 
 def _known(calculation_id: str) -> str:
@@ -81,12 +83,14 @@ def _expect(current: Calculation, expected_version: int | None) -> int:
     return current.version
 
 
-def update(tenant: Access, calculation_id: str, expected_version: int, changes: dict[str, Any]) -> Calculation:
+def update(
+    tenant: Access, calculation_id: str, expected_version: int, changes: dict[str, Any]
+) -> Calculation:
     """Change the fields sent and calculate again. Turning a sheet round keeps its price or cost:
     `direction: backward` alone starts from the net price it had, `forward` from its purchase cost."""
     current = get(tenant, calculation_id)
     version = _expect(current, expected_version)
-    values = {f.name: getattr(current, f.name) for f in dataclasses.fields(current)}
+    values = {name: getattr(current, name) for name in INPUTS}
     values["target_net_price_cents"] = current.net_price_cents
     values.update(changes)
     direction = values["direction"]
@@ -97,8 +101,9 @@ def update(tenant: Access, calculation_id: str, expected_version: int, changes: 
             code="validation_error",
             details=[{"field": wrong, "reason": f"not an input of a {direction} calculation"}],
         )
-    computed = _computed({k: v for k, v in values.items() if k not in ("steps", "net_price_cents", "gross_price_cents")})
-    updated = dataclasses.replace(current, **computed, version=version + 1, updated_at=clock.iso(clock.now()))
+    updated = dataclasses.replace(
+        current, **_computed(values), version=version + 1, updated_at=clock.iso(clock.now())
+    )
     supplier = updated.supplier_contact_id
     store.calculations.write(
         tenant.tenant_id,
@@ -115,7 +120,9 @@ def update(tenant: Access, calculation_id: str, expected_version: int, changes: 
 def delete(tenant: Access, calculation_id: str, expected_version: int | None) -> None:
     current = get(tenant, calculation_id)
     version = _expect(current, expected_version)
-    store.calculations.write(tenant.tenant_id, tenant.caller.user_id, "delete", current, expected_version=version)
+    store.calculations.write(
+        tenant.tenant_id, tenant.caller.user_id, "delete", current, expected_version=version
+    )
     count("PriceCalculationDeleted", tenant.tenant_id)
 
 

@@ -197,6 +197,13 @@ NOT_RESTORED = (
 )
 
 
+def module_of_key(sk: str) -> str | None:
+    """The licensed module an item of a tenant's range belongs to (`MOD#<module>#…`), else None."""
+    if not sk.startswith(MODULE_PREFIX):
+        return None
+    return sk.removeprefix(MODULE_PREFIX).split("#", 1)[0]
+
+
 def restorable(sk: str) -> bool:
     """True for a tenant's business data (records, templates, settings), which a restore replaces."""
     return not any(sk.startswith(kept) if kept.endswith("#") else sk == kept for kept in NOT_RESTORED)

@@ -49,7 +49,9 @@ def list_calculations(
     cursor: pages.Cursor = None,
 ) -> CalculationPage:
     page = calculations.list_by_name(api.access(app), prefix, limit, cursor)
-    return CalculationPage(items=[CalculationResponse.of(c) for c in page.items], next_cursor=page.next_cursor)
+    return CalculationPage(
+        items=[CalculationResponse.of(c) for c in page.items], next_cursor=page.next_cursor
+    )
 
 
 @app.get(f"{PATH}/<calculationId>")
@@ -58,7 +60,9 @@ def read(tenantId: str, calculationId: str) -> Response[CalculationResponse]:
 
 
 @app.patch(f"{PATH}/<calculationId>")
-def update(tenantId: str, calculationId: str, body: UpdateCalculationRequest) -> Response[CalculationResponse]:
+def update(
+    tenantId: str, calculationId: str, body: UpdateCalculationRequest
+) -> Response[CalculationResponse]:
     tenant = api.access(app, Role.MEMBER)
     sheet = calculations.update(tenant, calculationId, api.if_match(app), body.changes())
     return _sheet(CalculationResponse.of(sheet))

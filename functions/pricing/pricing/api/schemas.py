@@ -101,7 +101,9 @@ class UpdateCalculationRequest(_Body):
             if getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be removed")
         if {"purchase_cost_cents", "target_net_price_cents"} <= self.model_fields_set:
-            raise ValueError("send purchase_cost_cents (forward) or target_net_price_cents (backward), not both")
+            raise ValueError(
+                "send purchase_cost_cents (forward) or target_net_price_cents (backward), not both"
+            )
         _discounts_below_100(self)
         return self
 
@@ -110,8 +112,10 @@ class UpdateCalculationRequest(_Body):
 
 
 class StepResponse(BaseModel):
-    name: str = Field(description="purchase_cost, overhead, cost_price, profit, cash_price, cash_discount, "
-                      "target_price, discount, net_price, vat, gross_price")
+    name: str = Field(
+        description="purchase_cost, overhead, cost_price, profit, cash_price, cash_discount, "
+        "target_price, discount, net_price, vat, gross_price"
+    )
     amount_cents: int
     percent: str | None = Field(description="The rate this step applied; null for a subtotal.")
 
@@ -140,7 +144,9 @@ class CalculationResponse(BaseModel):
     def of(cls, calculation: Calculation) -> CalculationResponse:
         steps = [
             StepResponse(
-                name=s.name, amount_cents=s.amount_cents, percent=None if s.percent is None else str(s.percent)
+                name=s.name,
+                amount_cents=s.amount_cents,
+                percent=None if s.percent is None else str(s.percent),
             )
             for s in calculation.steps
         ]
