@@ -484,7 +484,7 @@ def test_every_route_has_its_calls_pinned(api: Api, account: Account, route: str
     reply = SCENARIOS[route](api, account)
     assert route in BUDGETS, f"{route}: pin its AWS calls: {reply.calls}"
 
-    assert 200 <= reply.status < 300, reply.body
+    assert 200 <= reply.status < 400, reply.body  # 3xx: the podcast audio's redirect
     assert reply.calls == BUDGETS[route], f"{route}: {reply.calls}"
 
 
