@@ -100,3 +100,44 @@ def _without_licence_bookkeeping(items: list[dict[str, Any]]) -> list[dict[str, 
         for i in items
         if not i["sk"]["S"].startswith("LICENCE#")
     ]
+
+
+def test_podcasts_feed_goes_dark_when_locked_returns_when_booked_and_is_purged(stack: Api) -> None:
+    import requests
+
+    from tests.e2e import podcasting as pod
+
+    api = stack
+    admin = api.new_account("Podcast Lebenslauf GmbH")
+    api.book(admin, "podcasts")
+    channel = pod.channel(api, admin)
+    pod.with_audio(api, admin, channel["id"])
+    feed_url = pod.publish(api, admin, channel["id"])["feed_url"]
+    assert requests.get(feed_url, timeout=30).status_code == 200
+    prefix = f"tenants/{admin.tenant_id}/modules/podcasts/"
+    assert len(_objects(api, prefix)) == 2  # the audio and the feed
+
+    licence = api.call("GET", f"/tenants/{admin.tenant_id}/licences", token=admin.token).body["items"]
+    expires_at = next(i for i in licence if i["module"] == "podcasts")["expires_at"]
+    advance(api, days_until(api, expires_at) + 1)
+    locked = api.call("GET", pod.channels(admin), token=admin.token)
+    assert (locked.status, locked.body["error"]["code"]) == (403, "licence_expired")
+    dark = requests.get(feed_url, timeout=30)
+    assert dark.status_code == 404 and dark.json()["error"]["code"] == "not_found"
+    assert len(module_rows(api, admin.tenant_id, "podcasts")) == 2 and len(_objects(api, prefix)) == 2
+
+    api.book(admin, "podcasts")
+    assert requests.get(feed_url, timeout=30).status_code == 200
+
+    licence = api.call("GET", f"/tenants/{admin.tenant_id}/licences", token=admin.token).body["items"]
+    purge_at = next(i for i in licence if i["module"] == "podcasts")["purge_at"]
+    advance(api, days_until(api, purge_at) + 1)
+    run_licence_job(api)
+    assert module_rows(api, admin.tenant_id, "podcasts") == []
+    assert _objects(api, prefix) == []
+    assert requests.get(feed_url, timeout=30).status_code == 404
+
+
+def _objects(api: Api, prefix: str) -> list[str]:
+    listed = api.aws("s3").list_object_versions(Bucket="kontor-local-logosbucket", Prefix=prefix)
+    return [v["Key"] for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]
