@@ -5,13 +5,17 @@ retention — exactly the module's items — and never brought back by a restore
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
+import feedparser
 import pytest
+import requests
 
+from tests.e2e import podcasting as pod
 from tests.e2e.budgets_modules import SHEET
 from tests.e2e.conftest import Account, Api, running_stack
-from tests.e2e.test_licences import advance, days_until, module_rows, run_licence_job
+from tests.e2e.test_licences import advance, days_until, module_rows, now, run_licence_job
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +107,6 @@ def _without_licence_bookkeeping(items: list[dict[str, Any]]) -> list[dict[str, 
 
 
 def test_podcasts_feed_goes_dark_when_locked_returns_when_booked_and_is_purged(stack: Api) -> None:
-    import requests
-
-    from tests.e2e import podcasting as pod
 
     api = stack
     admin = api.new_account("Podcast Lebenslauf GmbH")
@@ -141,3 +142,36 @@ def test_podcasts_feed_goes_dark_when_locked_returns_when_booked_and_is_purged(s
 def _objects(api: Api, prefix: str) -> list[str]:
     listed = api.aws("s3").list_object_versions(Bucket="kontor-local-logosbucket", Prefix=prefix)
     return [v["Key"] for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]
+
+
+def test_a_scheduled_episode_appears_when_its_time_comes(stack: Api) -> None:
+
+    api = stack
+    admin = api.new_account("Podcast Zeitplan GmbH")
+    api.book(admin, "podcasts", period="P12M")
+    channel = pod.channel(api, admin)
+    pod.with_audio(api, admin, channel["id"], title="Schon da")
+    at = datetime.fromtimestamp(now(api).timestamp() + 3600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    pod.with_audio(api, admin, channel["id"], title="Geplant", published_at=at)
+    feed_url = pod.publish(api, admin, channel["id"])["feed_url"]
+    assert [e.title for e in feedparser.parse(requests.get(feed_url, timeout=30).content).entries] == [
+        "Schon da"
+    ]
+
+    early = api.call("POST", "/_local/schedules/PodcastFeedSchedule").body
+    assert early["result"]["dispatched"] == 0  # not yet due: nothing read but the due index
+    advance(api, 2 / 24)
+    fired = api.call("POST", "/_local/schedules/PodcastFeedSchedule").body
+
+    assert fired["result"]["dispatched"] == 1
+    # the tenant's fences, its channels, the channel's episodes, the feed, the channel written
+    assert fired["calls"]["work"] == {
+        "dynamodb.GetItem": 1,
+        "dynamodb.Query": 2,
+        "s3.PutObject": 1,
+        "dynamodb.TransactWriteItems": 1,
+    }
+    entries = feedparser.parse(requests.get(feed_url, timeout=30).content).entries
+    assert [e.title for e in entries] == ["Geplant", "Schon da"]
+    again = api.call("POST", "/_local/schedules/PodcastFeedSchedule").body
+    assert again["result"]["dispatched"] == 0  # nothing scheduled any more: the marker is gone

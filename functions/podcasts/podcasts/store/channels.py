@@ -7,6 +7,7 @@ the public feed) and its due marker belong to the same item and go with it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.attributes import (
@@ -160,3 +161,9 @@ def tenant_state(tenant_id: str) -> tuple[str | None, Any]:
     except DoesNotExist:
         return None, {}
     return row.status or "active", row.licences
+
+
+def due(partition: str, until: str) -> Iterator[tuple[str, str]]:
+    """(tenant_id, due_sk) of every channel marker in `partition` due by `until`."""
+    for item in ChannelItem.due.query(partition, ChannelItem.due_sk <= keys.due_until(until)):
+        yield keys.tenant_id_of(item.pk), item.due_sk
