@@ -27,7 +27,6 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     ("BackupsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("SubtenantsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("SignupFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
-    ("PriceCalculationsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("SignupFunction", "cognito-idp:AdminDeleteUser", "UserPool"): "removes the new login when a "
     "later step of the signup fails, or an abandoned one (older than 5 minutes)",
     ("InvitationsFunction", "cognito-idp:AdminDeleteUser", "UserPool"): "removes the new login when "

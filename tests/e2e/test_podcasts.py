@@ -178,3 +178,47 @@ def test_channels_and_episodes_change_with_their_version(api: Api) -> None:
     assert api.call("DELETE", f"{path}/episodes/{made['id']}", token=admin.token).status == 204
     assert api.call("DELETE", path, token=admin.token).status == 204
     assert module_rows(api, admin.tenant_id) == []
+
+
+def test_a_retried_create_answers_the_first_and_new_audio_replaces_the_old(api: Api) -> None:
+    admin = booked(api, "Wiederholung Podcast GmbH")
+    key = {"Idempotency-Key": "channel-once"}
+    first = api.call("POST", pod.channels(admin), token=admin.token, json_body=pod.CHANNEL, headers=key)
+    again = api.call("POST", pod.channels(admin), token=admin.token, json_body=pod.CHANNEL, headers=key)
+    assert first.status == again.status == 201 and first.body == again.body
+    episodes = f"{pod.channels(admin)}/{first.body['id']}/episodes"
+    body = {"title": "Einmal", "description": "D"}
+    key = {"Idempotency-Key": "episode-once"}
+    made = api.call("POST", episodes, token=admin.token, json_body=body, headers=key)
+    retried = api.call("POST", episodes, token=admin.token, json_body=body, headers=key)
+    assert made.status == retried.status == 201 and made.body == retried.body
+    assert len(module_rows(api, admin.tenant_id)) == 2
+
+    channel_id, episode_id = first.body["id"], made.body["id"]
+    for seconds in (10, 20):
+        upload_id = pod.upload(api, admin, channel_id, episode_id, mp3(seconds), "audio/mpeg")
+        assert pod.confirm(api, admin, channel_id, episode_id, upload_id).status == 200
+    [kept] = objects(api, f"tenants/{admin.tenant_id}/modules/podcasts/audio/")
+    read = api.call("GET", f"{episodes}/{episode_id}", token=admin.token).body
+    assert read["audio"]["duration_seconds"] == 20 and kept.endswith(".mp3")
+
+
+def test_the_feed_job_renders_a_scheduled_episode_on_the_shared_stack(api: Api) -> None:
+    """The job's own calls on this stack (whose clock stays put): an episode due in two seconds."""
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    admin = booked(api, "Gleich Podcast GmbH")
+    channel = pod.channel(api, admin)
+    pod.with_audio(api, admin, channel["id"])
+    clock = datetime.fromisoformat(api.call("GET", "/_local/clock").body["now"].replace("Z", "+00:00"))
+    at = (clock + timedelta(seconds=2)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    pod.with_audio(api, admin, channel["id"], title="Gleich", published_at=at)
+    feed_url = pod.publish(api, admin, channel["id"])["feed_url"]
+    time.sleep(3)
+
+    fired = api.call("POST", "/_local/schedules/PodcastFeedSchedule").body
+
+    assert fired["result"]["dispatched"] >= 1
+    titles = [e.title for e in feedparser.parse(requests.get(feed_url, timeout=30).content).entries]
+    assert titles == ["Gleich", "Folge 1"]
