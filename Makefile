@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 AUDIT_VENV := .venv-audit
-LAYERS := layers/common layers/imaging layers/pdf
+LAYERS := layers/common layers/imaging layers/pdf layers/audio
 # The Lambda runtime's Python minor version, read from the template (Runtime: python3.13).
 RUNTIME_MINOR := $(shell sed -n 's/^ *Runtime: python\([0-9.]*\).*/\1/p' template.yaml | head -n 1)
 ENV ?= dev

@@ -279,12 +279,36 @@ def test_an_anonymous_retry_of_an_accept_with_another_password_gets_422(invoke: 
 # ---------------------------------------------------------------- ids in paths
 
 
+def _licence_every_module(invoke: Lambda, tenant_id: str) -> None:
+    import boto3
+
+    from kontor.licences import Module
+
+    entry = {
+        "M": {
+            "expires_at": {"S": "2999-01-01T00:00:00Z"},
+            "purge_at": {"S": "2999-06-01T00:00:00Z"},
+            "period": {"S": "P12M"},
+            "active_since": {"S": "2026-01-01T00:00:00Z"},
+            "granted_by": {"S": "operator"},
+        }
+    }
+    boto3.client("dynamodb").update_item(
+        TableName=invoke.stack.refs["Table"],
+        Key={"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": "TENANT"}},
+        UpdateExpression="SET licences = :all",
+        ExpressionAttributeValues={":all": {"M": {m.value: entry for m in Module if m != Module.CORE}}},
+    )
+
+
 @pytest.mark.parametrize("bad_id", ["x" * 3_000, "\ufdfa" * 60, "..%2F..", "a b"])
 def test_an_id_in_a_path_that_names_nothing_is_404_on_every_route(invoke: Lambda, bad_id: str) -> None:
     from local.template import load
 
-    # Given a tenant and its admin
+    # Given a tenant and its admin, with every licensed module (else a module route answers 403
+    # licence_required at the gate, before any id is looked at)
     claims, tenant_id = signed_up(invoke)
+    _licence_every_module(invoke, tenant_id)
     before = invoke.table()
     routes = [r for r in load().routes if re.search(r"\{(?!tenantId)\w+\}", r.path)]
     assert len(routes) > 15

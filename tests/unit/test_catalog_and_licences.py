@@ -97,7 +97,7 @@ def test_a_route_below_a_modules_path_must_be_in_the_module_table() -> None:
     assert permissions.module_of("POST", "/tenants/{tenantId}/subtenants") == Module.TENANT_MANAGEMENT
     assert permissions.module_of("GET", "/tenants/{tenantId}/contacts") is None
     with pytest.raises(permissions.UnlistedModuleRoute):
-        permissions.module_of("GET", "/tenants/{tenantId}/podcasts/channels")
+        permissions.module_of("PUT", "/tenants/{tenantId}/podcasts/channels")
     with pytest.raises(permissions.UnlistedModuleRoute):
         permissions.module_of("POST", "/tenants/{tenantId}/sync")
 

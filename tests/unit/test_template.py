@@ -34,6 +34,9 @@ def test_routes_are_unique_and_only_the_declared_ones_are_public() -> None:
         "GET /invitations/{token}",
         "POST /invitations/{token}/accept",
         "GET /notices/public",
+        # A podcast's feed and its audio: what podcast apps fetch (`podcasts.feeds` checks the licence).
+        "GET /feeds/{feedFile}",
+        "GET /feeds/{channelId}/episodes/{episodeFile}",
     }
     api = TEMPLATE.resources["Api"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"

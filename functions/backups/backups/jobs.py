@@ -577,10 +577,18 @@ def replace(
     The backup file and the Query both run in sort-key order, so memory stays flat: an item only in
     the table is deleted, one only in the backup or different in it is written, an equal one is
     left alone (a re-run after a failure writes only what is still missing). Rows a restore never
-    rolls back (`keys.NOT_RESTORED`) are skipped on both sides. A step resumes after key `after`
-    (the backup's items up to it already skipped) and stops when its budget is spent.
+    rolls back (`keys.NOT_RESTORED`) are skipped on both sides, and so are the items of a licensed
+    module whose data the tenant no longer keeps (purged, or never licensed): a restore never
+    brings back what the licence job purged. A step resumes after key `after` (the backup's items
+    up to it already skipped) and stops when its budget is spent.
     """
     budget = budget or Budget()
+    kept_modules = store.tenant_data.kept_modules(tenant_id)
+
+    def restorable(sk: str) -> bool:
+        module = keys.module_of_sk(sk)
+        return keys.restorable(sk) and (module is None or module in kept_modules)
+
     writer = store.tenant_data.Writer()
     current = iter(store.tenant_data.items(tenant_id, after=after, page_items=budget.page_items))
     here = next(current, None)
@@ -593,10 +601,10 @@ def replace(
     for wanted in backup_items:
         sk = wanted["sk"]["S"]
         while here is not None and here["sk"]["S"] < sk:
-            if keys.restorable(here["sk"]["S"]):
+            if restorable(here["sk"]["S"]):
                 writer.delete(here)
             here = next(current, None)
-        if keys.restorable(sk):
+        if restorable(sk):
             if here is not None and here["sk"]["S"] == sk:
                 if here != wanted:
                     writer.put(wanted)
@@ -610,7 +618,7 @@ def replace(
         if budget.spent:
             return stop()
     while here is not None:
-        if keys.restorable(here["sk"]["S"]):
+        if restorable(here["sk"]["S"]):
             writer.delete(here)
         last = here["sk"]["S"]
         here = next(current, None)

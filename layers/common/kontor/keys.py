@@ -334,3 +334,45 @@ OUTBOX_DUE = "OUTBOX"
 
 def outbox_pk(mail_id: str) -> str:
     return f"OUTBOX#{mail_id}"
+
+
+# ---------------------------------------------------------------- module: price calculation
+# Every item of a licensed module sits under `module_prefix(<module>)` in the tenant's range, so
+# the licence job's purge finds exactly them (its index partitions follow the item).
+def price_calculation_sk(calculation_id: str) -> str:
+    return f"{module_prefix('price_calculation')}CALCULATION#{calculation_id}"
+
+
+def price_calculations_by_name_pk(tenant_id: str) -> str:
+    """gsi1 partition of a tenant's calculation sheets, sorted by `price_calculation_name_sk`."""
+    return f"{tenant_pk(tenant_id)}#{module_prefix('price_calculation')}CALCULATIONS"
+
+
+def price_calculation_name_sk(name_key: str, calculation_id: str) -> str:
+    return f"{name_key}#{calculation_id}"
+
+
+# ---------------------------------------------------------------- module: podcasts
+PODCAST_CHANNEL_PREFIX = f"{module_prefix('podcasts')}CHANNEL#"
+PODCAST_EPISODE_PREFIX = f"{module_prefix('podcasts')}EPISODE#"
+PODCAST_FEED_DUE = "PODCAST_FEED"  # a published channel with an episode whose time is still to come
+PODCAST_CHANNEL_GSI_SK = "CHANNEL"
+
+
+def podcast_channel_sk(channel_id: str) -> str:
+    return f"{PODCAST_CHANNEL_PREFIX}{channel_id}"
+
+
+def podcast_episodes_prefix(channel_id: str) -> str:
+    """A channel's episodes, one Query of the tenant's range (`begins_with`)."""
+    return f"{PODCAST_EPISODE_PREFIX}{channel_id}#"
+
+
+def podcast_episode_sk(channel_id: str, episode_id: str) -> str:
+    return f"{podcast_episodes_prefix(channel_id)}{episode_id}"
+
+
+def podcast_channel_gsi_pk(channel_id: str) -> str:
+    """gsi1 partition that finds a channel (and so its tenant) by id alone, for the public feed.
+    It belongs to the channel item: the purge that deletes the channel removes it too."""
+    return f"PODCAST#{channel_id}"

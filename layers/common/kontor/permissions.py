@@ -72,6 +72,26 @@ MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}/invoices": ADMIN,
     "GET /tenants/{tenantId}/invoices/{invoiceId}": ADMIN,
     "GET /tenants/{tenantId}/invoices/{invoiceId}/pdf": ADMIN,
+    # ---- module: price calculation
+    "GET /tenants/{tenantId}/price-calculations": VIEWER,
+    "GET /tenants/{tenantId}/price-calculations/{calculationId}": VIEWER,
+    "POST /tenants/{tenantId}/price-calculations": MEMBER,
+    "PATCH /tenants/{tenantId}/price-calculations/{calculationId}": MEMBER,
+    "DELETE /tenants/{tenantId}/price-calculations/{calculationId}": MEMBER,
+    # ---- module: podcasts (the public feed routes pass no tenant gate: `podcasts.feeds`)
+    "GET /tenants/{tenantId}/podcasts/channels": VIEWER,
+    "GET /tenants/{tenantId}/podcasts/channels/{channelId}": VIEWER,
+    "POST /tenants/{tenantId}/podcasts/channels": MEMBER,
+    "PATCH /tenants/{tenantId}/podcasts/channels/{channelId}": MEMBER,
+    "DELETE /tenants/{tenantId}/podcasts/channels/{channelId}": MEMBER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/publish": MEMBER,
+    "GET /tenants/{tenantId}/podcasts/channels/{channelId}/episodes": VIEWER,
+    "GET /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": VIEWER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes": MEMBER,
+    "PATCH /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": MEMBER,
+    "DELETE /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": MEMBER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/upload": MEMBER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": MEMBER,
 }
 
 
@@ -80,6 +100,30 @@ MINIMUM_ROLE: dict[str, Role] = {
 # refused, so a module's new route cannot be reached without its licence by forgetting this table.
 MODULE_OF_ROUTE: dict[str, Module] = {
     "POST /tenants/{tenantId}/subtenants": Module.TENANT_MANAGEMENT,
+    # ---- module: price calculation
+    "GET /tenants/{tenantId}/price-calculations": Module.PRICE_CALCULATION,
+    "GET /tenants/{tenantId}/price-calculations/{calculationId}": Module.PRICE_CALCULATION,
+    "POST /tenants/{tenantId}/price-calculations": Module.PRICE_CALCULATION,
+    "PATCH /tenants/{tenantId}/price-calculations/{calculationId}": Module.PRICE_CALCULATION,
+    "DELETE /tenants/{tenantId}/price-calculations/{calculationId}": Module.PRICE_CALCULATION,
+    # ---- module: podcasts
+    "GET /tenants/{tenantId}/podcasts/channels": Module.PODCASTS,
+    "GET /tenants/{tenantId}/podcasts/channels/{channelId}": Module.PODCASTS,
+    "POST /tenants/{tenantId}/podcasts/channels": Module.PODCASTS,
+    "PATCH /tenants/{tenantId}/podcasts/channels/{channelId}": Module.PODCASTS,
+    "DELETE /tenants/{tenantId}/podcasts/channels/{channelId}": Module.PODCASTS,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/publish": Module.PODCASTS,
+    "GET /tenants/{tenantId}/podcasts/channels/{channelId}/episodes": Module.PODCASTS,
+    "GET /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": Module.PODCASTS,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes": Module.PODCASTS,
+    "PATCH /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": Module.PODCASTS,
+    "DELETE /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": Module.PODCASTS,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/upload": (
+        Module.PODCASTS
+    ),
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": (
+        Module.PODCASTS
+    ),
 }
 
 MODULE_PATHS: dict[str, Module] = {

@@ -21,6 +21,25 @@ PAGE_ITEMS = 1000
 MAX_BACKOFF_SECONDS = 5.0
 
 
+def kept_modules(tenant_id: str) -> frozenset[str]:
+    """The licensed modules whose data the tenant keeps now (licence active or locked): a restore
+    brings back module items only of these, never of a module whose data was purged."""
+    from pynamodb.exceptions import DoesNotExist
+
+    from kontor import clock, licences
+    from kontor.models import TenantItem
+
+    try:
+        row = TenantItem.get(
+            keys.tenant_pk(tenant_id), keys.TENANT_SK, consistent_read=True, attributes_to_get=["licences"]
+        )
+    except DoesNotExist:
+        return frozenset()
+    now = clock.now()
+    kept = {licences.State.ACTIVE, licences.State.LOCKED}
+    return frozenset(m for m, licence in licences.of_row(row.licences).items() if licence.state(now) in kept)
+
+
 def items(
     tenant_id: str, after: str | None = None, page_items: Callable[[], int] | None = None
 ) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,35 @@
+"""The public feed routes (no sign-in): GET /feeds/{channelId}.xml and the enclosures'
+GET /feeds/{channelId}/episodes/{episodeId}.mp3|m4a, which redirect to a short-lived link."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from kontor import api
+from kontor.errors import NotFound
+from podcasts import feeds
+
+app = api.make_resolver()
+
+
+def _split(name: str, extensions: tuple[str, ...]) -> tuple[str, str]:
+    stem, _, extension = name.rpartition(".")
+    if not stem or extension not in extensions:
+        raise NotFound("No such feed.", code="not_found")
+    return stem, extension
+
+
+@app.get("/feeds/<feedFile>")
+def feed(feedFile: str) -> Response[str]:
+    channel_id, _ = _split(feedFile, ("xml",))
+    return Response(200, feeds.CONTENT_TYPE, feeds.public_feed(channel_id).decode("utf-8"))
+
+
+@app.get("/feeds/<channelId>/episodes/<episodeFile>", responses={302: {"description": "To the audio."}})
+def enclosure(channelId: str, episodeFile: str) -> Response[None]:
+    episode_id, extension = _split(episodeFile, ("mp3", "m4a"))
+    link = feeds.enclosure(channelId, episode_id, extension)
+    return Response(302, "text/plain", "", headers={"Location": link, "Cache-Control": "no-store"})
+
+
+handler = api.lambda_handler(app)

@@ -1,0 +1,1 @@
+"""Price calculation: the classic trading calculation (Handelskalkulation) of a licensed module."""
