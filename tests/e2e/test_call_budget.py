@@ -640,7 +640,11 @@ SCENARIOS.update(
             "GET", _report(api, account), token=account.token
         ),
         "PATCH /tenants/{tenantId}/error-reports/{reportId}": lambda api, account: api.call(
-            "PATCH", _report(api, account), token=account.token, json_body={"severity": "high"}
+            "PATCH",
+            _report(api, account),
+            token=account.token,
+            json_body={"severity": "high"},
+            headers={"If-Match": '"1"'},
         ),
         "POST /tenants/{tenantId}/error-reports/{reportId}/send": lambda api, account: api.call(
             "POST", _report(api, account) + "/send", token=account.token

@@ -43,14 +43,35 @@ def test_a_member_sends_a_report_that_support_receives_with_the_request_id_and_a
     assert draft.status == 201, draft.body
     assert draft.body["state"] == "draft" and draft.body["reporter_id"] == member.user_id
     path = f"{reports}/{draft.body['id']}"
-    changed = api.call("PATCH", path, token=member.token, json_body={"severity": "critical"})
-    by_admin = api.call("PATCH", path, token=admin.token, json_body={"severity": "low"})
+    unconditional = api.call("PATCH", path, token=member.token, json_body={"severity": "critical"})
+    etag = api.call("GET", path, token=member.token).headers["ETag"]
+    changed = api.call(
+        "PATCH", path, token=member.token, json_body={"severity": "critical"}, headers={"If-Match": etag}
+    )
+    stale = api.call(
+        "PATCH", path, token=member.token, json_body={"severity": "low"}, headers={"If-Match": etag}
+    )
+    by_admin = api.call(
+        "PATCH",
+        path,
+        token=admin.token,
+        json_body={"severity": "low"},
+        headers={"If-Match": changed.headers["ETag"]},
+    )
     sent = api.call("POST", f"{path}/send", token=member.token)
     again = api.call("POST", f"{path}/send", token=member.token)
-    late_change = api.call("PATCH", path, token=member.token, json_body={"severity": "low"})
+    late_change = api.call(
+        "PATCH",
+        path,
+        token=member.token,
+        json_body={"severity": "low"},
+        headers={"If-Match": changed.headers["ETag"]},
+    )
 
     # Then it is sent once; support got a mail with the tenant, the reporter and the request id
+    assert (unconditional.status, unconditional.body["error"]["code"]) == (428, "precondition_required")
     assert changed.status == 200 and changed.body["severity"] == "critical"
+    assert (stale.status, stale.body["error"]["code"]) == (412, "precondition_failed")
     assert (by_admin.status, by_admin.body["error"]["code"]) == (403, "not_reporter")
     assert sent.status == 200 and sent.body["state"] == "sent" and sent.body["sent_at"]
     assert (again.status, again.body["error"]["code"]) == (409, "already_sent")

@@ -10,7 +10,7 @@ from typing import Any
 
 from kontor import clock, ids, keys, mail, outbox, pages
 from kontor.access import Access, Caller
-from kontor.errors import Conflict, Forbidden, Unprocessable
+from kontor.errors import Conflict, Forbidden, PreconditionFailed, Unprocessable
 from kontor.settings import settings
 from platform_api import store
 from platform_api.domain import ErrorReport
@@ -54,8 +54,14 @@ def listing(context: Access, state: str | None, limit: int, cursor: str | None) 
     return store.error_reports.of_tenant(context.tenant_id, state, limit, cursor)
 
 
-def update(context: Access, report_id: str, changes: dict[str, Any]) -> ErrorReport:
+def update(context: Access, report_id: str, changes: dict[str, Any], expected_version: int) -> ErrorReport:
+    """Change a draft read at `expected_version` (its ETag); `412` when it changed since."""
     report = _own_draft(context, report_id)
+    if report.version != expected_version:
+        raise PreconditionFailed(
+            "The report changed since you read it; reload it and apply your change again.",
+            code="precondition_failed",
+        )
     _check_length({**_text(report), **changes})
     return store.error_reports.change(report, {**changes, "updated_at": clock.iso(clock.now())})[0]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from kontor import api, pages
@@ -15,6 +15,7 @@ from platform_api.api.schemas import (
     ErrorReportRequest,
     ErrorReportResponse,
 )
+from platform_api.domain import ErrorReport
 
 app = api.make_resolver()
 
@@ -37,14 +38,20 @@ def list_reports(
     return ErrorReportPage.of(error_reports.listing(api.access(app), state, limit, cursor))
 
 
+def _with_etag(report: ErrorReport) -> Response[ErrorReportResponse]:
+    body = ErrorReportResponse.model_validate(report)
+    return Response(200, content_types.APPLICATION_JSON, body, headers={"ETag": api.etag(report.version)})
+
+
 @app.get("/tenants/<tenantId>/error-reports/<reportId>")
-def get_report(tenantId: str, reportId: str) -> ErrorReportResponse:
-    return ErrorReportResponse.model_validate(error_reports.get(api.access(app), reportId))
+def get_report(tenantId: str, reportId: str) -> Response[ErrorReportResponse]:
+    return _with_etag(error_reports.get(api.access(app), reportId))
 
 
 @app.patch("/tenants/<tenantId>/error-reports/<reportId>")
-def change_report(tenantId: str, reportId: str, body: ErrorReportChange) -> ErrorReportResponse:
-    return ErrorReportResponse.model_validate(error_reports.update(api.access(app), reportId, body.changes()))
+def change_report(tenantId: str, reportId: str, body: ErrorReportChange) -> Response[ErrorReportResponse]:
+    expected = api.if_match(app)
+    return _with_etag(error_reports.update(api.access(app), reportId, body.changes(), expected))
 
 
 @app.post("/tenants/<tenantId>/error-reports/<reportId>/send")
