@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, idempotencyKey, ok } from "../api/client";
 import { CognitoError } from "../auth";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import { navigate, useLocation } from "../router";
 import { useApp } from "../state";
 import { Button, ErrorBox, Input, label, Page, Status, useAsync, useSubmit } from "../ui";
@@ -83,7 +83,7 @@ export function SignUp() {
   const [sent, setSent] = useState<string | null>(null);
   const set = (name: keyof typeof fields) => (value: string) => setFields({ ...fields, [name]: value });
   const form = useSubmit(async () => {
-    const done = await ok(api.POST("/signup", { body: { ...fields, plan: "BASIC" }, headers: { "Idempotency-Key": key } }));
+    const done = await ok(api.POST("/signup", { body: { ...fields, plan: "BASIC", language: lang() }, headers: { "Idempotency-Key": key } }));
     setSent(done.verification.sent_to);
   });
   if (sent)
