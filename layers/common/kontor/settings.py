@@ -73,6 +73,10 @@ class Settings(BaseModel):
     vat_rate: str = Field(default="19", pattern=r"^\d{1,2}(\.\d{1,2})?$", validation_alias="KONTOR_VAT_RATE")
     vat_rates: Json[dict[str, str]] = Field(default_factory=dict, validation_alias="KONTOR_VAT_RATES")
 
+    @property
+    def support_email(self) -> str:
+        return self.support_email_setting or self.mail_from
+
 
 # Where one process runs many functions (the local stack, the integration tests), each invocation
 # reads its own function's environment, as it would alone in its Lambda (`function_environment`).
@@ -81,10 +85,6 @@ _function: ContextVar[Settings | None] = ContextVar("kontor_function_settings", 
 
 def settings() -> Settings:
     return _function.get() or _from_environment()
-
-    @property
-    def support_email(self) -> str:
-        return self.support_email_setting or self.mail_from
 
 
 @functools.cache
