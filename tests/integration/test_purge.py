@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import FUNCTIONS
 from tests.integration.conftest import Lambda
 from tests.integration.tenancy import signed_up
+from tests.integration.test_tenants import book
 from tests.support import EVENTS, event
 
 STEPS = [
@@ -48,6 +49,7 @@ def closed_subtenant(invoke: Lambda) -> tuple[str, str]:
     """A partner and its sub-tenant with a contact (made with an idempotency key) and objects in
     both buckets (two versions of a backup), closed by the partner's admin: (partner, sub)."""
     claims, partner = signed_up(invoke)
+    assert book(invoke, claims, partner).status == 201  # sub-tenants need tenant management
     made = invoke(
         "SubtenantsFunction",
         event(

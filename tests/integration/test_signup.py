@@ -465,6 +465,8 @@ def test_a_signup_whose_reply_was_lost_after_the_commit_is_kept(
     invoke: Lambda, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from accounts.store import users
+    from kontor import clock
+    from tests.integration.test_outbox import run_outbox_job
 
     committed = users.create_signup
 
@@ -476,9 +478,12 @@ def test_a_signup_whose_reply_was_lost_after_the_commit_is_kept(
 
     reply = signup(invoke)
 
-    # The commit is found and kept: the login stays, the mail goes out, the address works
+    # The commit is found and kept: the login stays, its mail (committed in the outbox with it)
+    # goes out with the outbox job, the address works
     assert reply.status == 202, reply.body
     assert len(invoke.cognito_users()) == 1
+    clock.advance(timedelta(minutes=3))
+    assert run_outbox_job(invoke)["dispatched"] == 1
     assert _verify(invoke, link_token(invoke.mails()[-1].body), PASSWORD).status == 200
     assert invoke.sign_in(SIGNUP["email"], PASSWORD)["AuthenticationResult"]["IdToken"]
 
