@@ -160,7 +160,6 @@ def test_logo_upload(new_page: NewPage, console: Api) -> None:
 
 def test_subtenant_and_copy_content(new_page: NewPage, console: Api) -> None:
     partner = console.new_account("Partner GmbH")
-    console.book(partner, "tenant_management")  # sub-tenants need its licence
     page = new_page()
     sign_in(page, partner)
     page.goto(f"/t/{partner.tenant_id}/subtenants")
