@@ -295,7 +295,7 @@ def _parameters(operation: dict[str, Any], route: Route, function: Callable[...,
         if parameter["in"] == "path":
             parameter["schema"]["pattern"] = TENANT_ID if parameter["name"] == "tenantId" else PATH_ID
     if raises.reaches(function, api.if_match):
-        required = route.method == "PATCH"
+        required = route.method in ("PATCH", "PUT")
         parameters.append({"$ref": f"#/components/parameters/{'IfMatchRequired' if required else 'IfMatch'}"})
     if _idempotent(function):
         parameters.append({"$ref": "#/components/parameters/IdempotencyKey"})

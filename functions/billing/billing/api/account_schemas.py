@@ -18,7 +18,7 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AddressBody(_Body):
+class CompanyAddressBody(_Body):
     street: Text | None = None
     postal_code: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None
@@ -36,7 +36,7 @@ class CompanyRequest(_Body):
     """The whole profile: a field left out is cleared."""
 
     legal_name: Text | None = None
-    address: AddressBody | None = None
+    address: CompanyAddressBody | None = None
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
         default=None, description="ISO 3166-1 alpha-2, e.g. DE; it decides the invoices' VAT."
     )
@@ -51,7 +51,7 @@ class CompanyRequest(_Body):
     owner: OwnerBody | None = Field(default=None, description="The owner, kept as a person in the contacts.")
 
     def fields(self) -> dict[str, Any]:
-        address = self.address or AddressBody()
+        address = self.address or CompanyAddressBody()
         return {
             "legal_name": self.legal_name,
             "street": address.street,
@@ -64,7 +64,7 @@ class CompanyRequest(_Body):
         }
 
 
-class AddressResponse(BaseModel):
+class CompanyAddressResponse(BaseModel):
     street: str | None
     postal_code: str | None
     city: str | None
@@ -79,7 +79,7 @@ class OwnerResponse(BaseModel):
 
 class CompanyResponse(BaseModel):
     legal_name: str | None
-    address: AddressResponse
+    address: CompanyAddressResponse
     country: str | None
     vat_id: str | None
     registration_number: str | None
@@ -95,7 +95,7 @@ class CompanyResponse(BaseModel):
         owner = company.owner
         return cls(
             legal_name=company.legal_name,
-            address=AddressResponse(
+            address=CompanyAddressResponse(
                 street=company.street, postal_code=company.postal_code, city=company.city
             ),
             country=company.country,

@@ -24,7 +24,9 @@ State = Annotated[
 ]
 
 
-@app.post("/tenants/<tenantId>/error-reports")
+@app.post(
+    "/tenants/<tenantId>/error-reports", responses={201: {"description": "The draft, to correct and send."}}
+)
 @api.idempotent(app, "error_report.create")
 def create_report(tenantId: str, body: ErrorReportRequest) -> Response[ErrorReportResponse]:
     report = error_reports.create(api.access(app), body.model_dump())
