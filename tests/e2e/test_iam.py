@@ -16,7 +16,7 @@ import pytest
 
 from local import iam
 from local.translated import translated
-from tests.e2e.conftest import FULL_E2E_RUN, Api
+from tests.e2e.conftest import FULL_E2E_RUN, STACK_NEEDS, Api
 
 # Grants no e2e test uses, each with the reason it stays: (function, action, resource with the
 # template's logical names). A grant neither used nor listed fails the suite: remove it, cover it
@@ -53,7 +53,10 @@ def _observed(
     report = api.call("GET", "/_local/iam").body
     env = iam.Environment(**report["environment"])
     statements = iam.function_statements(translated(), env)
-    seen = {name: [iam.Need.from_dict(n) for n in needs] for name, needs in report["needs"].items()}
+    seen: dict[str, list[iam.Need]] = {}
+    for needs_by_function in [report["needs"], *STACK_NEEDS]:
+        for name, needs in needs_by_function.items():
+            seen.setdefault(name, []).extend(iam.Need.from_dict(n) for n in needs)
     return statements, seen, env
 
 
