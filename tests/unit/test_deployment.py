@@ -283,3 +283,33 @@ def test_make_build_refuses_a_python_that_is_not_the_runtimes_minor_version(tmp_
     assert refused.returncode != 0
     assert f"Python {other}.0; the functions run on python{runtime}" in refused.stderr
     assert accepted.returncode == (0 if sys.version_info[:2] == tuple(map(int, runtime.split("."))) else 2)
+
+
+class _LogicalNames(dict[str, str]):
+    """Every resource resolved to its logical id, so grants read as the template names them."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+def test_only_the_purge_deletes_object_versions_and_no_export_can_lose_its_claim_alive(
+    deployed: dict[str, Any],
+) -> None:
+    """The backup worker deletes with a marker only, which is safe because a live attempt never
+    loses its claim: the claim outlives the worker's timeout, so no other attempt can complete a
+    backup whose file a marker would then hide."""
+    from backups.domain import CLAIM_EXPIRES
+
+    names = _LogicalNames()
+    env = iam.Environment(refs=names, arns=names, parameters={}, region="eu-central-1", account="1")
+    statements = iam.function_statements(translated(), env)
+    deleting = {
+        name
+        for name in statements
+        for grant in iam.grants(name, statements[name])
+        if grant.action == "s3:DeleteObjectVersion" and "BackupsBucket" in grant.resource
+    }
+    worker = deployed["BackupWorkerFunction"]["Properties"]
+
+    assert deleting == {"PlatformWorkerFunction"}
+    assert worker["Timeout"] < CLAIM_EXPIRES.total_seconds()
