@@ -184,6 +184,8 @@ _NOT_LOCAL = {
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
     "AWS::WAFv2::LoggingConfiguration",
+    # Schedules are fired by hand locally (`/_local/schedules`), so their group is not needed.
+    "AWS::Scheduler::ScheduleGroup",
 }
 
 
