@@ -375,3 +375,19 @@ def test_every_schedule_queue_and_function_has_its_alarm(deployed: dict[str, Any
 
     assert schedules and queues
     assert not missing, "\n".join(missing)
+
+
+def test_every_public_route_has_its_own_throttle_below_the_stages(deployed: dict[str, Any]) -> None:
+    """One public route flooded (no sign-in, so no tenant to count against) must leave the API to
+    everyone else: each has a method throttle of its own, well below the stage's."""
+    [stage] = _of_type(deployed, "AWS::ApiGateway::Stage").values()
+    settings = {(m["ResourcePath"], m["HttpMethod"]): m for m in stage["Properties"]["MethodSettings"]}
+    whole = settings[("/*", "*")]
+
+    for route in TEMPLATE.routes:
+        if not route.public:
+            continue
+        own = settings.get(("/" + route.path.replace("/", "~1"), route.method.upper()))
+        assert own is not None, f"{route.key}: give it a method throttle"
+        assert own["ThrottlingRateLimit"] * 4 <= whole["ThrottlingRateLimit"], route.key
+        assert own["ThrottlingBurstLimit"] * 4 <= whole["ThrottlingBurstLimit"], route.key
