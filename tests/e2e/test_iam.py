@@ -36,8 +36,6 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "whose catalog entry has no S3 version",
     ("BackupWorkerFunction", "s3:GetObject", "BackupsBucket/tenants/*"): "reads a backup file whose "
     "catalog entry has no S3 version",
-    ("BackupWorkerFunction", "s3:DeleteObjectVersion", "BackupsBucket/tenants/*"): "deletes the file "
-    "an export wrote when another attempt completed the same backup first",
     ("BackupWorkerFunction", "sqs:SendMessage", "BackupsDeadLetterQueue"): "moves a message naming a "
     "job the context does not know to the dead-letter queue at once (tests/integration/test_backups.py)",
     ("BackupWorkerFunction", "s3:AbortMultipartUpload", "BackupsBucket/tenants/*"): "aborts the "

@@ -139,11 +139,11 @@ def test_a_create_with_an_idempotency_key_completes_its_record_and_a_retry_repla
     first = api.call("POST", url, token=admin.token, json_body=body, headers=key)
     retry = api.call("POST", url, token=admin.token, json_body=body, headers=key)
 
-    # Then the record was completed (UpdateItem; records also move the tenant's usage counter) and
-    # the retry answers the same without a write
+    # Then the record was completed (UpdateItem; records also move the tenant's usage counter and
+    # count the request against the tenant's rate) and the retry answers the same without a write
     assert first.status == retry.status == 201, first.body
     assert retry.body == first.body
-    assert first.calls.get("dynamodb.UpdateItem") == (1 if path == "/tenants" else 2)
+    assert first.calls.get("dynamodb.UpdateItem") == (1 if path == "/tenants" else 3)
     assert "dynamodb.TransactWriteItems" not in retry.calls
 
 
