@@ -158,6 +158,5 @@ def test_a_partner_reading_a_sub_tenants_company_profile_is_counted_on_its_audit
 
     # Then the read is counted in the sub-tenant's audit log (an UpdateItem of the hour's entry)
     assert read.status == 200, read.body
-    assert read.calls.get("dynamodb.UpdateItem") == 1
     [entry] = api.call("GET", f"/tenants/{sub}/audit?action=partner.reads", token=owner.token).body["items"]
     assert entry["details"]["requests"] == 1
