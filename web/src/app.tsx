@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ok, withEtag } from "./api/client";
 import type { Auth } from "./auth";
 import { lang, LANGS, setLang, t } from "./i18n";
+import { Notices } from "./notices";
 import { match, navigate, onLinkClick, useLocation } from "./router";
 import { Accounts } from "./screens/accounts";
 import { Audit } from "./screens/audit";
@@ -102,6 +103,7 @@ function Plain({ children }: { children: ComponentChildren }) {
         <LanguageSwitch />
       </header>
       <main id="main" class="plain-main">
+        <Notices tenantId={null} signedIn={false} />
         {children}
       </main>
     </>
@@ -171,6 +173,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
           </button>
         </div>
       </header>
+      <Notices tenantId={tenantId} signedIn />
       <div class="frame">
         {current && (
           <nav aria-label={t("nav.sections")} class="side">

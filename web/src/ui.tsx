@@ -114,6 +114,8 @@ export function Button(
 export function ErrorBox({ error }: { error: unknown }) {
   if (!error) return null;
   const known = error instanceof ApiError ? error : null;
+  if (known?.code === "maintenance") return <Maintenance error={known} />;
+  if (known?.code === "licence_expired") return <LicenceExpired error={known} />;
   const message = known
     ? known.code === "network"
       ? t("error.network")
@@ -139,6 +141,41 @@ export function ErrorBox({ error }: { error: unknown }) {
         <p class="request-id">
           {t("error.requestId")} <code>{known.requestId ?? "—"}</code> ·{" "}
           <a href={`/report?request_id=${encodeURIComponent(known.requestId ?? "")}`}>{t("error.report")}</a>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** `503 maintenance`: not a fault to report, but when the window ends. */
+function Maintenance({ error }: { error: ApiError }) {
+  const end = when(typeof error.info.ends_at === "string" ? error.info.ends_at : null);
+  return (
+    <div class="error maintenance" role="alert">
+      <p>
+        <strong>{t("maintenance.title")}</strong> {t(error.info.mode === "unavailable" ? "maintenance.unavailable" : "maintenance.readOnly", { end })}
+      </p>
+    </div>
+  );
+}
+
+/** `403 licence_expired`: the module is locked; its data is kept until the purge date. */
+function LicenceExpired({ error }: { error: ApiError }) {
+  const module = String(error.info.module ?? "");
+  const tenantId = /^\/t\/([^/]+)\//.exec(location.pathname)?.[1];
+  return (
+    <div class="error" role="alert">
+      <p>
+        <strong>{t("licence.expiredTitle")}</strong>{" "}
+        {t("licence.expired", {
+          module: label("module", module),
+          expired: day(error.info.expired_at as string),
+          purge: day(error.info.purge_at as string),
+        })}
+      </p>
+      {tenantId && (
+        <p>
+          <a href={`/t/${tenantId}/licences`}>{t("licence.bookAgain", { module: label("module", module) })}</a>
         </p>
       )}
     </div>
@@ -242,6 +279,12 @@ export function Empty({ show, text }: { show: boolean; text: string }) {
 export function when(value: string | null | undefined): string {
   if (!value) return "—";
   return new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+}
+
+/** A day of the billing and licence calendar, which runs on UTC. */
+export function day(value: string | null | undefined): string {
+  if (!value) return "—";
+  return new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeZone: "UTC" }).format(new Date(value));
 }
 
 export function bytes(value: number | null | undefined): string {
