@@ -4,13 +4,14 @@ tenant, podcasts and price calculation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import check
+from tests.browser.conftest import check, sign_in
 from tests.e2e.conftest import PASSWORD, Account, Api
 
 NewPage = Callable[..., Page]
@@ -99,3 +100,53 @@ def test_notices_maintenance_and_a_suspended_tenant(
     expect(notices).to_contain_text("Tenant suspended")
     expect(notices).not_to_contain_text("Under way")
     check(page, "notices-suspended")
+
+
+def test_error_report_draft_edit_and_send(new_page: NewPage, console: Api) -> None:
+    member = console.new_account("Melde GmbH")
+    page = new_page()
+    sign_in(page, member)
+    # An error the API answered (an unknown contact): its request id is the last one seen
+    with page.expect_response(re.compile(r"/tenants/.*/contacts/0{26}$")) as seen:
+        page.goto(f"/t/{member.tenant_id}/contacts/{'0' * 26}")
+    request_id = seen.value.headers["x-request-id"]
+    expect(page.get_by_role("alert")).to_be_visible()
+
+    page.get_by_role("link", name="Error reports").click()
+    form = page.get_by_role("form", name="New error report")
+    expect(form.get_by_label("App version")).to_have_value(re.compile(r"^console \d"))
+    expect(form.get_by_label("Request id")).to_have_value(request_id)
+    form.get_by_label("Subject").fill("Kontakt nicht gefunden")
+    form.get_by_label("What happened?").fill("The contact from the link is missing.")
+    form.get_by_label("Steps to reproduce it").fill("1. Open the link from the mail")
+    form.get_by_label("Severity").select_option("high")
+    form.get_by_role("button", name="Save as draft").click()
+    row = page.get_by_role("row", name=re.compile("Kontakt nicht gefunden"))
+    expect(row).to_contain_text("draft")
+    check(page, "error-reports")
+
+    # The draft is corrected, then sent
+    row.get_by_role("button", name="Edit the draft “Kontakt nicht gefunden”").click()
+    dialog = page.get_by_role("dialog", name="Edit the draft")
+    dialog.get_by_label("Subject").fill("Kontakt aus dem Link fehlt")
+    dialog.get_by_role("button", name="Save").click()
+    row = page.get_by_role("row", name=re.compile("Kontakt aus dem Link fehlt"))
+    row.get_by_role("button", name="Send the error report “Kontakt aus dem Link fehlt”").click()
+    expect(page.get_by_role("status").filter(has_text="was sent to support")).to_be_visible()
+    expect(row).to_contain_text("sent")
+    expect(row.get_by_role("button")).to_have_count(0)
+    [stored] = console.call("GET", f"/tenants/{member.tenant_id}/error-reports", token=member.token).body[
+        "items"
+    ]
+    assert (stored["subject"], stored["state"], stored["severity"], stored["request_id"]) == (
+        "Kontakt aus dem Link fehlt",
+        "sent",
+        "high",
+        request_id,
+    )
+    assert stored["app_version"].startswith("console ")
+
+    page.get_by_label("Language").select_option("de")
+    expect(page.get_by_role("heading", name="Fehlermeldungen", exact=True)).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Kontakt aus dem Link fehlt"))).to_contain_text("gesendet")
+    check(page, "error-reports-de")

@@ -18,7 +18,7 @@ import { Settings } from "./screens/settings";
 import { Subtenants } from "./screens/subtenants";
 import { Templates } from "./screens/templates";
 import { AppCtx, atLeast, type Me, type Tenant, TenantCtx, useApp } from "./state";
-import { ErrorBox, label, Select, Status } from "./ui";
+import { ErrorBox, label, lazy, Select, Status } from "./ui";
 
 const PUBLIC: Record<string, () => ComponentChildren> = {
   "/signin": () => <SignIn />,
@@ -40,7 +40,11 @@ const SECTIONS: Section[] = [
   { path: "audit", key: "nav.audit", minimum: "admin" },
   { path: "settings", key: "nav.settings", minimum: "viewer" },
   { path: "licences", key: "nav.licences", minimum: "viewer" },
+  { path: "error-reports", key: "nav.errorReports", minimum: "member" },
 ];
+
+// Screens in chunks of their own, loaded when first opened.
+const ErrorReports = lazy(() => import("./screens/errorReports").then((m) => m.ErrorReports));
 
 export function App({ auth, local }: { auth: Auth; local: boolean }) {
   const { path } = useLocation();
@@ -246,6 +250,8 @@ function TenantScreen({ section, id }: { section: string; id?: string }) {
       return <Settings />;
     case "licences":
       return <Licences />;
+    case "error-reports":
+      return <ErrorReports />;
     default:
       return <NotFound />;
   }

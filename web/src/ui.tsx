@@ -1,5 +1,5 @@
 /** The console's building blocks: labelled fields, buttons, errors, dialogs, pages and lists. */
-import type { ComponentChildren, JSX } from "preact";
+import type { ComponentChildren, ComponentType, JSX } from "preact";
 import { useCallback, useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api/client";
 import { lang, t, type Key } from "./i18n";
@@ -140,11 +140,18 @@ export function ErrorBox({ error }: { error: unknown }) {
       {known && known.status >= 500 && (
         <p class="request-id">
           {t("error.requestId")} <code>{known.requestId ?? "—"}</code> ·{" "}
-          <a href={`/report?request_id=${encodeURIComponent(known.requestId ?? "")}`}>{t("error.report")}</a>
+          <a href={reportLink(known.requestId)}>{t("error.report")}</a>
         </p>
       )}
     </div>
   );
+}
+
+/** The error-report form of the tenant on screen, else the page that asks which tenant it concerns. */
+function reportLink(requestId: string | null): string {
+  const tenantId = /^\/t\/([^/]+)\//.exec(location.pathname)?.[1];
+  const query = `request_id=${encodeURIComponent(requestId ?? "")}`;
+  return tenantId ? `/t/${tenantId}/error-reports?${query}` : `/report?${query}`;
 }
 
 /** `503 maintenance`: not a fault to report, but when the window ends. */
@@ -348,4 +355,25 @@ export function Table(props: { caption: string; columns: string[]; actions?: boo
       <tbody>{props.children}</tbody>
     </table>
   );
+}
+
+/** A screen whose code is loaded when it is first shown (its own chunk), so the first screen's
+ * JavaScript stays small. */
+export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  return function Lazy(props: P) {
+    const [, setReady] = useState(false);
+    const [error, setError] = useState<unknown>(null);
+    useEffect(() => {
+      if (!loaded)
+        load().then((component) => {
+          loaded = component;
+          setReady(true);
+        }, setError);
+    }, []);
+    if (error) return <ErrorBox error={error} />;
+    if (!loaded) return <Status>{t("loading")}</Status>;
+    const Loaded = loaded;
+    return <Loaded {...props} />;
+  };
 }
