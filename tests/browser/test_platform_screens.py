@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import check, sign_in
-from tests.e2e.conftest import PASSWORD, Account, Api
+from tests.e2e.conftest import PASSWORD, Account, Api, running_stack
 
 NewPage = Callable[..., Page]
 
@@ -23,6 +23,32 @@ def iso(moment: datetime) -> str:
 
 def product_now(api: Api) -> datetime:
     return datetime.fromisoformat(api.call("GET", "/_local/clock").body["now"].replace("Z", "+00:00"))
+
+
+def advance_to(api: Api, moment: datetime) -> None:
+    seconds = (moment - product_now(api)).total_seconds()
+    assert seconds > 0
+    assert api.call("POST", "/_local/clock", json_body={"advance_days": seconds / 86400}).status == 200
+
+
+@pytest.fixture(scope="module")
+def later() -> Iterator[Api]:
+    """A stack of its own for the journeys that move the product's clock (invoices, an expired
+    licence), so the shared one keeps its time."""
+    with running_stack("--no-delivery", "--console-links") as api:
+        yield api
+
+
+@pytest.fixture
+def later_page(browser: Browser, later: Api) -> Iterator[Page]:
+    context = browser.new_context(base_url=later.url, locale="en-GB", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
 
 
 @pytest.fixture
@@ -150,3 +176,90 @@ def test_error_report_draft_edit_and_send(new_page: NewPage, console: Api) -> No
     expect(page.get_by_role("heading", name="Fehlermeldungen", exact=True)).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Kontakt aus dem Link fehlt"))).to_contain_text("gesendet")
     check(page, "error-reports-de")
+
+
+def test_company_profile_and_closing_the_tenant(new_page: NewPage, console: Api) -> None:
+    admin = console.new_account("Schluss GmbH")
+    page = new_page()
+    sign_in(page, admin)
+    page.goto(f"/t/{admin.tenant_id}/contacts")
+    page.get_by_role("link", name="Company & invoices").click()
+    profile = page.get_by_role("form", name="Company profile")
+    expect(profile).to_contain_text("An invoice still needs: Legal name, Street and number")
+    profile.get_by_label("Legal name").fill("Schluss GmbH")
+    profile.get_by_label("Street and number").fill("Hauptstraße 1")
+    profile.get_by_label("Postal code").fill("10115")
+    profile.get_by_label("City").fill("Berlin")
+    profile.get_by_label("Country (ISO code, e.g. DE)").fill("de")
+    profile.get_by_label("VAT id").fill("DE 123456789")
+    profile.get_by_label("Invoices by email to").fill("rechnung@schluss.example")
+    profile.get_by_label("Owner's name").fill("Sabine Schluss")
+    profile.get_by_role("button", name="Save").click()
+    expect(profile.get_by_role("status")).to_have_text("Saved.")
+    expect(profile).to_contain_text("The profile has everything an invoice needs.")
+    expect(page.get_by_role("region", name="Invoices", exact=True)).to_contain_text("No invoices yet.")
+    check(page, "company")
+    stored = console.call("GET", f"/tenants/{admin.tenant_id}/company", token=admin.token).body
+    assert (stored["complete"], stored["country"], stored["vat_id"], stored["owner"]["name"]) == (
+        True,
+        "DE",
+        "DE123456789",
+        "Sabine Schluss",
+    )
+
+    # Closing: the period it can be undone is shown; the exact name confirms it
+    page.get_by_role("link", name="Settings").click()
+    zone = page.get_by_role("region", name="Close this tenant")
+    expect(zone).to_contain_text("For 30 days, until about")
+    zone.get_by_role("button", name="Close the tenant…").click()
+    dialog = page.get_by_role("dialog", name="Close Schluss GmbH?")
+    confirm = dialog.get_by_role("button", name="Close Schluss GmbH now")
+    dialog.get_by_label("The tenant's name").fill("Schluss")
+    expect(confirm).to_be_disabled()
+    dialog.get_by_label("The tenant's name").fill("Schluss GmbH")
+    check(page, "closing-confirm")
+    confirm.click()
+    expect(page.get_by_role("heading", name="Your accounts")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Schluss GmbH is closed. Support can reopen it until")
+    expect(page.get_by_role("link", name="Schluss GmbH")).to_have_count(0)
+    check(page, "closed")
+    assert console.call("GET", f"/tenants/{admin.tenant_id}", token=admin.token).status == 404
+
+
+def test_invoices_listed_and_their_pdf(later_page: Page, later: Api) -> None:
+    admin = later.new_account("Rechnung GmbH")
+    read = later.call("GET", f"/tenants/{admin.tenant_id}/company", token=admin.token)
+    profile = {
+        "legal_name": "Rechnung GmbH",
+        "address": {"street": "Am Markt 5", "postal_code": "50667", "city": "Köln"},
+        "country": "DE",
+        "billing_email": "buchhaltung@rechnung.example",
+        "owner": {"name": "Rita Rechnung"},
+    }
+    saved = later.call(
+        "PUT",
+        f"/tenants/{admin.tenant_id}/company",
+        token=admin.token,
+        json_body=profile,
+        headers={"If-Match": read.headers["ETag"]},
+    )
+    assert saved.status == 200, saved.body
+    # The first of next month comes and the monthly billing runs
+    today = product_now(later)
+    first = datetime(today.year + today.month // 12, today.month % 12 + 1, 1, 2, tzinfo=UTC)
+    advance_to(later, first)
+    assert later.call("POST", "/_local/schedules/BillingSchedule").status == 200
+    [invoice] = later.call("GET", f"/tenants/{admin.tenant_id}/invoices", token=admin.token).body["items"]
+
+    page = later_page
+    sign_in(page, admin)
+    page.goto(f"/t/{admin.tenant_id}/company")
+    row = page.get_by_role("row", name=re.compile(invoice["number"]))
+    expect(row).to_contain_text(today.strftime("%B %Y"))
+    expect(row).to_contain_text("(19 %)")
+    check(page, "invoices")
+    with page.expect_download() as download:
+        row.get_by_role("button", name=f"Open the PDF of invoice {invoice['number']}").click()
+    assert download.value.suggested_filename == f"{invoice['number']}.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"

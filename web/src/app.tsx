@@ -41,10 +41,12 @@ const SECTIONS: Section[] = [
   { path: "settings", key: "nav.settings", minimum: "viewer" },
   { path: "licences", key: "nav.licences", minimum: "viewer" },
   { path: "error-reports", key: "nav.errorReports", minimum: "member" },
+  { path: "company", key: "nav.company", minimum: "viewer" },
 ];
 
 // Screens in chunks of their own, loaded when first opened.
 const ErrorReports = lazy(() => import("./screens/errorReports").then((m) => m.ErrorReports));
+const CompanyScreen = lazy(() => import("./screens/company").then((m) => m.CompanyScreen));
 
 export function App({ auth, local }: { auth: Auth; local: boolean }) {
   const { path } = useLocation();
@@ -252,6 +254,8 @@ function TenantScreen({ section, id }: { section: string; id?: string }) {
       return <Licences />;
     case "error-reports":
       return <ErrorReports />;
+    case "company":
+      return <CompanyScreen />;
     default:
       return <NotFound />;
   }

@@ -26,3 +26,17 @@ const RANK = { viewer: 1, member: 2, admin: 3 } as const;
 export function atLeast(role: string, minimum: keyof typeof RANK): boolean {
   return (RANK[role as keyof typeof RANK] ?? 0) >= RANK[minimum];
 }
+
+const FLASH = "kontor.flash";
+
+/** A message for the next screen (e.g. after closing a tenant, whose own screens are gone). */
+export function flash(message: string): void {
+  sessionStorage.setItem(FLASH, message);
+}
+
+/** The message left for this screen, once. */
+export function takeFlash(): string {
+  const message = sessionStorage.getItem(FLASH) ?? "";
+  sessionStorage.removeItem(FLASH);
+  return message;
+}
