@@ -263,3 +263,94 @@ def test_invoices_listed_and_their_pdf(later_page: Page, later: Api) -> None:
     assert download.value.suggested_filename == f"{invoice['number']}.pdf"
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_podcasts_channel_episode_audio_publish_and_feed(new_page: NewPage, console: Api) -> None:
+    from tests.audio import mp3
+
+    admin = console.new_account("Funk GmbH")
+    page = new_page()
+    sign_in(page, admin)
+    # Without the module's licence there is no podcasts screen
+    page.goto(f"/t/{admin.tenant_id}/contacts")
+    expect(page.get_by_role("link", name="Licences & plan")).to_be_visible()
+    expect(page.get_by_role("link", name="Podcasts")).to_have_count(0)
+    console.book(admin, "podcasts")
+    page.reload()
+    page.get_by_role("link", name="Podcasts").click()
+
+    page.get_by_label("Title").fill("Kontor Funk")
+    page.get_by_label("Description").fill("Neues aus dem Büro.")
+    page.get_by_role("button", name="Create channel").click()
+    episodes = page.get_by_role("region", name="Episodes of Kontor Funk")
+    expect(episodes).to_contain_text("No episodes yet.")
+    episodes.get_by_label("Title").fill("Folge 1")
+    episodes.get_by_label("Description").fill("Wie wir ablegen.")
+    episodes.get_by_label("Appears on (empty: a draft)").fill("2026-01-05T06:00")
+    episodes.get_by_role("button", name="Create episode").click()
+    row = episodes.get_by_role("row", name=re.compile("Folge 1"))
+    expect(row).to_contain_text("no audio yet")
+    row.get_by_label("Audio file of Folge 1 (MP3 or M4A)").set_input_files(
+        {"name": "folge1.mp3", "mimeType": "audio/mpeg", "buffer": mp3(10)}
+    )
+    row.get_by_role("button", name="Upload the audio of Folge 1").click()
+    expect(row).to_contain_text("0:10 · audio/mpeg")
+    episodes.get_by_role("button", name="Publish the feed").click()
+    expect(episodes.get_by_role("status").filter(has_text="The feed is published:")).to_be_visible()
+    feed = page.get_by_role("link", name="Feed of Kontor Funk")
+    expect(feed).to_have_attribute("href", re.compile(r"/feeds/\w+\.xml$"))
+    check(page, "podcasts")
+    rss = console.http.get(feed.get_attribute("href") or "", timeout=30)
+    assert rss.status_code == 200 and "<title>Folge 1</title>" in rss.text, rss.text[:500]
+
+
+def test_price_calculation_granted_by_an_operator(new_page: NewPage, console: Api, operator: Account) -> None:
+    admin = console.new_account("Kalkulation GmbH")
+    granted = console.call(
+        "POST",
+        f"/operator/tenants/{admin.tenant_id}/licences",
+        token=operator.token,
+        json_body={"module": "price_calculation", "period": "P12M", "note": "after the consultation"},
+    )
+    assert granted.status in {200, 201}, granted.body
+    page = new_page(locale="de-DE")
+    page.goto("/signin")
+    page.get_by_label("E-Mail-Adresse").fill(admin.email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Abmelden").wait_for()
+    page.goto(f"/t/{admin.tenant_id}/contacts")
+    page.get_by_role("link", name="Preiskalkulation").click()
+    page.get_by_label("Artikel oder Leistung").fill("Aktenschrank")
+    page.get_by_label("Einkaufspreis (EUR)").fill("100,00")
+    page.get_by_label("Handlungskosten %").fill("25")
+    page.get_by_label("Gewinnzuschlag %").fill("10")
+    page.get_by_role("button", name="Berechnen und speichern").click()
+    steps = page.get_by_role("region", name="Schritte von Aktenschrank")
+    expect(steps.get_by_role("row", name=re.compile("Selbstkosten"))).to_contain_text("125,00")
+    expect(steps.get_by_role("row", name=re.compile("Nettoverkaufspreis"))).to_contain_text("137,50")
+    expect(page.get_by_role("row", name=re.compile("^Aktenschrank"))).to_contain_text("163,63")
+    check(page, "price-calculation-de")
+    [sheet] = console.call("GET", f"/tenants/{admin.tenant_id}/price-calculations", token=admin.token).body[
+        "items"
+    ]
+    assert (sheet["purchase_cost_cents"], sheet["net_price_cents"]) == (10000, 13750)
+
+
+def test_an_expired_licence_says_until_when_the_data_is_kept(later_page: Page, later: Api) -> None:
+    admin = later.new_account("Abgelaufen GmbH")
+    licence = later.book(admin, "podcasts")  # one month
+    advance_to(
+        later, datetime.fromisoformat(licence["expires_at"].replace("Z", "+00:00")) + timedelta(days=1)
+    )
+    page = later_page
+    sign_in(page, admin)
+    page.goto(f"/t/{admin.tenant_id}/contacts")
+    page.get_by_role("link", name="Podcasts").click()  # locked, its data kept: the screen stays
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Licence expired.")
+    purge = datetime.fromisoformat(licence["purge_at"].replace("Z", "+00:00"))
+    expect(alert).to_contain_text(f"Its data is kept until {purge.strftime('%B')} {purge.day}, {purge.year}")
+    check(page, "podcasts-licence-expired")
+    alert.get_by_role("link", name=re.compile("Book Podcasts again")).click()
+    expect(page.get_by_role("row", name=re.compile("^Podcasts"))).to_contain_text("locked")

@@ -29,7 +29,7 @@ const PUBLIC: Record<string, () => ComponentChildren> = {
   "/report": () => <Report />,
 };
 
-type Section = { path: string; key: Parameters<typeof t>[0]; minimum: "viewer" | "member" | "admin" };
+type Section = { path: string; key: Parameters<typeof t>[0]; minimum: "viewer" | "member" | "admin"; module?: string };
 const SECTIONS: Section[] = [
   { path: "contacts", key: "nav.contacts", minimum: "viewer" },
   { path: "appointments", key: "nav.appointments", minimum: "viewer" },
@@ -42,11 +42,15 @@ const SECTIONS: Section[] = [
   { path: "licences", key: "nav.licences", minimum: "viewer" },
   { path: "error-reports", key: "nav.errorReports", minimum: "member" },
   { path: "company", key: "nav.company", minimum: "viewer" },
+  { path: "podcasts", key: "nav.podcasts", minimum: "viewer", module: "podcasts" },
+  { path: "price-calculations", key: "nav.priceCalculations", minimum: "viewer", module: "price_calculation" },
 ];
 
 // Screens in chunks of their own, loaded when first opened.
 const ErrorReports = lazy(() => import("./screens/errorReports").then((m) => m.ErrorReports));
 const CompanyScreen = lazy(() => import("./screens/company").then((m) => m.CompanyScreen));
+const Podcasts = lazy(() => import("./screens/podcasts").then((m) => m.Podcasts));
+const PriceCalculations = lazy(() => import("./screens/pricing").then((m) => m.PriceCalculations));
 
 export function App({ auth, local }: { auth: Auth; local: boolean }) {
   const { path } = useLocation();
@@ -123,6 +127,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
   const [tenant, setTenant] = useState<{ tenant: Tenant; etag: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
+  const [modules, setModules] = useState<{ tenantId: string; modules: string[] } | null>(null);
   useEffect(() => {
     if (!tenantId) return setTenant(null);
     setError(null);
@@ -131,7 +136,13 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
       ({ data, etag }) => setTenant({ tenant: data, etag }),
       setError,
     );
+    // Which module screens the tenant has (in parallel too); without the answer, none are offered.
+    ok(api.GET("/tenants/{tenantId}/licences", { params: { path: { tenantId } } })).then(
+      (licences) => setModules({ tenantId, modules: licences.items.filter((l) => l.state === "active" || l.state === "locked").map((l) => l.module) }),
+      () => setModules({ tenantId, modules: [] }),
+    );
   }, [tenantId, tick]);
+  const licensed = modules && modules.tenantId === tenantId ? modules.modules : [];
   const current = tenant && tenant.tenant.id === tenantId ? tenant : null;
 
   const signOut = async () => {
@@ -152,7 +163,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
     <TenantCtx.Provider
       value={
         current
-          ? { ...current, reload: () => setTick((n) => n + 1), setTenant: (t2, etag) => setTenant({ tenant: t2, etag }) }
+          ? { ...current, modules: licensed, reload: () => setTick((n) => n + 1), setTenant: (t2, etag) => setTenant({ tenant: t2, etag }) }
           : (null as never)
       }
     >
@@ -184,7 +195,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
         {current && (
           <nav aria-label={t("nav.sections")} class="side">
             <ul>
-              {SECTIONS.filter((s) => atLeast(current.tenant.role, s.minimum)).map((s) => (
+              {SECTIONS.filter((s) => atLeast(current.tenant.role, s.minimum) && (!s.module || licensed.includes(s.module))).map((s) => (
                 <li key={s.path}>
                   <a href={`/t/${tenantId}/${s.path}`} aria-current={params?.section === s.path ? "page" : undefined}>
                     {t(s.key)}
@@ -256,6 +267,10 @@ function TenantScreen({ section, id }: { section: string; id?: string }) {
       return <ErrorReports />;
     case "company":
       return <CompanyScreen />;
+    case "podcasts":
+      return <Podcasts />;
+    case "price-calculations":
+      return <PriceCalculations />;
     default:
       return <NotFound />;
   }

@@ -14,9 +14,14 @@ export const AppCtx = createContext<{
   reloadMe: () => Promise<Me | null>;
 }>(null as never);
 
-export const TenantCtx = createContext<{ tenant: Tenant; etag: string; reload: () => void; setTenant: (t: Tenant, etag: string) => void }>(
-  null as never,
-);
+export const TenantCtx = createContext<{
+  tenant: Tenant;
+  etag: string;
+  reload: () => void;
+  setTenant: (t: Tenant, etag: string) => void;
+  /** The licensed modules whose screens the tenant has: licence active, or locked with its data kept. */
+  modules: string[];
+}>(null as never);
 
 export const useApp = () => useContext(AppCtx);
 export const useTenant = () => useContext(TenantCtx);
