@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { api, idempotencyKey, lastRequestId, ok, type Schemas, withEtag } from "../api/client";
 import { addTexts, t } from "../i18n";
 import { useLocation } from "../router";
-import { useTenant } from "../state";
+import { useApp, useTenant } from "../state";
 import { Button, Dialog, Empty, ErrorBox, Input, label, More, Page, Select, Status, Table, TextArea, usePaged, useSubmit, when } from "../ui";
 
 type Report = Schemas["ErrorReportResponse"];
@@ -93,6 +93,7 @@ function body(fields: Fields) {
 
 export function ErrorReports() {
   const { tenant } = useTenant();
+  const { me } = useApp();
   const { query } = useLocation();
   const path = { tenantId: tenant.id };
   const list = usePaged((cursor) => ok(api.GET("/tenants/{tenantId}/error-reports", { params: { path, query: { cursor } } })), [tenant.id]);
@@ -158,7 +159,7 @@ export function ErrorReports() {
                 </td>
                 <td>{when(report.sent_at ?? report.created_at)}</td>
                 <td>
-                  {report.state === "draft" && (
+                  {report.state === "draft" && report.reporter_id === me?.user.id && (
                     <div class="row-actions">
                       <Button onClick={() => void edit(report.id)} aria-label={tr("reports.editOne", { subject: report.subject })}>
                         {tr("reports.edit")}
