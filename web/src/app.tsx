@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ok, withEtag } from "./api/client";
 import type { Auth } from "./auth";
 import { lang, LANGS, setLang, t } from "./i18n";
+import { Notices } from "./notices";
 import { match, navigate, onLinkClick, useLocation } from "./router";
 import { Accounts } from "./screens/accounts";
 import { Audit } from "./screens/audit";
@@ -17,7 +18,7 @@ import { Settings } from "./screens/settings";
 import { Subtenants } from "./screens/subtenants";
 import { Templates } from "./screens/templates";
 import { AppCtx, atLeast, type Me, type Tenant, TenantCtx, useApp } from "./state";
-import { ErrorBox, label, Select, Status } from "./ui";
+import { ErrorBox, label, lazy, Select, Status } from "./ui";
 
 const PUBLIC: Record<string, () => ComponentChildren> = {
   "/signin": () => <SignIn />,
@@ -28,7 +29,7 @@ const PUBLIC: Record<string, () => ComponentChildren> = {
   "/report": () => <Report />,
 };
 
-type Section = { path: string; key: Parameters<typeof t>[0]; minimum: "viewer" | "member" | "admin" };
+type Section = { path: string; key: Parameters<typeof t>[0]; minimum: "viewer" | "member" | "admin"; module?: string };
 const SECTIONS: Section[] = [
   { path: "contacts", key: "nav.contacts", minimum: "viewer" },
   { path: "appointments", key: "nav.appointments", minimum: "viewer" },
@@ -39,7 +40,17 @@ const SECTIONS: Section[] = [
   { path: "audit", key: "nav.audit", minimum: "admin" },
   { path: "settings", key: "nav.settings", minimum: "viewer" },
   { path: "licences", key: "nav.licences", minimum: "viewer" },
+  { path: "error-reports", key: "nav.errorReports", minimum: "member" },
+  { path: "company", key: "nav.company", minimum: "viewer" },
+  { path: "podcasts", key: "nav.podcasts", minimum: "viewer", module: "podcasts" },
+  { path: "price-calculations", key: "nav.priceCalculations", minimum: "viewer", module: "price_calculation" },
 ];
+
+// Screens in chunks of their own, loaded when first opened.
+const ErrorReports = lazy(() => import("./screens/errorReports").then((m) => m.ErrorReports));
+const CompanyScreen = lazy(() => import("./screens/company").then((m) => m.CompanyScreen));
+const Podcasts = lazy(() => import("./screens/podcasts").then((m) => m.Podcasts));
+const PriceCalculations = lazy(() => import("./screens/pricing").then((m) => m.PriceCalculations));
 
 export function App({ auth, local }: { auth: Auth; local: boolean }) {
   const { path } = useLocation();
@@ -102,6 +113,7 @@ function Plain({ children }: { children: ComponentChildren }) {
         <LanguageSwitch />
       </header>
       <main id="main" class="plain-main">
+        <Notices tenantId={null} signedIn={false} />
         {children}
       </main>
     </>
@@ -115,6 +127,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
   const [tenant, setTenant] = useState<{ tenant: Tenant; etag: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
+  const [modules, setModules] = useState<{ tenantId: string; modules: string[] } | null>(null);
   useEffect(() => {
     if (!tenantId) return setTenant(null);
     setError(null);
@@ -123,7 +136,13 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
       ({ data, etag }) => setTenant({ tenant: data, etag }),
       setError,
     );
+    // Which module screens the tenant has (in parallel too); without the answer, none are offered.
+    ok(api.GET("/tenants/{tenantId}/licences", { params: { path: { tenantId } } })).then(
+      (licences) => setModules({ tenantId, modules: licences.items.filter((l) => l.state === "active" || l.state === "locked").map((l) => l.module) }),
+      () => setModules({ tenantId, modules: [] }),
+    );
   }, [tenantId, tick]);
+  const licensed = modules && modules.tenantId === tenantId ? modules.modules : [];
   const current = tenant && tenant.tenant.id === tenantId ? tenant : null;
 
   const signOut = async () => {
@@ -144,7 +163,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
     <TenantCtx.Provider
       value={
         current
-          ? { ...current, reload: () => setTick((n) => n + 1), setTenant: (t2, etag) => setTenant({ tenant: t2, etag }) }
+          ? { ...current, modules: licensed, reload: () => setTick((n) => n + 1), setTenant: (t2, etag) => setTenant({ tenant: t2, etag }) }
           : (null as never)
       }
     >
@@ -171,11 +190,12 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
           </button>
         </div>
       </header>
+      <Notices tenantId={tenantId} signedIn />
       <div class="frame">
         {current && (
           <nav aria-label={t("nav.sections")} class="side">
             <ul>
-              {SECTIONS.filter((s) => atLeast(current.tenant.role, s.minimum)).map((s) => (
+              {SECTIONS.filter((s) => atLeast(current.tenant.role, s.minimum) && (!s.module || licensed.includes(s.module))).map((s) => (
                 <li key={s.path}>
                   <a href={`/t/${tenantId}/${s.path}`} aria-current={params?.section === s.path ? "page" : undefined}>
                     {t(s.key)}
@@ -243,6 +263,14 @@ function TenantScreen({ section, id }: { section: string; id?: string }) {
       return <Settings />;
     case "licences":
       return <Licences />;
+    case "error-reports":
+      return <ErrorReports />;
+    case "company":
+      return <CompanyScreen />;
+    case "podcasts":
+      return <Podcasts />;
+    case "price-calculations":
+      return <PriceCalculations />;
     default:
       return <NotFound />;
   }

@@ -103,6 +103,7 @@ const en = {
   "outbox.open": "Open the local outbox",
   "report.title": "Report an error",
   "report.text": "Please send this request id to support, with what you were doing. It lets us find exactly what went wrong.",
+  "report.choose": "Which account does the error concern? Write the error report there:",
   "accounts.title": "Your accounts",
   "accounts.hello": "Signed in as {name}. Choose the account to work in:",
   "accounts.via": "Access",
@@ -297,6 +298,25 @@ const en = {
   "plan.downgraded": "Your plan changes to {plan} on {at}.",
   "settings.editionHint": "Change the plan under Licences & plan.",
   "subtenants.bookLicence": "Book the Tenant management module under Licences & plan",
+  // Notices, maintenance and module licences (every screen); the modules' own screens add theirs.
+  "nav.errorReports": "Error reports",
+  "nav.company": "Company & invoices",
+  "nav.podcasts": "Podcasts",
+  "nav.priceCalculations": "Price calculation",
+  "notices.label": "Notices",
+  "notices.nowReadOnly": "Under way until {end}: Kontor shows everything, but saves no change.",
+  "notices.nowUnavailable": "Under way until {end}: Kontor is not available.",
+  "notices.aheadReadOnly": "Planned from {start} to {end}: Kontor will show everything, but save no change.",
+  "notices.aheadUnavailable": "Planned from {start} to {end}: Kontor will not be available.",
+  "maintenance.title": "Maintenance.",
+  "maintenance.readOnly": "Kontor only reads until {end}: nothing was saved. Please try again after that.",
+  "maintenance.unavailable": "Kontor is not available until {end}. Please try again after that.",
+  "licence.expiredTitle": "Licence expired.",
+  "licence.expired": "The licence of the module {module} expired on {expired}. Its data is kept until {purge}, then deleted for good.",
+  "licence.bookAgain": "Book {module} again under Licences & plan to unlock it",
+  "module.podcasts": "Podcasts",
+  "module.price_calculation": "Price calculation",
+  "module.tenant_management": "Tenant management",
 };
 
 export type Key = keyof typeof en;
@@ -404,6 +424,7 @@ const de: Record<Key, string> = {
   "outbox.open": "Lokalen Postausgang öffnen",
   "report.title": "Fehler melden",
   "report.text": "Bitte schicken Sie diese Anfrage-ID an den Support und schreiben Sie dazu, was Sie gerade getan haben. Damit finden wir den Fehler genau.",
+  "report.choose": "Welchen Mandanten betrifft der Fehler? Schreiben Sie die Fehlermeldung dort:",
   "accounts.title": "Ihre Mandanten",
   "accounts.hello": "Angemeldet als {name}. Wählen Sie den Mandanten, in dem Sie arbeiten:",
   "accounts.via": "Zugang",
@@ -598,6 +619,25 @@ const de: Record<Key, string> = {
   "plan.downgraded": "Ihr Tarif wechselt am {at} zu {plan}.",
   "settings.editionHint": "Den Tarif wechseln Sie unter Lizenzen & Tarif.",
   "subtenants.bookLicence": "Das Modul Mandantenverwaltung unter Lizenzen & Tarif buchen",
+  // Hinweise, Wartung und Modullizenzen (jede Seite); die Seiten der Module bringen ihre eigenen mit.
+  "nav.errorReports": "Fehlermeldungen",
+  "nav.company": "Firma & Rechnungen",
+  "nav.podcasts": "Podcasts",
+  "nav.priceCalculations": "Preiskalkulation",
+  "notices.label": "Hinweise",
+  "notices.nowReadOnly": "Läuft bis {end}: Kontor zeigt alles, speichert aber keine Änderung.",
+  "notices.nowUnavailable": "Läuft bis {end}: Kontor ist nicht erreichbar.",
+  "notices.aheadReadOnly": "Geplant von {start} bis {end}: Kontor zeigt dann alles, speichert aber keine Änderung.",
+  "notices.aheadUnavailable": "Geplant von {start} bis {end}: Kontor ist dann nicht erreichbar.",
+  "maintenance.title": "Wartung.",
+  "maintenance.readOnly": "Kontor liest bis {end} nur: Es wurde nichts gespeichert. Bitte versuchen Sie es danach noch einmal.",
+  "maintenance.unavailable": "Kontor ist bis {end} nicht erreichbar. Bitte versuchen Sie es danach noch einmal.",
+  "licence.expiredTitle": "Lizenz abgelaufen.",
+  "licence.expired": "Die Lizenz des Moduls {module} ist am {expired} abgelaufen. Seine Daten bleiben bis zum {purge} erhalten und werden dann endgültig gelöscht.",
+  "licence.bookAgain": "{module} unter Lizenzen & Tarif wieder buchen, um es freizuschalten",
+  "module.podcasts": "Podcasts",
+  "module.price_calculation": "Preiskalkulation",
+  "module.tenant_management": "Mandantenverwaltung",
 };
 
 export const LANGS = ["de", "en"] as const;
@@ -633,4 +673,12 @@ export function setLang(next: Lang): void {
 export function t(key: Key | string, vars: Record<string, string> = {}): string {
   const text = texts[current][key as Key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name: string) => vars[name] ?? `{${name}}`);
+}
+
+/** Adds the texts of a screen that is loaded later (its own chunk) and answers its `t`, typed by
+ * its own keys: the first screen does not carry them. */
+export function addTexts<K extends string>(more: { en: Record<K, string>; de: Record<K, string> }) {
+  Object.assign(texts.en, more.en);
+  Object.assign(texts.de, more.de);
+  return (key: K, vars: Record<string, string> = {}): string => t(key, vars);
 }

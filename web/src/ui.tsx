@@ -1,5 +1,5 @@
 /** The console's building blocks: labelled fields, buttons, errors, dialogs, pages and lists. */
-import type { ComponentChildren, JSX } from "preact";
+import type { ComponentChildren, ComponentType, JSX } from "preact";
 import { useCallback, useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api/client";
 import { lang, t, type Key } from "./i18n";
@@ -114,6 +114,8 @@ export function Button(
 export function ErrorBox({ error }: { error: unknown }) {
   if (!error) return null;
   const known = error instanceof ApiError ? error : null;
+  if (known?.code === "maintenance") return <Maintenance error={known} />;
+  if (known?.code === "licence_expired") return <LicenceExpired error={known} />;
   const message = known
     ? known.code === "network"
       ? t("error.network")
@@ -138,7 +140,49 @@ export function ErrorBox({ error }: { error: unknown }) {
       {known && known.status >= 500 && (
         <p class="request-id">
           {t("error.requestId")} <code>{known.requestId ?? "—"}</code> ·{" "}
-          <a href={`/report?request_id=${encodeURIComponent(known.requestId ?? "")}`}>{t("error.report")}</a>
+          <a href={reportLink(known.requestId)}>{t("error.report")}</a>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The error-report form of the tenant on screen, else the page that asks which tenant it concerns. */
+function reportLink(requestId: string | null): string {
+  const tenantId = /^\/t\/([^/]+)\//.exec(location.pathname)?.[1];
+  const query = `request_id=${encodeURIComponent(requestId ?? "")}`;
+  return tenantId ? `/t/${tenantId}/error-reports?${query}` : `/report?${query}`;
+}
+
+/** `503 maintenance`: not a fault to report, but when the window ends. */
+function Maintenance({ error }: { error: ApiError }) {
+  const end = when(typeof error.info.ends_at === "string" ? error.info.ends_at : null);
+  return (
+    <div class="error maintenance" role="alert">
+      <p>
+        <strong>{t("maintenance.title")}</strong> {t(error.info.mode === "unavailable" ? "maintenance.unavailable" : "maintenance.readOnly", { end })}
+      </p>
+    </div>
+  );
+}
+
+/** `403 licence_expired`: the module is locked; its data is kept until the purge date. */
+function LicenceExpired({ error }: { error: ApiError }) {
+  const module = String(error.info.module ?? "");
+  const tenantId = /^\/t\/([^/]+)\//.exec(location.pathname)?.[1];
+  return (
+    <div class="error" role="alert">
+      <p>
+        <strong>{t("licence.expiredTitle")}</strong>{" "}
+        {t("licence.expired", {
+          module: label("module", module),
+          expired: day(error.info.expired_at as string),
+          purge: day(error.info.purge_at as string),
+        })}
+      </p>
+      {tenantId && (
+        <p>
+          <a href={`/t/${tenantId}/licences`}>{t("licence.bookAgain", { module: label("module", module) })}</a>
         </p>
       )}
     </div>
@@ -244,6 +288,12 @@ export function when(value: string | null | undefined): string {
   return new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
 }
 
+/** A day of the billing and licence calendar, which runs on UTC. */
+export function day(value: string | null | undefined): string {
+  if (!value) return "—";
+  return new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeZone: "UTC" }).format(new Date(value));
+}
+
 export function bytes(value: number | null | undefined): string {
   if (value == null) return "—";
   const units = ["B", "KB", "MB", "GB"];
@@ -305,4 +355,25 @@ export function Table(props: { caption: string; columns: string[]; actions?: boo
       <tbody>{props.children}</tbody>
     </table>
   );
+}
+
+/** A screen whose code is loaded when it is first shown (its own chunk), so the first screen's
+ * JavaScript stays small. */
+export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  return function Lazy(props: P) {
+    const [, setReady] = useState(false);
+    const [error, setError] = useState<unknown>(null);
+    useEffect(() => {
+      if (!loaded)
+        load().then((component) => {
+          loaded = component;
+          setReady(true);
+        }, setError);
+    }, []);
+    if (error) return <ErrorBox error={error} />;
+    if (!loaded) return <Status>{t("loading")}</Status>;
+    const Loaded = loaded;
+    return <Loaded {...props} />;
+  };
 }

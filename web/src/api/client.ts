@@ -15,9 +15,19 @@ export class ApiError extends Error {
     message: string,
     readonly requestId: string | null = null,
     readonly details: { field?: string; reason?: string }[] = [],
+    /** Details that are an object rather than a list (`maintenance`: `{ends_at, mode}`,
+     * `licence_expired`: `{module, expired_at, purge_at}`). */
+    readonly info: Record<string, unknown> = {},
   ) {
     super(message);
   }
+}
+
+const LAST_REQUEST = "kontor.lastRequestId";
+
+/** The request id of the last error answer the console met: an error report starts with it. */
+export function lastRequestId(): string {
+  return sessionStorage.getItem(LAST_REQUEST) ?? "";
 }
 
 type TokenSource = { token(): Promise<string | null>; unauthorized(): void };
@@ -63,12 +73,15 @@ export function toError(response: Response, body: unknown): ApiError {
   const error = (body as { error?: Record<string, unknown> } | undefined)?.error ?? {};
   const requestId =
     (typeof error.request_id === "string" ? error.request_id : null) ?? response.headers.get("X-Request-Id");
+  if (requestId) sessionStorage.setItem(LAST_REQUEST, requestId);
+  const details = error.details;
   return new ApiError(
     response.status,
     typeof error.code === "string" ? error.code : `http_${response.status}`,
     typeof error.message === "string" ? error.message : response.statusText,
     requestId,
-    Array.isArray(error.details) ? (error.details as ApiError["details"]) : [],
+    Array.isArray(details) ? (details as ApiError["details"]) : [],
+    details && typeof details === "object" && !Array.isArray(details) ? (details as Record<string, unknown>) : {},
   );
 }
 

@@ -3,13 +3,14 @@ import { useState } from "preact/hooks";
 import { api, idempotencyKey, ok } from "../api/client";
 import { t } from "../i18n";
 import { navigate } from "../router";
-import { useApp } from "../state";
+import { takeFlash, useApp } from "../state";
 import { Button, ErrorBox, Input, Page, Status, Table, label, useSubmit, when } from "../ui";
 
 export function Accounts() {
   const { me, reloadMe } = useApp();
   const [name, setName] = useState("");
   const [key, setKey] = useState(idempotencyKey);
+  const [note] = useState(takeFlash);
   const create = useSubmit(async () => {
     const tenant = await ok(api.POST("/tenants", { body: { name, plan: "BASIC" }, headers: { "Idempotency-Key": key } }));
     setKey(idempotencyKey());
@@ -20,6 +21,7 @@ export function Accounts() {
   if (!me) return <Status>{t("loading")}</Status>;
   return (
     <Page title={t("accounts.title")}>
+      {note && <Status>{note}</Status>}
       <p>{t("accounts.hello", { name: me.user.name })}</p>
       <Table caption={t("accounts.title")} columns={[t("field.company"), t("field.role"), t("accounts.via")]}>
         {me.memberships.map((m) => (

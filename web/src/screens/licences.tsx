@@ -26,7 +26,7 @@ const name = (offer: { name: { de: string; en: string } }) => offer.name[lang()]
 const MONTHS: Record<string, number> = { P1M: 1, P3M: 3, P12M: 12 };
 
 export function Licences() {
-  const { tenant } = useTenant();
+  const { tenant, reload } = useTenant();
   const path = { tenantId: tenant.id };
   const catalog = useAsync(() => ok(api.GET("/catalog")), []);
   const licences = useAsync(() => ok(api.GET("/tenants/{tenantId}/licences", { params: { path } })), [tenant.id]);
@@ -96,6 +96,7 @@ export function Licences() {
             setBooked({ offer: booking, licence });
             setBooking(null);
             licences.reload();
+            reload(); // the navigation offers the booked module's screen
           }}
         />
       )}

@@ -305,14 +305,26 @@ function MailText({ text }: { text: string }) {
   );
 }
 
-/** Where "report this error" leads until the platform's error-report form exists. */
+/** Where "report this error" leads outside a tenant's screens: signed in, to the error-report form
+ * of the tenant it concerns; otherwise what to send to support. */
 export function Report() {
+  const { me } = useApp();
   const { query } = useLocation();
   const id = query.get("request_id") ?? "";
+  const writable = (me?.memberships ?? []).filter((m) => m.role !== "viewer");
   return (
     <Page title={t("report.title")}>
       <div class="card narrow">
-        <p>{t("report.text")}</p>
+        {writable.length > 0 ? <p>{t("report.choose")}</p> : <p>{t("report.text")}</p>}
+        {writable.length > 0 && (
+          <ul>
+            {writable.map((m) => (
+              <li key={m.tenant_id}>
+                <a href={`/t/${m.tenant_id}/error-reports?request_id=${encodeURIComponent(id)}`}>{m.tenant_name}</a>
+              </li>
+            ))}
+          </ul>
+        )}
         <p>
           {t("error.requestId")} <code>{id || "—"}</code>
         </p>

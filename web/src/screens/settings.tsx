@@ -3,8 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, ok, type Schemas, withEtag } from "../api/client";
 import { t } from "../i18n";
 import { atLeast, type Tenant, useTenant } from "../state";
-import { Button, Checkbox, ErrorBox, Input, label, Page, Select, Status, useSubmit, when } from "../ui";
+import { Button, Checkbox, ErrorBox, Input, label, lazy, Page, Select, Status, useSubmit, when } from "../ui";
 import { type Change, changes, ConflictDialog } from "./conflict";
+
+const CloseTenant = lazy(() => import("./closing").then((m) => m.CloseTenant));
 
 const CHARSETS: Schemas["Charset"][] = ["UTF-8", "ISO-8859-1", "ISO-8859-15", "Windows-1252"];
 
@@ -117,6 +119,7 @@ export function Settings() {
       {admin && tenant.via === "partner" && tenant.parent_id && !tenant.handed_over_at && <Handover />}
       {tenant.handed_over_at && <Status>{t("handover.done", { at: when(tenant.handed_over_at) })}</Status>}
       {atLeast(tenant.role, "member") && <ConnectionFile />}
+      {admin && <CloseTenant />}
     </Page>
   );
 }
