@@ -57,6 +57,8 @@ class Settings(BaseModel):
     # Quotas: what one user or partner may create (409 quota_exceeded beyond).
     tenants_per_user: int = Field(default=20, validation_alias="KONTOR_TENANTS_PER_USER")
     subtenants_per_partner: int = Field(default=1000, validation_alias="KONTOR_SUBTENANTS_PER_PARTNER")
+    # Levels of sub-tenants below a top-level tenant.
+    subtenant_depth: int = Field(default=5, validation_alias="KONTOR_SUBTENANT_DEPTH")
     # What one tenant keeps (approximate: see kontor.quotas) and may do a day; sign-ups an address
     # may start a day.
     templates_per_tenant: int = Field(default=1000, validation_alias="KONTOR_TEMPLATES_PER_TENANT")
