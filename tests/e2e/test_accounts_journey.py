@@ -3,8 +3,12 @@ and the last admin — the accounts issue's whole journey on the local stack."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from botocore.exceptions import ClientError
+
+from kontor import keys
 from kontor.permissions import MINIMUM_ROLE
 from local.template import load
 from tests.e2e.conftest import PASSWORD, Account, Api
@@ -176,6 +180,77 @@ def test_an_unverified_login_gives_way_to_an_invitation_and_after_a_day_to_a_sig
     assert api.sign_in(held)["IdToken"]
     # Both unverified logins' tenants went with them
     assert "Fremd KG" not in [i["name"]["S"] for i in api.table() if i["sk"]["S"] == "TENANT"]
+
+
+# One unverified signup's release: its profile; its link withdrawn (a transaction checking the
+# profile); its login looked up (its `sub`) and deleted; the profile again, its memberships (gsi1),
+# its tenant's row, range and deletion; claim, profile and link deleted together.
+RELEASE_PER_SIGNUP = {
+    "dynamodb.GetItem": 3,
+    "dynamodb.TransactWriteItems": 2,
+    "cognito-idp.AdminGetUser": 1,
+    "cognito-idp.AdminDeleteUser": 1,
+    "dynamodb.Query": 2,
+    "dynamodb.BatchWriteItem": 1,
+}
+
+
+def _mentions(item: dict, *needles: str) -> bool:
+    return any(needle in json.dumps(item) for needle in needles)
+
+
+def test_the_release_job_frees_an_address_an_unverified_signup_held_and_leaves_nothing(api: Api) -> None:
+    api.call("POST", "/_local/schedules/SignupReleaseSchedule")  # whatever other tests left due
+    admin = api.new_account("Freigabe AG")
+    held = f"abandoned-{admin.user_id[:8]}@example.com"
+    squatter = {"password": "someone-elses-choice-77", "name": "Fremd", "tenant_name": "Liegen KG"}
+    assert api.call("POST", "/signup", json_body={"email": held, **squatter}).status == 202
+    squatter_link = link_token(api.outbox(held)[0]["text"])
+    [profile] = [i for i in api.table() if i["sk"]["S"] == "PROFILE" and i["email"]["S"] == held]
+    user_id = profile["id"]["S"]
+    [membership] = [i for i in api.table() if i["sk"]["S"] == f"MEMBER#{user_id}"]
+    tenant_id = membership["tenant_id"]["S"]
+
+    # Within the day the job leaves the hold alone
+    early = api.call("POST", "/_local/schedules/SignupReleaseSchedule").body
+    assert early["result"]["dispatched"] == 0
+    assert early["calls"] == {"dispatch": {"dynamodb.Query": keys.DUE_SHARDS}, "work": {}}
+    assert any(_mentions(i, user_id) for i in api.table())
+
+    # A day later nobody asked for the address: the job releases it
+    api.call("POST", "/_local/clock", json_body={"advance_days": 1.01})
+    swept = api.call("POST", "/_local/schedules/SignupReleaseSchedule").body
+
+    assert swept["result"]["dispatched"] == 1
+    assert swept["calls"]["dispatch"] == {"dynamodb.Query": keys.DUE_SHARDS, "sqs.SendMessageBatch": 1}
+    assert swept["calls"]["work"] == RELEASE_PER_SIGNUP
+    # Nothing of the abandoned signup stays: no login, no claim, profile, link, tenant or marker —
+    # only the address's daily signup counter, which keeps the limit and expires by itself.
+    left = [
+        i
+        for i in api.table()
+        if _mentions(i, user_id, tenant_id, held) and not i["pk"]["S"].startswith("THROTTLE#")
+    ]
+    assert left == []
+    with pytest.raises(ClientError) as gone:
+        api.aws("cognito-idp").admin_get_user(UserPoolId=api.info["pool_id"], Username=held)
+    assert gone.value.response["Error"]["Code"] == "UserNotFoundException"
+    stale = api.call("POST", "/signup/verify", json_body={"token": squatter_link, "password": PASSWORD})
+    assert (stale.status, stale.body["error"]["code"]) == (400, "invalid_token")  # the link went too
+
+    # The address's owner accepts an invitation with it and signs in with her own password
+    api.call("POST", f"/tenants/{admin.tenant_id}/invitations", token=admin.token, json_body={"email": held})
+    link = link_token(api.outbox(held)[0]["text"])
+    accepted = api.call(
+        "POST", f"/invitations/{link}/accept", json_body={"name": "Echt", "password": PASSWORD}
+    )
+    assert accepted.status == 200, accepted.body
+    assert api.sign_in(held)["IdToken"]
+    with pytest.raises(ClientError):
+        api.sign_in(held, squatter["password"])
+    # A second run finds nothing: the marker went with the profile
+    again = api.call("POST", "/_local/schedules/SignupReleaseSchedule").body
+    assert again["result"]["dispatched"] == 0
 
 
 ADMIN_ONLY = [route for route in load().routes if MINIMUM_ROLE.get(route.key) == "admin"]

@@ -48,6 +48,10 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "job the context does not know to the dead-letter queue at once",
     ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformQueue"): "sends a message it receives during a "
     "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
+    ("AccountsWorkerFunction", "sqs:SendMessage", "AccountsDeadLetterQueue"): "moves a message naming a "
+    "job the context does not know to the dead-letter queue at once",
+    ("AccountsWorkerFunction", "sqs:SendMessage", "AccountsQueue"): "sends a message it receives during a "
+    "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.conftest import Lambda
-from tests.support import SIGNUP, event, link_token
+from tests.support import EVENTS, SIGNUP, event, link_token
 
 FN = "SignupFunction"
 PASSWORD = SIGNUP["password"]
@@ -550,3 +550,78 @@ def test_an_address_the_user_pool_refuses_is_a_422_and_nothing_is_written(invoke
     assert invoke.table() == []
     assert invoke.cognito_users() == []
     assert invoke.mails() == []
+
+
+# ---------------------------------------------------------------- the release job
+def _dispatch_release() -> dict:
+    """The hourly schedule fires: the dispatcher queues the signups whose hold ended."""
+    from tests.conftest import FUNCTIONS
+
+    result, _ = FUNCTIONS.invoke(
+        "AccountsDispatcherFunction", json.loads((EVENTS / "signup_release_schedule.json").read_text())
+    )
+    return result
+
+
+def _work_release(invoke: Lambda):
+    """The accounts' worker is handed the queued messages as SQS would (again at once if failed)."""
+    from tests.integration.tenancy import run_queued
+
+    boto3.client("sqs").set_queue_attributes(
+        QueueUrl=invoke.stack.refs["AccountsQueue"], Attributes={"VisibilityTimeout": "0"}
+    )
+    return run_queued(invoke, "AccountsWorkerFunction", limit=1, queue="AccountsQueue")
+
+
+def test_a_signup_verified_before_its_release_runs_keeps_everything(invoke: Lambda) -> None:
+    from kontor import clock
+
+    # Given a signup whose hold ended, already queued for release
+    assert signup(invoke).status == 202
+    clock.advance(timedelta(hours=24, seconds=1))
+    assert _dispatch_release()["dispatched"] == 1
+    # When its owner verifies the address (with a fresh link) before the worker gets the message
+    invoke(FN, event("signup_resend", body={"email": SIGNUP["email"]}))
+    assert _verify(invoke, link_token(invoke.mails()[-1].body), OWNER_PASSWORD).status == 200
+    verified = kept(invoke.table())
+
+    _work_release(invoke)
+
+    # Then nothing is released, and no later run finds the signup again
+    assert kept(invoke.table()) == verified
+    assert invoke.sign_in(SIGNUP["email"], OWNER_PASSWORD)["AuthenticationResult"]["IdToken"]
+    clock.advance(timedelta(days=2))
+    assert _dispatch_release()["dispatched"] == 0
+
+
+def test_a_release_that_failed_half_way_finishes_on_the_retry(
+    invoke: Lambda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts.store import identity
+    from kontor import clock
+
+    assert signup(invoke).status == 202
+    clock.advance(timedelta(hours=24, seconds=1))
+    real_delete = identity.delete
+    failures = iter([RuntimeError("Cognito is unavailable")])
+
+    def flaky(email: str) -> None:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        real_delete(email)
+
+    monkeypatch.setattr(identity, "delete", flaky)
+    assert _dispatch_release()["dispatched"] == 1
+
+    # The first delivery withdraws the link, then fails at the login: the message stays queued
+    first = _work_release(invoke)
+    assert first.failed == 1
+    assert any(i["sk"]["S"] == "PROFILE" for i in kept(invoke.table()))
+
+    # SQS delivers it again: the release finishes and nothing of the signup is left
+    second = _work_release(invoke)
+
+    assert second.failed == 0
+    assert kept(invoke.table()) == []
+    assert invoke.cognito_users() == []

@@ -279,8 +279,9 @@ def test_sub_tenants_nest_at_most_five_levels(invoke: Lambda) -> None:
         headers=NO_KEY,
     )
 
-    assert reply.status == 422
-    assert reply.body["error"]["code"] == "too_deep"
+    assert reply.status == 409
+    assert reply.body["error"]["code"] == "quota_exceeded"
+    assert reply.body["error"]["details"] == {"quota": "subtenant_depth", "limit": 5}
     assert invoke.table() == before
 
 

@@ -46,10 +46,19 @@ def sign_up(
     tenant = Tenant(id=ids.new_id(), name=tenant_name, plan=plan)
     secret, token = tokens.issue(store.users.VERIFY_EMAIL, user_id, email, ttl)
     message = _verification(email, name, secret, language)
+    hold_ends_at = clock.iso(clock.now() + timedelta(hours=settings().unverified_hold_hours))
     queued: list[outbox.Queued] = []
     try:
         queued.append(
-            store.users.create_signup(user, tenant, token, message, language, per_day=_signups_per_day())
+            store.users.create_signup(
+                user,
+                tenant,
+                token,
+                message,
+                language,
+                per_day=_signups_per_day(),
+                hold_ends_at=hold_ends_at,
+            )
         )
     except BaseException as failure:
         # The commit may have happened with its reply lost: read before undoing anything.
@@ -103,6 +112,25 @@ def _releasable(held: UserItem) -> bool:
     if age >= timedelta(hours=settings().unverified_hold_hours):
         return True
     return age >= store.identity.ABANDONED_AFTER and not store.identity.exists(held.email)
+
+
+def release_expired_hold(user_id: str) -> bool:
+    """The `signup.release` job for one unverified signup whose hold has ended: its link is
+    withdrawn (no verification completes from then on), its login deleted, then its records and
+    its tenant. Each step may run again, so SQS's retry of a message that failed half-way finishes
+    it; a verification that came first keeps everything. Whether anything was released.
+    """
+    profile = store.users.unverified_profile(user_id)
+    if profile is None:  # verified, or released already (by this job or a signup or acceptance)
+        return False
+    if not _releasable(profile) or not store.users.revoke_verification(profile):
+        return False
+    store.identity.delete_login(profile.email, profile.id)
+    released = store.users.release_unverified(store.users.unverified_profile(user_id) or profile)
+    if released:
+        count("SignupHoldReleased")
+        logger.info("an unverified signup's hold on its address ended", user_id=user_id)
+    return released
 
 
 def verify_email(secret: str, password: str) -> User:

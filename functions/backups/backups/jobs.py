@@ -138,7 +138,13 @@ def export(
         store.backups.release(tenant_id, backup_id, attempt, f"interrupted: {error.__class__.__name__}")
         raise
     if backup is None:
-        return store.backups.find(tenant_id, backup_id)
+        found = store.backups.find(tenant_id, backup_id)
+        if found is not None and found.state == "completed":
+            # Completed by an attempt whose reply was lost (or that died right after): the bytes it
+            # held back between steps may still be there. Deleting a missing key is harmless.
+            key = store.objects.backup_key(tenant_id, backup_id)
+            store.objects.delete_version(settings().backups_bucket, store.objects.held_back_key(key), None)
+        return found
     foreign_restore = (
         current is not None
         and current.state in store.backups.ACTIVE_RESTORE

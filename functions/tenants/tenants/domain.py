@@ -24,9 +24,6 @@ class Charset(StrEnum):
     WINDOWS_1252 = "Windows-1252"
 
 
-MAX_DEPTH = 5  # levels of sub-tenants below a top-level tenant
-
-
 @dataclass(frozen=True)
 class Tenant:
     id: str

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from kontor import clock, ids, mail, pages, quotas
 from kontor.access import Access, partners_of
-from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable, quota_exceeded
 from kontor.observability import count
 from kontor.settings import settings
 from tenants import store
-from tenants.domain import MAX_DEPTH, CopyReport, Tenant
+from tenants.domain import CopyReport, Tenant
 
 
 def create_subtenant(context: Access, name: str, type_: str, edition: str, charset: str) -> Tenant:
     parent = store.settings.get(context.tenant_id)
     ancestors = (*parent.ancestors, parent.id)
-    if len(ancestors) > MAX_DEPTH:
-        raise Unprocessable(f"Sub-tenants nest at most {MAX_DEPTH} levels deep.", code="too_deep")
+    depth = settings().subtenant_depth
+    if len(ancestors) > depth:
+        raise quota_exceeded("subtenant_depth", depth, f"Sub-tenants nest at most {depth} levels deep.")
     if type_ == "STANDARD" and charset != "UTF-8":
         raise Unprocessable("STANDARD tenants always use UTF-8.", code="charset_fixed")
     sub = Tenant(

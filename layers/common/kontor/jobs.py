@@ -39,6 +39,7 @@ class Job:
     name: str  # `<noun>.<verb>`, e.g. "backup.scheduled"
     handler: Handler
     due: str | None = None  # the due marker it dispatches from (`keys.due_pk`), for scheduled jobs
+    subject: str = "tenant_id"  # the message's field for the id a due marker names
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class Registry:
             raise UnknownJob(f"{name} is not a scheduled job")
         until = clock.iso(clock.now())
         due = (
-            {"tenant_id": tenant_id, "slot": slot}
+            {job.subject: tenant_id, "slot": slot}
             for partition in keys.due_partitions(job.due)
             for tenant_id, slot in self._find_due(partition, until)
         )

@@ -36,8 +36,17 @@ def user_pk(user_id: str) -> str:
     return f"{USER_PREFIX}{user_id}"
 
 
+def user_id_of(pk: str) -> str:
+    return pk.removeprefix(USER_PREFIX)
+
+
 def email_pk(email: str) -> str:
     return f"EMAIL#{email.lower()}"
+
+
+# An unverified signup's hold on its address: the profile's own marker in `DUE#SIGNUP_HOLD#<shard>`
+# (sorted by when the hold ends), removed when the address is verified, gone with the profile.
+SIGNUP_HOLD_DUE = "SIGNUP_HOLD"
 
 
 def token_pk(token_hash: str) -> str:

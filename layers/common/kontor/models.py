@@ -67,6 +67,17 @@ class Gsi3(GlobalSecondaryIndex):
     gsi3sk = UnicodeAttribute(range_key=True)
 
 
+class DueIndex(GlobalSecondaryIndex):
+    """Sparse index of work that falls due. due_pk: DUE#<job> -> due_sk: <at>#<tenant_id>."""
+
+    class Meta:
+        index_name = "due"
+        projection = KeysOnlyProjection()
+
+    due_pk = UnicodeAttribute(hash_key=True)
+    due_sk = UnicodeAttribute(range_key=True)
+
+
 class Item(Model):
     """Base of every row: never read or written itself (each subclass keeps its own connection)."""
 
@@ -157,6 +168,10 @@ class UserItem(Item):
     verification_sent_at = UnicodeAttribute(null=True)
     tenants_created = NumberAttribute(null=True)  # against the tenants-per-user quota
     language = UnicodeAttribute(null=True)  # de | en: the language of the mails they get (default de)
+    # Until verified: the hold's end on the sparse `due` index (`DUE#SIGNUP_HOLD#<shard>`).
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
 
 
 class OperatorItem(Item):
@@ -272,17 +287,6 @@ class TemplateNameItem(Item):
 
 
 # ---------------------------------------------------------------- records and backups
-class DueIndex(GlobalSecondaryIndex):
-    """Sparse index of work that falls due. due_pk: DUE#<job> -> due_sk: <at>#<tenant_id>."""
-
-    class Meta:
-        index_name = "due"
-        projection = KeysOnlyProjection()
-
-    due_pk = UnicodeAttribute(hash_key=True)
-    due_sk = UnicodeAttribute(range_key=True)
-
-
 class AddressMap(MapAttribute):
     street = UnicodeAttribute(null=True)
     postal_code = UnicodeAttribute(null=True)

@@ -38,8 +38,9 @@ class Settings(BaseModel):
     # The API's public base URL where it is not the one a request came in on (a custom domain, locally).
     api_url: str | None = Field(default=None, validation_alias="KONTOR_API_URL")
     verification_ttl_hours: int = Field(default=24, validation_alias="KONTOR_VERIFICATION_TTL_HOURS")
-    # How long a signup that never proved its address holds it; then another signup or an
-    # invitation's acceptance releases it (and the signup's tenant).
+    # How long a signup that never proved its address holds it; then the `signup.release` job (or
+    # another signup or an invitation's acceptance, whichever comes first) releases it, with the
+    # signup's login and tenant.
     unverified_hold_hours: int = Field(default=24, validation_alias="KONTOR_UNVERIFIED_HOLD_HOURS")
     idempotency_ttl_hours: int = Field(default=24, validation_alias="KONTOR_IDEMPOTENCY_TTL_HOURS")
     invitation_ttl_days: int = Field(default=7, validation_alias="KONTOR_INVITATION_TTL_DAYS")
@@ -56,6 +57,8 @@ class Settings(BaseModel):
     # Quotas: what one user or partner may create (409 quota_exceeded beyond).
     tenants_per_user: int = Field(default=20, validation_alias="KONTOR_TENANTS_PER_USER")
     subtenants_per_partner: int = Field(default=1000, validation_alias="KONTOR_SUBTENANTS_PER_PARTNER")
+    # Levels of sub-tenants below a top-level tenant.
+    subtenant_depth: int = Field(default=5, validation_alias="KONTOR_SUBTENANT_DEPTH")
     # What one tenant keeps (approximate: see kontor.quotas) and may do a day; sign-ups an address
     # may start a day.
     templates_per_tenant: int = Field(default=1000, validation_alias="KONTOR_TEMPLATES_PER_TENANT")

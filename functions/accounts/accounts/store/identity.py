@@ -105,6 +105,21 @@ def delete(email: str) -> None:
             raise
 
 
+def delete_login(email: str, user_id: str) -> None:
+    """Delete the address's login if it is still the one of `user_id` (Cognito's `sub`): a login a
+    later signup or invitation created for the address meanwhile stays."""
+    cognito = client("cognito-idp")
+    try:
+        user = cognito.admin_get_user(UserPoolId=settings().user_pool_id, Username=email)
+    except ClientError as error:
+        if _code(error) == "UserNotFoundException":
+            return
+        raise
+    sub = next((a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "sub"), None)
+    if sub == user_id:
+        delete(email)
+
+
 def exists(email: str) -> bool:
     """Whether the user pool has a login for the address."""
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pynamodb.exceptions import DoesNotExist
 
 from accounts.domain import Tenant, User
@@ -55,10 +57,18 @@ def user_id_for(email: str) -> str | None:
 
 
 def create_signup(
-    user: User, tenant: Tenant, verification: TokenItem, message: mail.Mail, language: str, *, per_day: int
+    user: User,
+    tenant: Tenant,
+    verification: TokenItem,
+    message: mail.Mail,
+    language: str,
+    *,
+    per_day: int,
+    hold_ends_at: str,
 ) -> outbox.Queued:
     """Identity records, tenant, admin membership, token, audit entry, the verification mail in the
-    outbox and one of the address's `per_day` daily signups: all or nothing."""
+    outbox and one of the address's `per_day` daily signups: all or nothing. The profile carries
+    the hold's end on the `due` index until the address is verified."""
     now = clock.iso(clock.now())
     try:
         with db.transaction() as tx:
@@ -71,6 +81,8 @@ def create_signup(
                     verification_sent_at=now,
                     tenants_created=1,
                     language=language,
+                    due_pk=keys.due_pk(keys.SIGNUP_HOLD_DUE, user.id),
+                    due_sk=keys.due_sk(hold_ends_at, user.id),
                 ),
                 condition=UserItem.pk.does_not_exist(),
             )
@@ -113,6 +125,8 @@ def complete_verification(token: TokenItem) -> None:
                     UserItem.email_verified.set(True),
                     UserItem.verified_at.set(clock.iso(clock.now())),
                     UserItem.verification_token.remove(),
+                    UserItem.due_pk.remove(),  # a verified address is held for good
+                    UserItem.due_sk.remove(),
                 ],
                 condition=UserItem.pk.exists(),
             )
@@ -170,6 +184,39 @@ def release_unverified(profile: UserItem) -> bool:
             tx.delete(UserItem(profile.pk, profile.sk), condition=UserItem.email_verified == False)  # noqa: E712
             if profile.verification_token:
                 tx.delete(TokenItem(profile.verification_token, keys.TOKEN_SK))
+    except db.Cancelled:
+        return False
+    return True
+
+
+def holds_due(partition: str, until: str) -> Iterator[tuple[str, str]]:
+    """(user_id, due_sk) of every unverified signup in `partition` whose hold ended by `until`."""
+    for item in UserItem.due.query(partition, UserItem.due_sk <= keys.due_until(until)):
+        yield keys.user_id_of(item.pk), item.due_sk
+
+
+def unverified_profile(user_id: str) -> UserItem | None:
+    """The profile of a login whose address still awaits verification; None once verified or gone."""
+    try:
+        item = UserItem.get(keys.user_pk(user_id), keys.PROFILE_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return None if item.email_verified else item
+
+
+def revoke_verification(profile: UserItem) -> bool:
+    """Withdraw the verification link of a login that is still unverified, so no verification can
+    complete from now on; False when the address was verified first (nothing changed)."""
+    try:
+        with db.transaction() as tx:
+            tx.condition_check(
+                UserItem,
+                profile.pk,
+                profile.sk,
+                condition=UserItem.email_verified == False,  # noqa: E712
+            )
+            if profile.verification_token:
+                tokens.revoke(tx, profile.verification_token)
     except db.Cancelled:
         return False
     return True
