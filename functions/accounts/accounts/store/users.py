@@ -217,6 +217,14 @@ def replace_verification(
     return queued
 
 
+def language(user_id: str) -> str | None:
+    """The language a login chose (`de`, `en`), if it has a profile that says."""
+    try:
+        return UserItem.get(keys.user_pk(user_id), keys.PROFILE_SK, attributes_to_get=["language"]).language
+    except DoesNotExist:
+        return None
+
+
 def profile(user_id: str) -> User:
     try:
         return _user(UserItem.get(keys.user_pk(user_id), keys.PROFILE_SK))
