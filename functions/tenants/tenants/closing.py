@@ -29,10 +29,10 @@ def close(context: Access, confirm_name: str) -> Tenant:
     return _close(tenant, store.closing.Closer(context.caller.user_id, context.via))
 
 
-def close_by_operator(operator: Caller, tenant_id: str, reason: str) -> Tenant:
-    """The vendor's staff close a tenant (active or suspended) the same way as its admin does: the
-    purge is due after `REOPEN_WITHIN`, its admins are mailed, and it can be reopened until then."""
-    tenant = store.settings.get(tenant_id)
+def close_by_operator(operator: Caller, tenant: Tenant, reason: str) -> Tenant:
+    """The vendor's staff close a tenant (active or suspended; as just read) the same way as its
+    admin does: the purge is due after `REOPEN_WITHIN`, its admins are mailed, and it can be
+    reopened until then."""
     return _close(tenant, store.closing.Closer(operator.user_id, "operator", reason))
 
 

@@ -27,16 +27,19 @@ def set_status(operator: Caller, tenant_id: str, status: Status, reason: str) ->
     admin would (`tenants.closing`: gone for its users, admins mailed, purged after 30 days); leaving
     `closed` reopens it the same way as `POST …/reopen` (within those 30 days)."""
     tenant = store.settings.get(tenant_id)
-    if tenant.status != status and status == Status.CLOSED:
-        return closing.close_by_operator(operator, tenant_id, reason)
-    if tenant.status != status and tenant.status == Status.CLOSED:
+    if tenant.status == status:
+        return tenant
+    if status == Status.CLOSED:
+        return closing.close_by_operator(operator, tenant, reason)
+    if tenant.status == Status.CLOSED:
         tenant = closing.reopen(operator, tenant_id, reason)
-    if tenant.status != status:
-        store.directory.change(
-            tenant_id, operator.user_id, "tenant.status_changed", {"status": status.value}, reason
-        )
-        count("TenantStatusChanged", tenant_id)
-        logger.info("tenant status changed", tenant_id=tenant_id, status=status.value)
+        if tenant.status == status:
+            return tenant
+    store.directory.change(
+        tenant_id, operator.user_id, "tenant.status_changed", {"status": status.value}, reason
+    )
+    count("TenantStatusChanged", tenant_id)
+    logger.info("tenant status changed", tenant_id=tenant_id, status=status.value)
     return store.settings.get(tenant_id)
 
 
