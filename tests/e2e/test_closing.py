@@ -234,9 +234,15 @@ def _png() -> bytes:
 def test_an_operator_closing_a_tenant_takes_the_admins_path_and_is_reversible_the_same_way(
     api: Api, operator: Account
 ) -> None:
-    # Given a tenant with two admins, suspended by an operator
+    # Given a tenant with two admins, one reading English, suspended by an operator
     owner = api.new_account("Betreiber Schluss GmbH")
     second = api.join(owner, "admin")
+    english = api.call("PATCH", "/me", token=second.token, json_body={"language": "en"})
+    assert english.status == 200 and english.body["language"] == "en", english.body
+    me = api.call("GET", "/me", token=second.token).body["user"]
+    assert me["language"] == "en"
+    refused = api.call("PATCH", "/me", token=second.token, json_body={"language": "fr"})
+    assert (refused.status, refused.body["error"]["code"]) == (422, "validation_error")
     status = f"/operator/tenants/{owner.tenant_id}/status"
     suspended = api.call(
         "PUT", status, token=operator.token, json_body={"status": "suspended", "reason": "Rechnung offen"}
@@ -258,8 +264,8 @@ def test_an_operator_closing_a_tenant_takes_the_admins_path_and_is_reversible_th
     purge_at = marker["purge_at"]["S"]
     assert marker["due_sk"]["S"].startswith(purge_at) and marker["due_pk"]["S"].startswith("DUE#PURGE#")
     assert purge_at[:10] == _days_after(closed.body["closed_at"], 30)
-    for admin in (owner, second):
-        mails = [m for m in api.outbox(admin.email) if m["subject"] == "Mandant geschlossen"]
+    for admin, subject in ((owner, "Mandant geschlossen"), (second, "Tenant closed")):
+        mails = [m for m in api.outbox(admin.email) if m["subject"] == subject]
         assert len(mails) == 1 and "Betreiber Schluss GmbH" in mails[0]["text"]
     assert not [i for i in items if i["pk"]["S"].startswith("OUTBOX#")]  # sent, not left behind
     [entry] = [
