@@ -52,7 +52,7 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.DeleteItem": 1,
     },
     "GET /me": {"dynamodb.GetItem": 1, "dynamodb.Query": 2, "dynamodb.BatchGetItem": 1},
-    "PATCH /me": {"dynamodb.UpdateItem": 1},  # the profile's language, answered as written
+    "PUT /me/language": {"dynamodb.UpdateItem": 1},  # the profile's language, answered as written
     "GET /tenants/{tenantId}": {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 1},
     "POST /tenants": {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1},
     # Every tenant route starts with one BatchGetItem: the caller's membership and the tenant row.
@@ -275,8 +275,8 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     "POST /signup/resend": _resend,
     # A fresh user: the budget account becomes a partner further down, which /me reads more for.
     "GET /me": lambda api, _: api.call("GET", "/me", token=api.new_account("Me GmbH").token),
-    "PATCH /me": lambda api, _: api.call(
-        "PATCH", "/me", token=api.new_account("Me Sprache GmbH").token, json_body={"language": "en"}
+    "PUT /me/language": lambda api, _: api.call(
+        "PUT", "/me/language", token=api.new_account("Me Sprache GmbH").token, json_body={"language": "en"}
     ),
     "GET /tenants/{tenantId}": lambda api, account: api.call(
         "GET", f"/tenants/{account.tenant_id}", token=account.token

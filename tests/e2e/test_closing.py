@@ -237,11 +237,11 @@ def test_an_operator_closing_a_tenant_takes_the_admins_path_and_is_reversible_th
     # Given a tenant with two admins, one reading English, suspended by an operator
     owner = api.new_account("Betreiber Schluss GmbH")
     second = api.join(owner, "admin")
-    english = api.call("PATCH", "/me", token=second.token, json_body={"language": "en"})
+    english = api.call("PUT", "/me/language", token=second.token, json_body={"language": "en"})
     assert english.status == 200 and english.body["language"] == "en", english.body
     me = api.call("GET", "/me", token=second.token).body["user"]
     assert me["language"] == "en"
-    refused = api.call("PATCH", "/me", token=second.token, json_body={"language": "fr"})
+    refused = api.call("PUT", "/me/language", token=second.token, json_body={"language": "fr"})
     assert (refused.status, refused.body["error"]["code"]) == (422, "validation_error")
     status = f"/operator/tenants/{owner.tenant_id}/status"
     suspended = api.call(

@@ -71,7 +71,7 @@ class UserResponse(BaseModel):
         )
 
 
-class MeChangeRequest(_Body):
+class LanguageRequest(_Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"language": "en"}]})
 
     language: Literal["de", "en"] = Field(description="The language of the mails the person gets.")
