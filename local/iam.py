@@ -305,22 +305,59 @@ _OPERATORS = {
 }
 
 
-def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
+_VARIABLE = re.compile(r"\$\{([\w:/.-]+)\}")
+
+
+def _with_variables(patterns: Any, context: Mapping[str, list[str]]) -> list[str]:
+    """Policy variables (`${aws:PrincipalTag/tenant_id}`) put in from the request's context; a
+    pattern whose variable the request does not carry matches nothing, so it is left out."""
+    found = []
+    for pattern in _as_list(patterns):
+        names = _VARIABLE.findall(str(pattern))
+        if all(len(context.get(name, [])) == 1 for name in names):
+            found.append(_VARIABLE.sub(lambda m: context[m.group(1)][0], str(pattern)))
+    return found
+
+
+def _holds(operator: str, negative: bool, patterns: list[str], value: str) -> bool:
+    results = [_OPERATORS[operator](w, value) for w in patterns]
+    return all(results) if negative else any(results)
+
+
+def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, list[str]]) -> bool:
     for operator, tests in conditions.items():
-        if_exists = operator.endswith("IfExists")
-        base = operator.removesuffix("IfExists")
-        if base not in _OPERATORS:
+        quantifier, _, rest = operator.rpartition(":")  # ForAllValues: / ForAnyValue: on a set of values
+        if_exists = rest.endswith("IfExists")
+        base = rest.removesuffix("IfExists")
+        if base not in _OPERATORS or quantifier not in {"", "ForAllValues", "ForAnyValue"}:
             raise ValueError(f"condition operator {operator} is not modelled in local/iam.py")
         negative = "Not" in base
         for key, wanted in tests.items():
-            if key not in context:
+            patterns = _with_variables(wanted, context)
+            have = context.get(key, [])
+
+            if quantifier == "ForAllValues":  # every value the request carries (none: holds)
+                if not all(_holds(base, negative, patterns, value) for value in have):
+                    return False
+                continue
+            if quantifier == "ForAnyValue":
+                if not any(_holds(base, negative, patterns, value) for value in have):
+                    return False
+                continue
+            if not have:
                 if if_exists or negative:
                     continue
                 return False
-            results = [_OPERATORS[base](str(w), context[key]) for w in _as_list(wanted)]
-            if not (all(results) if negative else any(results)):
+            if not _holds(base, negative, patterns, have[0]):
                 return False
     return True
+
+
+def _context(need: Need) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for key, value in need.context:
+        values.setdefault(key, []).append(value)
+    return values
 
 
 def _matches(statement: Mapping[str, Any], need: Need) -> bool:
@@ -328,11 +365,16 @@ def _matches(statement: Mapping[str, Any], need: Need) -> bool:
         return False
     if "NotAction" in statement and _any_match(statement["NotAction"], need.action, ignore_case=True):
         return False
-    if "Resource" in statement and not _any_match(statement["Resource"], need.resource):
+    context = _context(need)
+    if "Resource" in statement and not _any_match(
+        _with_variables(statement["Resource"], context), need.resource
+    ):
         return False
-    if "NotResource" in statement and _any_match(statement["NotResource"], need.resource):
+    if "NotResource" in statement and _any_match(
+        _with_variables(statement["NotResource"], context), need.resource
+    ):
         return False
-    return _conditions_hold(statement.get("Condition", {}), dict(need.context))
+    return _conditions_hold(statement.get("Condition", {}), context)
 
 
 def evaluate(statements: list[dict[str, Any]], need: Need) -> bool:

@@ -72,7 +72,9 @@ class Environment:
                         return str(self.resolve({"Fn::GetAtt": name.split(".", 1)}))
                     return str(self.ref(name))
 
-                return re.sub(r"\$\{([\w:.]+)\}", substitute, text)
+                # `${!…}` is a literal `${…}` (an IAM policy variable such as `${!aws:PrincipalTag/x}`).
+                resolved = re.sub(r"\$\{([\w:.]+)\}", substitute, text)
+                return resolved.replace("${!", "${")
             if key == "Fn::Join":
                 separator, parts = argument
                 return separator.join(str(p) for p in self.resolve(parts))

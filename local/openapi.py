@@ -59,6 +59,7 @@ CONTEXTS = {
 # outside this pattern, both with 404 before anything is read (`kontor.api`).
 TENANT_ID = r"^[0-9a-z]{26}$"
 PATH_ID = r"^[A-Za-z0-9_-]{1,128}$"
+PATH_FILE = r"^[A-Za-z0-9_-]{1,128}\.(xml|mp3|m4a)$"  # a public feed's file: an id and its extension
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 COMPONENTS: dict[str, Any] = {
@@ -293,7 +294,9 @@ def _parameters(operation: dict[str, Any], route: Route, function: Callable[...,
     parameters = operation.setdefault("parameters", [])
     for parameter in parameters:
         if parameter["in"] == "path":
-            parameter["schema"]["pattern"] = TENANT_ID if parameter["name"] == "tenantId" else PATH_ID
+            name = parameter["name"]
+            pattern = TENANT_ID if name == "tenantId" else PATH_FILE if name.endswith("File") else PATH_ID
+            parameter["schema"]["pattern"] = pattern
     if raises.reaches(function, api.if_match):
         required = route.method in ("PATCH", "PUT")
         parameters.append({"$ref": f"#/components/parameters/{'IfMatchRequired' if required else 'IfMatch'}"})

@@ -184,6 +184,10 @@ _NOT_LOCAL = {
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
     "AWS::WAFv2::LoggingConfiguration",
+    # Schedules are fired by hand locally (`/_local/schedules`), so their group is not needed.
+    "AWS::Scheduler::ScheduleGroup",
+    # Moto enforces no IAM; roles of our own are proven by tests/unit/test_tenant_credentials.py.
+    "AWS::IAM::Role",
 }
 
 

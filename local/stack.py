@@ -38,7 +38,6 @@ class LocalStack:
         recorder.install()  # before any botocore session exists
         footprint.apply()  # memory and write time flat under sustained load (moto keeps everything)
         fidelity.serialize_dynamodb_writes()
-        fidelity.undo_transactions_by_item()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the gateway logs its own requests
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         moto.start()

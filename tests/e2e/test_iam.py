@@ -10,6 +10,8 @@ after every other e2e test (tests/e2e/conftest.py orders it last).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -34,13 +36,15 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "whose catalog entry has no S3 version",
     ("BackupWorkerFunction", "s3:GetObject", "BackupsBucket/tenants/*"): "reads a backup file whose "
     "catalog entry has no S3 version",
-    ("BackupWorkerFunction", "s3:DeleteObjectVersion", "BackupsBucket/tenants/*"): "deletes the file "
-    "an export wrote when another attempt completed the same backup first",
     ("BackupWorkerFunction", "sqs:SendMessage", "BackupsDeadLetterQueue"): "moves a message naming a "
     "job the context does not know to the dead-letter queue at once (tests/integration/test_backups.py)",
     ("BackupWorkerFunction", "s3:AbortMultipartUpload", "BackupsBucket/tenants/*"): "aborts the "
     "multipart upload of an export that fails half-way",
     ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformDeadLetterQueue"): "moves a message naming a "
+    "job the context does not know to the dead-letter queue at once",
+    ("BillingWorkerFunction", "sqs:SendMessage", "BillingDeadLetterQueue"): "moves a message naming a "
+    "job the context does not know to the dead-letter queue at once",
+    ("PodcastsWorkerFunction", "sqs:SendMessage", "PodcastsDeadLetterQueue"): "moves a message naming a "
     "job the context does not know to the dead-letter queue at once",
     ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformQueue"): "sends a message it receives during a "
     "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
@@ -54,10 +58,32 @@ def _observed(
     env = iam.Environment(**report["environment"])
     statements = iam.function_statements(translated(), env)
     seen: dict[str, list[iam.Need]] = {}
-    for needs_by_function in [report["needs"], *STACK_NEEDS]:
-        for name, needs in needs_by_function.items():
-            seen.setdefault(name, []).extend(iam.Need.from_dict(n) for n in needs)
+    for stack in [report, *STACK_NEEDS]:
+        renamed = _renamer(iam.Environment(**stack["environment"]), env)
+        for name, needs in stack["needs"].items():
+            seen.setdefault(name, []).extend(
+                replace(need, resource=renamed(need.resource)) for need in map(iam.Need.from_dict, needs)
+            )
     return statements, seen, env
+
+
+def _renamer(own: iam.Environment, shared: iam.Environment) -> Callable[[str], str]:
+    """A stack of its own has its own physical names (user pool id, bucket names): its ARNs are
+    put into the shared stack's names, which the statements are resolved against."""
+    pairs = [
+        (physical, names[logical])
+        for mine, names in ((own.arns, shared.arns), (own.refs, shared.refs))
+        for logical, physical in mine.items()
+        if logical in names and physical and physical != names[logical]
+    ]
+    pairs.sort(key=lambda pair: -len(pair[0]))
+
+    def renamed(resource: str) -> str:
+        for theirs, ours in pairs:
+            resource = resource.replace(theirs, ours)
+        return resource
+
+    return renamed
 
 
 def _logical(resource: str, env: iam.Environment) -> str:

@@ -187,7 +187,15 @@ def test_the_edge_reads_the_windows_once_a_minute_not_per_request(api: Api, oper
     assert edge_calls(first) == {"dynamodb.GetItem": 1}
     assert [edge_calls(reply) for reply in following] == [{}, {}, {}]
     # the route's own budget is untouched by it
-    assert first.calls == following[0].calls == {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 1}
+    assert (
+        first.calls
+        == following[0].calls
+        == {
+            "dynamodb.GetItem": 1,
+            "dynamodb.BatchGetItem": 1,
+            "dynamodb.UpdateItem": 1,  # the tenant's rate
+        }
+    )
     # exempt routes never read it; the API document's function does (it is not exempt)
     advance(api, timedelta(seconds=61))
     assert edge_calls(api.call("GET", "/health")) == {}

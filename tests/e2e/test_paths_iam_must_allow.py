@@ -139,9 +139,24 @@ def test_a_create_with_an_idempotency_key_completes_its_record_and_a_retry_repla
     first = api.call("POST", url, token=admin.token, json_body=body, headers=key)
     retry = api.call("POST", url, token=admin.token, json_body=body, headers=key)
 
-    # Then the record was completed (UpdateItem; records also move the tenant's usage counter) and
-    # the retry answers the same without a write
+    # Then the record was completed (UpdateItem; records also move the tenant's usage counter and
+    # count the request against the tenant's rate) and the retry answers the same without a write
     assert first.status == retry.status == 201, first.body
     assert retry.body == first.body
-    assert first.calls.get("dynamodb.UpdateItem") == (1 if path == "/tenants" else 2)
+    assert first.calls.get("dynamodb.UpdateItem") == (1 if path == "/tenants" else 3)
     assert "dynamodb.TransactWriteItems" not in retry.calls
+
+
+def test_a_partner_reading_a_sub_tenants_company_profile_is_counted_on_its_audit_log(api: Api) -> None:
+    # Given a partner and its sub-tenant, whose own admin reads the audit log
+    partner = api.new_account("Profil Partner AG")
+    sub = api.subtenant(partner, "Profil Kunde")
+    owner = api.join(partner, "admin", tenant_id=sub)
+
+    # When the partner reads the sub-tenant's company profile
+    read = api.call("GET", f"/tenants/{sub}/company", token=partner.token)
+
+    # Then the read is counted in the sub-tenant's audit log (an UpdateItem of the hour's entry)
+    assert read.status == 200, read.body
+    [entry] = api.call("GET", f"/tenants/{sub}/audit?action=partner.reads", token=owner.token).body["items"]
+    assert entry["details"]["requests"] == 1

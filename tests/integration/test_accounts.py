@@ -441,7 +441,7 @@ def test_members_are_listed_with_a_cursor(invoke: Lambda) -> None:
     assert {m["user_id"] for m in one.body["items"] + two.body["items"]} == {
         m["user_id"] for m in first.body["items"]
     }
-    assert one.calls == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1}
+    assert one.calls == {"dynamodb.BatchGetItem": 1, "dynamodb.UpdateItem": 1, "dynamodb.Query": 1}
 
 
 def test_a_cursor_of_another_tenant_is_refused(invoke: Lambda) -> None:

@@ -330,3 +330,55 @@ def _take_queued(invoke: Lambda) -> list[dict[str, Any]]:
             taken.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     return taken
+
+
+def test_an_export_ended_while_it_writes_leaves_its_file_to_the_lifecycle_not_a_version_delete(
+    invoke: Lambda, admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given an export whose backup is ended failed while it reads (as the watch does), when it
+    has written its file, then its completion finds the claim gone and deletes the file with a
+    plain delete: a marker on top, the version noncurrent for the lifecycle — only the purge job
+    may delete object versions."""
+    from backups import jobs as backup_jobs
+    from backups.store import backups as backup_rows
+    from backups.store import tenant_data
+    from kontor import clock
+
+    claims, tenant_id = admin
+    for n in range(4):
+        contact(invoke, claims, tenant_id, f"Kontakt {n}")
+    exporting = _request_backup(invoke, claims, tenant_id)
+    [export_message] = [m for m in _take_queued(invoke) if m["job"] == "backup.export"]
+    real_items = tenant_data.items
+
+    def ended_half_way(tenant: str, after: str | None = None, page_items=None):
+        for n, row in enumerate(real_items(tenant, after, page_items)):
+            if n == 2:
+                assert backup_rows.fail(
+                    tenant_id, exporting, None, "ended by the watch", clock.iso(clock.now())
+                )
+            yield row
+
+    monkeypatch.setattr(tenant_data, "items", ended_half_way)
+    deletes: list[dict[str, Any]] = []
+    s3 = boto3.client("s3")
+    real_client = backup_jobs.store.objects.client
+
+    def watching(service: str):
+        found = real_client(service)
+        if service == "s3":
+            s3.meta.events.register("before-call.s3.DeleteObject", lambda params, **_: deletes.append(params))
+            return s3
+        return found
+
+    monkeypatch.setattr(backup_jobs.store.objects, "client", watching)
+    backup_jobs.export_message(export_message)
+
+    ended = stored_backup(invoke, tenant_id, exporting)
+    assert ended["state"]["S"] == "failed" and ended["error"]["S"] == "ended by the watch"
+    assert f"{exporting}.jsonl.gz" not in _current_objects(invoke, tenant_id)
+    key = f"tenants/{tenant_id}/backups/{exporting}.jsonl.gz"
+    listed = s3.list_object_versions(Bucket=invoke.stack.refs["BackupsBucket"], Prefix=key)
+    assert [v["IsLatest"] for v in listed["Versions"]] == [False]  # kept, for the lifecycle
+    assert [m["IsLatest"] for m in listed["DeleteMarkers"]] == [True]
+    assert deletes and all("VersionId" not in d for d in deletes)

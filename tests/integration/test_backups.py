@@ -414,7 +414,7 @@ def test_backups_list_newest_first_with_a_cursor(invoke: Lambda, admin) -> None:
 
     assert [b["note"] for b in first.body["items"]] == ["2", "1"]
     assert [b["id"] for b in second.body["items"]] == [made[0]["id"]]
-    assert first.calls == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1}
+    assert first.calls == {"dynamodb.BatchGetItem": 1, "dynamodb.UpdateItem": 1, "dynamodb.Query": 1}
 
 
 # ---------------------------------------------------------------- restore

@@ -93,7 +93,8 @@ def test_a_member_reads_their_tenant(invoke: Lambda) -> None:
     assert reply.body["name"] == "Schmidt GmbH"
     assert reply.body["role"] == "admin"
     assert reply.body["via"] == "member"
-    assert reply.calls == {"dynamodb.BatchGetItem": 1, "dynamodb.GetItem": 1}
+    # the gate (membership and tenant, the tenant's rate), the route's read
+    assert reply.calls == {"dynamodb.BatchGetItem": 1, "dynamodb.UpdateItem": 1, "dynamodb.GetItem": 1}
 
 
 def test_another_tenants_member_gets_404_and_an_unknown_id_too(invoke: Lambda) -> None:

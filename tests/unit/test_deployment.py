@@ -283,3 +283,111 @@ def test_make_build_refuses_a_python_that_is_not_the_runtimes_minor_version(tmp_
     assert refused.returncode != 0
     assert f"Python {other}.0; the functions run on python{runtime}" in refused.stderr
     assert accepted.returncode == (0 if sys.version_info[:2] == tuple(map(int, runtime.split("."))) else 2)
+
+
+class _LogicalNames(dict[str, str]):
+    """Every resource resolved to its logical id, so grants read as the template names them."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+def test_only_the_purge_deletes_object_versions_and_no_export_can_lose_its_claim_alive(
+    deployed: dict[str, Any],
+) -> None:
+    """The backup worker deletes with a marker only, which is safe because a live attempt never
+    loses its claim: the claim outlives the worker's timeout, so no other attempt can complete a
+    backup whose file a marker would then hide."""
+    from backups.domain import CLAIM_EXPIRES
+
+    names = _LogicalNames()
+    env = iam.Environment(refs=names, arns=names, parameters={}, region="eu-central-1", account="1")
+    statements = iam.function_statements(translated(), env)
+    deleting = {
+        name
+        for name in statements
+        for grant in iam.grants(name, statements[name])
+        if grant.action == "s3:DeleteObjectVersion" and "BackupsBucket" in grant.resource
+    }
+    worker = deployed["BackupWorkerFunction"]["Properties"]
+
+    assert deleting == {"PlatformWorkerFunction"}
+    assert worker["Timeout"] < CLAIM_EXPIRES.total_seconds()
+
+
+def _alarm_dimensions(alarm: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(metric, dimension name, dimension value as JSON) of every metric an alarm watches."""
+    props = alarm["Properties"]
+    metrics = [
+        {"MetricName": props.get("MetricName"), "Dimensions": props.get("Dimensions", [])},
+        *(m["MetricStat"]["Metric"] for m in props.get("Metrics", []) if "MetricStat" in m),
+    ]
+    return {
+        (m["MetricName"], d["Name"], json.dumps(d["Value"], sort_keys=True))
+        for m in metrics
+        for d in m.get("Dimensions", [])
+    }
+
+
+def test_every_schedule_queue_and_function_has_its_alarm(deployed: dict[str, Any]) -> None:
+    """Found in the template as CloudFormation receives it, so a new schedule, queue or function
+    without its alarm fails here: functions on errors and throttles, every dead-letter queue on its
+    depth, every work queue through its dead-letter queue, every schedule through its group's
+    failures and its dead-letter queue."""
+    watched = set().union(
+        *(_alarm_dimensions(a) for a in _of_type(deployed, "AWS::CloudWatch::Alarm").values())
+    )
+
+    def depth_alarmed(queue: str) -> bool:
+        value = json.dumps({"Fn::GetAtt": [queue, "QueueName"]}, sort_keys=True)
+        return ("ApproximateNumberOfMessagesVisible", "QueueName", value) in watched
+
+    missing = []
+    for name in _of_type(deployed, "AWS::Lambda::Function"):
+        value = json.dumps({"Ref": name})
+        missing += [
+            f"{name}: {m}" for m in ("Errors", "Throttles") if (m, "FunctionName", value) not in watched
+        ]
+    queues = _of_type(deployed, "AWS::SQS::Queue")
+    for name, queue in queues.items():
+        redrive = queue["Properties"].get("RedrivePolicy")
+        target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0] if redrive else name
+        if not depth_alarmed(target):
+            missing.append(f"{name}: depth of its dead-letter queue {target}")
+    schedules = _of_type(deployed, "AWS::Scheduler::Schedule")
+    groups = _of_type(deployed, "AWS::Scheduler::ScheduleGroup")
+    for name, schedule in schedules.items():
+        props = schedule["Properties"]
+        group = props.get("GroupName", "default")
+        dead_letter = props["Target"].get("DeadLetterConfig", {}).get("Arn", {}).get("Fn::GetAtt", [None])[0]
+        if not (isinstance(group, dict) and group.get("Ref") in groups):
+            missing.append(f"{name}: in the stack's schedule group (the default group is every stack's)")
+        for metric in (
+            "TargetErrorCount",
+            "InvocationDroppedCount",
+            "InvocationsFailedToBeSentToDeadLetterCount",
+        ):
+            if (metric, "ScheduleGroup", json.dumps(group, sort_keys=True)) not in watched:
+                missing.append(f"{name}: {metric} of its group")
+        if dead_letter not in queues or not depth_alarmed(dead_letter):
+            missing.append(f"{name}: a dead-letter queue with a depth alarm")
+        assert props["Target"]["RetryPolicy"]["MaximumRetryAttempts"] > 0, name
+
+    assert schedules and queues
+    assert not missing, "\n".join(missing)
+
+
+def test_every_public_route_has_its_own_throttle_below_the_stages(deployed: dict[str, Any]) -> None:
+    """One public route flooded (no sign-in, so no tenant to count against) must leave the API to
+    everyone else: each has a method throttle of its own, well below the stage's."""
+    [stage] = _of_type(deployed, "AWS::ApiGateway::Stage").values()
+    settings = {(m["ResourcePath"], m["HttpMethod"]): m for m in stage["Properties"]["MethodSettings"]}
+    whole = settings[("/*", "*")]
+
+    for route in TEMPLATE.routes:
+        if not route.public:
+            continue
+        own = settings.get(("/" + route.path.replace("/", "~1"), route.method.upper()))
+        assert own is not None, f"{route.key}: give it a method throttle"
+        assert own["ThrottlingRateLimit"] * 4 <= whole["ThrottlingRateLimit"], route.key
+        assert own["ThrottlingBurstLimit"] * 4 <= whole["ThrottlingBurstLimit"], route.key

@@ -224,18 +224,31 @@ def export(
             now=_now(),
         )
     except store.backups.RestoredMeanwhile:
-        store.objects.delete_version(bucket, stored.key, stored.version)
+        store.objects.delete(bucket, stored.key)
         return _end_export(backup, attempt, "a restore replaced the tenant's data while it was being written")
     except Exception as error:  # committed with its reply lost, or not: the retry finds out
         return _interrupted(backup, attempt, error)
-    if not done:  # another attempt took over meanwhile: its file is the one the catalog names
-        store.objects.delete_version(bucket, stored.key, stored.version)
-        return store.backups.find(tenant_id, backup_id)
+    if not done:
+        return _claim_lost(backup, stored)
     if backup.carry_version:
-        store.objects.delete_version(bucket, store.objects.held_back_key(key), None)
+        store.objects.delete(bucket, store.objects.held_back_key(key))
     count("BackupCompleted", tenant_id)
     logger.info("backup completed", backup_id=backup_id, items=summary.item_count, size=stored.size)
     return store.backups.get(tenant_id, backup_id)
+
+
+def _claim_lost(backup: Backup, stored: store.objects.Stored) -> Backup | None:
+    """The export was ended while this attempt wrote its file (the watch failed it, or it was
+    deleted): the file goes. No other attempt can have completed it meanwhile — a claim outlives
+    the worker's timeout (`CLAIM_EXPIRES`, tests/unit/test_template.py) — so a plain delete, whose
+    marker makes this version noncurrent for the bucket's lifecycle to expire, cannot hide a file
+    the catalog names. Only the purge job deletes object versions."""
+    found = store.backups.find(backup.tenant_id, backup.id)
+    if found is not None and found.state == "completed" and found.object_key == stored.key:
+        logger.error("backup completed by another attempt", backup_id=backup.id, version=found.object_version)
+        return found
+    store.objects.delete(settings().backups_bucket, stored.key)
+    return found
 
 
 def _interrupted(backup: Backup, attempt: str, error: Exception) -> Backup | None:

@@ -28,7 +28,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from kontor import fences, licences, maintenance, permissions
+from kontor import clock, fences, licences, maintenance, permissions, throttles
 from kontor.access import Access, Caller, Role, caller_from_claims, resolve
 from kontor.errors import (
     BadRequest,
@@ -283,6 +283,8 @@ def _tenant_gate(event: dict[str, Any], tenant_id: str) -> Access:
     if not _ID.match(tenant_id):
         raise NotFound("No such tenant.", code="tenant_not_found")
     access = resolve(caller_from_claims(_claims(event)), tenant_id)
+    # Only who may enter spends the tenant's rate: an outsider cannot use it up (`kontor.throttles`).
+    throttles.admit(tenant_id, settings().tenant_requests_per_second, clock.now())
     minimum = permissions.minimum_role(event.get("httpMethod", ""), event.get("resource", ""))
     if minimum is None:  # a tenant route nobody classified: refuse rather than guess
         raise Forbidden("This route is not open to anyone yet.", code="forbidden")

@@ -62,6 +62,11 @@ class Settings(BaseModel):
         default=5, validation_alias="KONTOR_VERIFICATION_RESENDS_PER_DAY"
     )
     invitations_per_address_per_day: int = Field(default=5, validation_alias="KONTOR_INVITATIONS_PER_ADDRESS")
+    # Requests one tenant may send a second, whoever sends them (`kontor.throttles.admit`): half
+    # the stage's 100, so one tenant never takes the whole API from the others.
+    tenant_requests_per_second: int = Field(
+        default=50, ge=1, validation_alias="KONTOR_TENANT_REQUESTS_PER_SECOND"
+    )
     # VAT on invoices (README "Billing"): the vendor's country and its rate, and the rates of other EU
     # countries for customers there without a VAT id, e.g. {"AT": "20", "FR": "20"} (percent).
     vendor_country: str = Field(default="DE", validation_alias="KONTOR_VENDOR_COUNTRY")

@@ -156,11 +156,11 @@ def open_version(bucket: str, key: str, version: str | None) -> IO[bytes]:
     return client("s3").get_object(**params)["Body"]
 
 
-def delete_version(bucket: str, key: str, version: str | None) -> None:
-    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
-    if version:
-        params["VersionId"] = version
-    client("s3").delete_object(**params)
+def delete(bucket: str, key: str) -> None:
+    """Delete an object. In the versioned bucket this puts a delete marker on top: the data stays
+    as a noncurrent version until the bucket's lifecycle expires it (only the purge job deletes
+    versions)."""
+    client("s3").delete_object(Bucket=bucket, Key=key)
 
 
 def delete_many(bucket: str, keys: list[str]) -> None:

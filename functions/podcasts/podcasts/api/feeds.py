@@ -19,7 +19,15 @@ def _split(name: str, extensions: tuple[str, ...]) -> tuple[str, str]:
     return stem, extension
 
 
-@app.get("/feeds/<feedFile>")
+@app.get(
+    "/feeds/<feedFile>",
+    responses={
+        200: {
+            "description": "The channel's RSS 2.0 feed.",
+            "content": {feeds.CONTENT_TYPE.split(";")[0]: {"schema": {"type": "string"}}},
+        }
+    },
+)
 def feed(feedFile: str) -> Response[str]:
     channel_id, _ = _split(feedFile, ("xml",))
     return Response(200, feeds.CONTENT_TYPE, feeds.public_feed(channel_id).decode("utf-8"))
