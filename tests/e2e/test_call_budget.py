@@ -52,6 +52,7 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.DeleteItem": 1,
     },
     "GET /me": {"dynamodb.GetItem": 1, "dynamodb.Query": 2, "dynamodb.BatchGetItem": 1},
+    "PUT /me/language": {"dynamodb.UpdateItem": 1},  # the profile's language, answered as written
     "GET /tenants/{tenantId}": {"dynamodb.GetItem": 1, "dynamodb.BatchGetItem": 1},
     "POST /tenants": {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1},
     # Every tenant route starts with one BatchGetItem: the caller's membership and the tenant row.
@@ -66,11 +67,13 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.TransactWriteItems": 1,
         "dynamodb.BatchGetItem": 1,
     },
-    # membership, inviter, tenant name, whether the address has a login
+    # membership, inviter, tenant name, whether the address has a login (then its language);
+    # the mail is written with the invitation, handed to SES, then deleted from the outbox
     "POST /tenants/{tenantId}/invitations": {
         "dynamodb.GetItem": 3,
         "dynamodb.TransactWriteItems": 1,
         "ses.SendEmail": 1,
+        "dynamodb.DeleteItem": 1,
         "dynamodb.BatchGetItem": 1,
     },
     "GET /tenants/{tenantId}/invitations": {"dynamodb.Query": 1, "dynamodb.BatchGetItem": 1},
@@ -79,10 +82,12 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.TransactWriteItems": 1,
         "dynamodb.BatchGetItem": 1,
     },
+    # the invitation, the tenant name, whether the address has a login; the mail as above
     "POST /tenants/{tenantId}/invitations/{invitationId}/resend": {
-        "dynamodb.GetItem": 2,
+        "dynamodb.GetItem": 3,
         "dynamodb.TransactWriteItems": 1,
         "ses.SendEmail": 1,
+        "dynamodb.DeleteItem": 1,
         "dynamodb.BatchGetItem": 1,
     },
     # token, invitation, tenant name, whether the address has a login
@@ -127,7 +132,8 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.TransactWriteItems": 1,
     },
     # as partner: one batch of membership and tenant, one of ancestors; then admins, their profiles,
-    # the tenant, the write, the mail, and the partner's request on the record
+    # the tenant, the write with the mail in the outbox, the mail (then its outbox item deleted),
+    # and the partner's request on the record
     "POST /tenants/{tenantId}/handover": {
         "dynamodb.GetItem": 1,
         "dynamodb.BatchGetItem": 3,
@@ -135,6 +141,7 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.TransactWriteItems": 1,
         "dynamodb.PutItem": 1,
         "ses.SendEmail": 1,
+        "dynamodb.DeleteItem": 1,
     },
     # + the usage counter read before and moved after the commit (kontor.quotas)
     "POST /tenants/{tenantId}/templates": {
@@ -268,6 +275,9 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     "POST /signup/resend": _resend,
     # A fresh user: the budget account becomes a partner further down, which /me reads more for.
     "GET /me": lambda api, _: api.call("GET", "/me", token=api.new_account("Me GmbH").token),
+    "PUT /me/language": lambda api, _: api.call(
+        "PUT", "/me/language", token=api.new_account("Me Sprache GmbH").token, json_body={"language": "en"}
+    ),
     "GET /tenants/{tenantId}": lambda api, account: api.call(
         "GET", f"/tenants/{account.tenant_id}", token=account.token
     ),
@@ -462,12 +472,14 @@ BUDGETS.update(
         "GET /catalog": {},
         # The licences come with the tenant row the gate reads: no call of their own.
         "GET /tenants/{tenantId}/licences": {"dynamodb.BatchGetItem": 1},
-        # the booking (row, span, ledger, due marker, audit), the admins, the mail with the terms
+        # the admins and their languages, the booking (row, span, ledger, due marker, audit, the
+        # mail with the terms in the outbox), the mail sent and its outbox item deleted
         "POST /tenants/{tenantId}/licences": {
-            "dynamodb.BatchGetItem": 1,
+            "dynamodb.BatchGetItem": 2,
             "dynamodb.TransactWriteItems": 1,
             "dynamodb.Query": 1,
             "ses.SendEmail": 1,
+            "dynamodb.DeleteItem": 1,
         },
         # the plan and the current plan span, then the change with its spans, ledger and audit
         "POST /tenants/{tenantId}/plan": {
@@ -477,9 +489,11 @@ BUDGETS.update(
         },
         "POST /operator/tenants/{tenantId}/licences": {
             "dynamodb.GetItem": 2,
+            "dynamodb.BatchGetItem": 1,
             "dynamodb.TransactWriteItems": 1,
             "dynamodb.Query": 1,
             "ses.SendEmail": 1,
+            "dynamodb.DeleteItem": 1,
         },
     }
 )
@@ -825,3 +839,32 @@ def test_a_burst_of_partner_reads_is_one_audit_entry_with_a_count(api: Api) -> N
     [entry] = entries
     assert entry["actor_id"] == partner.user_id and entry["actor_via"] == "partner"
     assert entry["details"] == {"partner_tenant_id": partner.tenant_id, "role": "admin", "requests": 5}
+
+
+# An operator's close is the admin's close behind the operator check: the check, the tenant, its
+# open sub-tenants, the fences read again (no gate read them), the admins and their languages,
+# the write (row, purge marker, audit, the mail in the outbox), the mail, the tenant answered.
+OPERATOR_CLOSE = {
+    "dynamodb.GetItem": 4,
+    "dynamodb.BatchGetItem": 1,
+    "dynamodb.Query": 2,
+    "dynamodb.TransactWriteItems": 1,
+    "ses.SendEmail": 1,
+    "dynamodb.DeleteItem": 1,
+}
+# Leaving `closed` is the reopening: the check, the tenant, the tenant again (reopen's own read),
+# the write (row, marker removed, audit), the tenant answered.
+OPERATOR_REOPEN_BY_STATUS = {"dynamodb.GetItem": 4, "dynamodb.TransactWriteItems": 1}
+
+
+def test_an_operators_close_and_reopen_through_the_status_cost_what_they_pin(api: Api) -> None:
+    account = api.new_account("Budget Betreiber Schluss")
+    status = f"/operator/tenants/{account.tenant_id}/status"
+    operator = api.operator().token
+
+    closed = api.call("PUT", status, token=operator, json_body={"status": "closed", "reason": "budget"})
+    reopened = api.call("PUT", status, token=operator, json_body={"status": "active", "reason": "budget"})
+
+    assert closed.status == reopened.status == 200, (closed.body, reopened.body)
+    assert closed.calls == OPERATOR_CLOSE, closed.calls
+    assert reopened.calls == OPERATOR_REOPEN_BY_STATUS, reopened.calls

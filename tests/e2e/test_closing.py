@@ -229,3 +229,87 @@ def _png() -> bytes:
     from tests.e2e.test_call_budget import _png as png
 
     return png()
+
+
+def test_an_operator_closing_a_tenant_takes_the_admins_path_and_is_reversible_the_same_way(
+    api: Api, operator: Account
+) -> None:
+    # Given a tenant with two admins, one reading English, suspended by an operator
+    owner = api.new_account("Betreiber Schluss GmbH")
+    second = api.join(owner, "admin")
+    english = api.call("PUT", "/me/language", token=second.token, json_body={"language": "en"})
+    assert english.status == 200 and english.body["language"] == "en", english.body
+    me = api.call("GET", "/me", token=second.token).body["user"]
+    assert me["language"] == "en"
+    refused = api.call("PUT", "/me/language", token=second.token, json_body={"language": "fr"})
+    assert (refused.status, refused.body["error"]["code"]) == (422, "validation_error")
+    status = f"/operator/tenants/{owner.tenant_id}/status"
+    suspended = api.call(
+        "PUT", status, token=operator.token, json_body={"status": "suspended", "reason": "Rechnung offen"}
+    )
+    assert suspended.status == 200, suspended.body
+
+    # When an operator sets its status to closed
+    closed = api.call(
+        "PUT", status, token=operator.token, json_body={"status": "closed", "reason": "Kündigung"}
+    )
+
+    # Then it is closed as its admin would close it: the purge is due after 30 days, every admin
+    # got the closing mail, and the audit log names the operator and the reason
+    assert closed.status == 200, closed.body
+    assert closed.body["status"] == "closed" and closed.body["closed_at"]
+    assert owner.tenant_id not in memberships(api, owner)
+    items = api.table()
+    [marker] = [i for i in items if i["pk"]["S"] == f"TENANT#{owner.tenant_id}" and i["sk"]["S"] == "PURGE"]
+    purge_at = marker["purge_at"]["S"]
+    assert marker["due_sk"]["S"].startswith(purge_at) and marker["due_pk"]["S"].startswith("DUE#PURGE#")
+    assert purge_at[:10] == _days_after(closed.body["closed_at"], 30)
+    for admin, subject in ((owner, "Mandant geschlossen"), (second, "Tenant closed")):
+        mails = [m for m in api.outbox(admin.email) if m["subject"] == subject]
+        assert len(mails) == 1 and "Betreiber Schluss GmbH" in mails[0]["text"]
+    assert not [i for i in items if i["pk"]["S"].startswith("OUTBOX#")]  # sent, not left behind
+    [entry] = [
+        i
+        for i in items
+        if i["pk"]["S"] == f"TENANT#{owner.tenant_id}"
+        and i["sk"]["S"].startswith("AUDIT#")
+        and i["action"]["S"] == "tenant.closed"
+    ]
+    assert (entry["actor_id"]["S"], entry["actor_via"]["S"]) == (operator.user_id, "operator")
+    assert entry["details"]["M"]["reason"]["S"] == "Kündigung"
+
+    # When the operator sets it active again, it is reopened: back, its purge called off
+    reopened = api.call(
+        "PUT", status, token=operator.token, json_body={"status": "active", "reason": "Bezahlt"}
+    )
+    assert reopened.status == 200, reopened.body
+    assert reopened.body["status"] == "active" and reopened.body["closed_at"] is None
+    assert owner.tenant_id in memberships(api, owner)
+    after = api.table()
+    assert not [i for i in after if i["pk"]["S"] == f"TENANT#{owner.tenant_id}" and i["sk"]["S"] == "PURGE"]
+    assert [
+        i["actor_via"]["S"]
+        for i in after
+        if i["pk"]["S"] == f"TENANT#{owner.tenant_id}"
+        and i["sk"]["S"].startswith("AUDIT#")
+        and i["action"]["S"] == "tenant.reopened"
+    ] == ["operator"]
+
+    # And closing a partner with an open sub-tenant is refused as for its admin, nothing written
+    partner = api.new_account("Betreiber Partner AG")
+    api.subtenant(partner, "Offen")
+    before = api.table()
+    refused = api.call(
+        "PUT",
+        f"/operator/tenants/{partner.tenant_id}/status",
+        token=operator.token,
+        json_body={"status": "closed", "reason": "x"},
+    )
+    assert (refused.status, refused.body["error"]["code"]) == (409, "has_subtenants")
+    assert api.table() == before
+
+
+def _days_after(moment: str, days: int) -> str:
+    from datetime import datetime
+
+    return (datetime.fromisoformat(moment.replace("Z", "+00:00")) + timedelta(days=days)).strftime("%Y-%m-%d")

@@ -116,5 +116,5 @@ def test_the_restore_watch_ends_a_restore_that_never_started_failed_and_tells_th
     assert watched["result"]["dispatched"] == 1
     assert status["state"] == "failed" and "not changed" in status["failure"]
     assert write.status == 201
-    assert any("restore" in m["subject"] for m in api.outbox(account.email))
+    assert any("Wiederherstellung" in m["subject"] for m in api.outbox(account.email))
     assert watched["calls"]["work"]["ses.SendEmail"] == 1

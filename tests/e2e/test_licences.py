@@ -73,6 +73,12 @@ def seed_module_data(api: Api, tenant_id: str, module: str, count: int) -> None:
         s3.put_object(Bucket=LOGOS, Key=f"tenants/{tenant_id}/modules/{module}/{name}", Body=b"ID3")
 
 
+def licence_notices(api: Api, account: Account) -> set[tuple[str, str]]:
+    reply = api.call("GET", f"/notices?tenant={account.tenant_id}", token=account.token)
+    assert reply.status == 200, reply.body
+    return {(n["kind"], n["title"]["de"]) for n in reply.body["items"] if n["kind"].startswith("licence_")}
+
+
 def podcast_mails(api: Api, account: Account) -> list[str]:
     """Subjects of the podcast licence's reminders and notices, newest first."""
     subjects = [m["subject"] for m in api.outbox(account.email)]
@@ -186,6 +192,10 @@ def test_book_expire_lock_book_again_remind_and_purge_only_that_module(stack: Ap
     run_licence_job(stack)
     run_licence_job(stack)
     assert podcast_mails(stack, admin) == ["Kontor: Podcasts läuft in 14 Tagen ab"]
+    # and the tenant's notices say so, to every member, from the row the gate read
+    notices = licence_notices(stack, admin)
+    assert ("licence_expiring", "Podcasts läuft ab") in notices
+    assert {kind for kind, _ in notices} == {"licence_expiring"}
     advance(stack, 11)
     run_licence_job(stack)
     assert podcast_mails(stack, admin)[0] == "Kontor: Podcasts läuft in 3 Tagen ab"
@@ -201,6 +211,7 @@ def test_book_expire_lock_book_again_remind_and_purge_only_that_module(stack: Ap
     assert expired.body["error"]["details"]["purge_at"] == held[1]["purge_at"]
     run_licence_job(stack)
     assert podcast_mails(stack, admin)[0] == "Kontor: Podcasts ist abgelaufen und gesperrt"
+    assert {kind for kind, _ in licence_notices(stack, admin)} == {"licence_locked"}
     assert len(module_rows(stack, admin.tenant_id, "podcasts")) == 30
 
     # Booking again while locked: active from now, everything still there.

@@ -62,7 +62,7 @@ def test_a_partner_sets_up_a_sub_tenant_and_hands_it_over(api: Api) -> None:
 
     handed = api.call("POST", f"/tenants/{sub}/handover", token=partner.token)
     assert handed.status == 200, handed.body
-    assert any("yours now" in m["subject"] for m in api.outbox(owner_email))
+    assert any("gehört jetzt Ihnen" in m["subject"] for m in api.outbox(owner_email))
 
     # The customer's admin switches partner access off: the partner is locked out.
     read = api.call("GET", f"/tenants/{sub}", token=owner.token)

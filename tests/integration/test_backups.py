@@ -902,7 +902,7 @@ def test_a_restore_failing_on_every_delivery_ends_failed_writable_and_told_on_th
     assert not _fenced(invoke, tenant_id)
     assert _write_answer(invoke, claims, tenant_id, "Danach") == 201
     [told] = invoke.mails(claims["email"])[mails_before:]
-    assert "failed" in told.subject and status["pre_restore_backup_id"] in told.body
+    assert "fehlgeschlagen" in told.subject and status["pre_restore_backup_id"] in told.body
 
 
 def test_a_restore_whose_attempts_died_silently_is_ended_failed_by_the_watch(invoke: Lambda, admin) -> None:

@@ -205,7 +205,7 @@ def _restored(case: Case) -> None:
     status = backups_call(case.invoke, "restore_get", case.claims, case.tenant_id).body
     assert "state" in status, (status, case.answers)
     if status.get("state") == "failed":  # told, unlocked: the admin restores again
-        assert _mailed(case, "restore")
+        assert _mailed(case, "Wiederherstellung")
         assert _ok(_restore_request(case).status)
         _settle(case.invoke)
         status = backups_call(case.invoke, "restore_get", case.claims, case.tenant_id).body
@@ -337,7 +337,7 @@ def _invariants(case: Case) -> None:
     if restore is not None:
         assert restore["state"]["S"] in ("completed", "failed", "refused")
         if restore["state"]["S"] == "failed":
-            assert _mailed(case, "restore"), "a restore failed and nobody was told"
+            assert _mailed(case, "Wiederherstellung"), "a restore failed and nobody was told"
     backups = [i for i in rows if i["sk"]["S"].startswith("BACKUP#")]
     assert all(b["state"]["S"] in ("completed", "failed", "deleting") for b in backups), [
         (b["id"]["S"], b["state"]["S"]) for b in backups

@@ -33,6 +33,7 @@ def test_me_lists_the_user_and_every_tenant_they_can_enter(invoke: Lambda) -> No
         "email": "anna@example.com",
         "name": "Anna Schmidt",
         "email_verified": True,
+        "language": "de",
     }
     assert reply.body["memberships"] == [
         {

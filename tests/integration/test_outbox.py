@@ -102,7 +102,7 @@ def test_a_signup_for_a_known_address_leaves_no_mail_in_the_outbox(invoke: Lambd
     # The same answer as a new address gets; the owner is told instead of a second verification.
     assert again.status == 202
     assert outbox_items(invoke) == []
-    assert [m.subject for m in invoke.mails(SIGNUP["email"])][-1] == "Your Kontor login"
+    assert [m.subject for m in invoke.mails(SIGNUP["email"])][-1] == "Ihr Kontor-Zugang"
 
 
 def _tenant_of(invoke: Lambda, email: str) -> str:

@@ -145,7 +145,9 @@ def test_a_known_address_gets_the_answer_a_new_one_gets_and_its_owner_a_mail(inv
     assert kept(invoke.table()) == kept(before)
     assert len(invoke.cognito_users()) == 1
     note = invoke.mails("anna@example.com")[-1]
-    assert "already has a Kontor login" in note.body and "token=" not in note.body
+    # in the owner's language (German, the signup's default), through the outbox, none left there
+    assert note.subject == "Ihr Kontor-Zugang" and "bereits einen Kontor-Zugang" in note.body
+    assert "token=" not in note.body
 
 
 @pytest.mark.parametrize(
@@ -389,7 +391,7 @@ def test_an_unverified_signup_holds_the_address_for_a_day_then_the_owner_takes_i
     within = signup(invoke, password=OWNER_PASSWORD)
     assert within.status == 202, within.body
     assert kept(invoke.table()) == kept(held)
-    assert "waiting for its confirmation" in invoke.mails("anna@example.com")[-1].body
+    assert "auf ihre Bestätigung wartet" in invoke.mails("anna@example.com")[-1].body
 
     # When she signs up after the hold: the unverified login, its records and its tenant are gone
     clock.advance(timedelta(hours=24, seconds=1))

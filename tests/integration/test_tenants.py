@@ -382,7 +382,7 @@ def test_handover_needs_an_own_verified_admin(invoke: Lambda) -> None:
     assert done.status == 200, done.body
     assert done.body["handed_over_at"]
     assert done.body["admin_count"] == 1
-    [mail] = [m for m in invoke.mails("kunde@example.com") if "yours now" in m.subject]
+    [mail] = [m for m in invoke.mails("kunde@example.com") if "gehört jetzt Ihnen" in m.subject]
     assert "Kunde Müller" in mail.subject
     assert "tenant.handed_over" in [e["action"]["S"] for e in rows(invoke, sub, "AUDIT#")]
 

@@ -11,6 +11,7 @@ class User:
     email: str
     name: str
     email_verified: bool
+    language: str = "de"  # of the mails the person gets: `de` or `en`
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from accounts import passwords, store
 from accounts.domain import Invitation, InvitationPreview, Member, User
 from accounts.signup import normalize_email
-from kontor import clock, ids, mail, pages, tokens
+from kontor import clock, ids, mail, outbox, pages, tokens
 from kontor.access import Access, Caller, Role
 from kontor.errors import BadRequest, Forbidden, Gone
 from kontor.models import InvitationItem, TokenItem
@@ -34,17 +34,21 @@ def invite(context: Access, email: str, role: Role) -> Invitation:
     invitation_id = ids.new_id()
     secret, token = tokens.issue(INVITATION, invitation_id, email, _ttl())
     token.tenant_id = context.tenant_id
-    invitation = store.invitations.create(
+    existing_user_id = store.users.user_id_for(email)
+    language = _language(existing_user_id)
+    message = _message(email, inviter.name, role.value, token.expires_at, tenant_name, secret, language)
+    invitation, queued = store.invitations.create(
         context,
         invitation_id=invitation_id,
         email=email,
         role=role.value,
         inviter=inviter,
         token=token,
-        existing_user_id=store.users.user_id_for(email),
+        existing_user_id=existing_user_id,
         limits=_limits(),
+        message=message,
     )
-    _send(invitation, tenant_name, secret)
+    outbox.deliver([queued])
     count("InvitationSent", context.tenant_id)
     return invitation
 
@@ -58,8 +62,14 @@ def resend(context: Access, invitation_id: str) -> Invitation:
     item = store.invitations.get_row(context.tenant_id, invitation_id)
     secret, token = tokens.issue(INVITATION, item.id, item.email, _ttl())
     token.tenant_id = context.tenant_id
-    invitation = store.invitations.renew(context, item, token, _limits())
-    _send(invitation, store.invitations.tenant_name(context.tenant_id), secret)
+    tenant_name = store.invitations.tenant_name(context.tenant_id)
+    existing_user_id = store.users.user_id_for(item.email)
+    language = store.users.language(existing_user_id) if existing_user_id else None
+    message = _message(
+        item.email, item.inviter_name, item.role, token.expires_at, tenant_name, secret, language
+    )
+    invitation, queued = store.invitations.renew(context, item, token, _limits(), message)
+    outbox.deliver([queued])
     return invitation
 
 
@@ -167,18 +177,43 @@ def _new_identity(item: InvitationItem, token: TokenItem, name: str | None, pass
     return user
 
 
-def _send(invitation: Invitation, tenant_name: str, secret: str) -> None:
+def _language(user_id: str | None) -> str | None:
+    """The invitee's language if the address has a login (German unless it chose otherwise)."""
+    if user_id is None:
+        return None
+    return store.users.language(user_id) or "de"
+
+
+def _message(
+    email: str,
+    inviter_name: str,
+    role: str,
+    expires_at: str,
+    tenant_name: str,
+    secret: str,
+    language: str | None,
+) -> mail.Mail:
+    """The invitation with its link, written with the invitation through the outbox: in the language
+    of the address's login, or in English for an address without one (no language known yet)."""
     url = mail.link("/invitations/accept", secret)
-    mail.send(
-        mail.Mail(
-            to=[invitation.email],
-            subject=f"Your invitation to {mail.plain(tenant_name, 60)} on Kontor",
+    inviter, tenant = mail.plain(inviter_name), mail.plain(tenant_name)
+    if language == "de":
+        return mail.Mail(
+            to=[email],
+            subject=f"Ihre Einladung zu {mail.plain(tenant_name, 60)} bei Kontor",
             text=(
-                f"Hello,\n\n{mail.plain(invitation.inviter_name)} invites you to join "
-                f"{mail.plain(tenant_name)} on Kontor "
-                f"as {invitation.role}.\n\nAccept the invitation here:\n\n{url}\n\n"
-                f"The link works once and expires on {invitation.expires_at}. If you do not want to join, "
-                "ignore this mail.\n"
+                f"Guten Tag,\n\n{inviter} lädt Sie ein, {tenant} bei Kontor beizutreten, als {role}."
+                f"\n\nNehmen Sie die Einladung hier an:\n\n{url}\n\nDer Link gilt einmal und läuft am "
+                f"{expires_at} ab. Wenn Sie nicht beitreten möchten, ignorieren Sie diese Mail.\n"
             ),
         )
+    return mail.Mail(
+        to=[email],
+        subject=f"Your invitation to {mail.plain(tenant_name, 60)} on Kontor",
+        text=(
+            f"Hello,\n\n{inviter} invites you to join {tenant} on Kontor as {role}.\n\n"
+            f"Accept the invitation here:\n\n{url}\n\n"
+            f"The link works once and expires on {expires_at}. If you do not want to join, "
+            "ignore this mail.\n"
+        ),
     )

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from accounts import store
-from accounts.domain import Me, Membership, PendingInvitation
+from accounts.domain import Me, Membership, PendingInvitation, User
 from kontor.access import Caller
+
+
+def set_language(caller: Caller, language: str) -> User:
+    """The language of the mails the person gets from now on (system mails, invitations, notices)."""
+    return store.users.set_language(caller.user_id, language)
 
 
 def me(caller: Caller) -> Me:

@@ -209,20 +209,40 @@ def _verification(email: str, name: str, secret: str, language: str) -> mail.Mai
 
 
 def _send_already_known(email: str, held: UserItem) -> None:
-    """What the address's owner gets instead of a second login."""
-    if held.email_verified:
-        text = (
-            f"Hello {mail.plain(held.name)},\n\n"
-            "someone asked to sign up for Kontor with this address, which already has a Kontor login. "
-            "If it was you: sign in, or reset your password if you forgot it. A further account is "
-            "added after signing in.\n\nIf it was not you, ignore this mail: nothing was changed.\n"
-        )
+    """What the address's owner gets instead of a second login, in their language."""
+    name = mail.plain(held.name)
+    if (held.language or "de") == "en":
+        subject = "Your Kontor login"
+        if held.email_verified:
+            body = (
+                "someone asked to sign up for Kontor with this address, which already has a Kontor "
+                "login. If it was you: sign in, or reset your password if you forgot it. A further "
+                "account is added after signing in.\n\nIf it was not you, ignore this mail: nothing was "
+                "changed.\n"
+            )
+        else:
+            body = (
+                "someone asked to sign up for Kontor with this address, for which a signup is waiting "
+                "for its confirmation. Use the link in the earlier mail, or ask for a new one on the "
+                "sign-in page.\n\nIf it was not you, ignore this mail: the unconfirmed signup ends by "
+                "itself.\n"
+            )
+        text = f"Hello {name},\n\n{body}"
     else:
-        text = (
-            f"Hello {mail.plain(held.name)},\n\n"
-            "someone asked to sign up for Kontor with this address, for which a signup is waiting "
-            "for its confirmation. Use the link in the earlier mail, or ask for a new one on the "
-            "sign-in page.\n\nIf it was not you, ignore this mail: the unconfirmed signup ends by "
-            "itself.\n"
-        )
-    mail.send(mail.Mail(to=[email], subject="Your Kontor login", text=text))
+        subject = "Ihr Kontor-Zugang"
+        if held.email_verified:
+            body = (
+                "jemand wollte sich mit dieser Adresse bei Kontor anmelden, für die es bereits einen "
+                "Kontor-Zugang gibt. Waren Sie es: melden Sie sich an, oder setzen Sie Ihr Passwort "
+                "zurück, falls Sie es vergessen haben. Ein weiterer Mandant wird nach der Anmeldung "
+                "angelegt.\n\nWaren Sie es nicht, ignorieren Sie diese Mail: nichts wurde geändert.\n"
+            )
+        else:
+            body = (
+                "jemand wollte sich mit dieser Adresse bei Kontor anmelden, für die eine Anmeldung auf "
+                "ihre Bestätigung wartet. Nutzen Sie den Link aus der früheren Mail, oder fordern Sie auf "
+                "der Anmeldeseite einen neuen an.\n\nWaren Sie es nicht, ignorieren Sie diese Mail: die "
+                "unbestätigte Anmeldung endet von selbst.\n"
+            )
+        text = f"Guten Tag {name},\n\n{body}"
+    outbox.send(mail.Mail(to=[email], subject=subject, text=text))

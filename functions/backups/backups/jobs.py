@@ -34,7 +34,7 @@ from backups.domain import (
     Backup,
     Restore,
 )
-from kontor import clock, fences, ids, jobs, keys, mail
+from kontor import clock, fences, ids, jobs, keys, outbox, system_mail
 from kontor.observability import count, logger
 from kontor.settings import settings
 
@@ -529,26 +529,53 @@ def give_up(claimed: Restore, reason: str) -> None:
     else:
         condition = "Its data was not changed."
     error = f"{reason}. {condition}"
-    if not store.backups.restore_finished(claimed.tenant_id, claimed.id, "failed", _now(), error=error):
+    message = restore_failed_message(claimed, reason)
+    queued = store.backups.restore_finished(
+        claimed.tenant_id, claimed.id, "failed", _now(), error=error, message=message
+    )
+    if queued is None:
         return  # ended meanwhile: its admins were told then
+    outbox.deliver(queued)
     pre_restore = store.backups.find(claimed.tenant_id, claimed.pre_restore_backup_id)
     if pre_restore is not None and pre_restore.state in IN_FLIGHT:
         _end_export(pre_restore, None, f"its restore failed: {reason}")
     logger.warning("restore failed", restore_id=claimed.id, error=error)
     count("RestoreFailed", claimed.tenant_id)
-    admins = store.backups.admin_addresses(claimed.tenant_id)
-    if admins:
-        mail.send(
-            mail.Mail(
-                to=admins,
-                subject="A restore of your backup failed",
-                text=(
-                    f"Hello,\n\nthe restore of backup {claimed.backup_id} requested at "
-                    f"{claimed.requested_at} could not finish ({reason}). The tenant can be changed "
-                    f"again. {condition}\n"
-                ),
-            )
+
+
+def restore_failed_message(claimed: Restore, reason: str) -> system_mail.Message:
+    """To each admin in their language: what failed, and in which condition the data is."""
+    if claimed.replacing:
+        backup = claimed.pre_restore_backup_id
+        de = (
+            "Seine Daten wurden teilweise ersetzt: manche Datensätze sind wie in der Sicherung, andere "
+            f"wie vorher. Die Sicherung {backup} (pre_restore) enthält die Daten wie vor der "
+            "Wiederherstellung; stellen Sie diese oder die gewählte Sicherung erneut wieder her."
         )
+        en = (
+            "Its data was partly replaced: some records are as in the backup, others as before. The "
+            f"backup {backup} (pre_restore) holds the data as it was before the restore; restore it, "
+            "or the chosen backup again."
+        )
+    else:
+        de, en = "Seine Daten wurden nicht verändert.", "Its data was not changed."
+    return system_mail.Message(
+        subject={
+            "de": "Die Wiederherstellung Ihrer Sicherung ist fehlgeschlagen",
+            "en": "A restore of your backup failed",
+        },
+        paragraphs={
+            "de": [
+                f"die Wiederherstellung der Sicherung {claimed.backup_id}, angefordert am "
+                f"{claimed.requested_at}, konnte nicht abgeschlossen werden ({reason}). Der Mandant kann "
+                f"wieder geändert werden. {de}"
+            ],
+            "en": [
+                f"the restore of backup {claimed.backup_id} requested at {claimed.requested_at} could not "
+                f"finish ({reason}). The tenant can be changed again. {en}"
+            ],
+        },
+    )
 
 
 def watch_restore(message: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from billing import mails, store
-from kontor import clock
+from kontor import clock, outbox
 from kontor.access import Access, Caller
 from kontor.catalog import ModuleOffer, add_months, catalog
 from kontor.errors import Conflict, Forbidden, Unprocessable
@@ -64,7 +64,6 @@ def book(access: Access, module: str, period: str, terms_version: str) -> Licenc
         granted_by="admin",
         extra={"terms_version": terms_version},
     )
-    mails.licence_booked(access.tenant_id, offer, licence)
     count("LicenceBooked", access.tenant_id)
     return licence
 
@@ -83,7 +82,6 @@ def grant(operator: Caller, tenant_id: str, module: str, period: str, note: str)
         granted_by="operator",
         extra={"note": note},
     )
-    mails.licence_booked(tenant_id, offer, licence)
     count("LicenceGranted", tenant_id)
     return licence
 
@@ -101,7 +99,8 @@ def _extend(
     extra: dict[str, str],
 ) -> Licence:
     """Active: its expiry moves one period on. Locked: active again from now, its data intact.
-    Purged (or never booked): active from now and empty. Being purged: refused until that is done."""
+    Purged (or never booked): active from now and empty. Being purged: refused until that is done.
+    The admins get the activation with its terms, written with the licence."""
     now = clock.now()
     module = offer.id.value
     previous = held.get(module)
@@ -123,7 +122,7 @@ def _extend(
         active_since=previous.active_since if continues and previous else clock.iso(now),
         granted_by=granted_by,
     )
-    store.licences.grant(
+    queued = store.licences.grant(
         tenant_id,
         licence,
         previous=previous,
@@ -135,7 +134,9 @@ def _extend(
         actor_via=actor_via,
         action=action,
         details={"module": module, "period": period, "expires_at": licence.expires_at, **extra},
+        message=mails.licence_booked(offer, licence),
     )
+    outbox.deliver(queued)
     logger.info("licence granted", tenant_id=tenant_id, licence_module=module, expires_at=licence.expires_at)
     return licence
 
@@ -167,7 +168,7 @@ def _look_after(tenant_id: str, module: str, licence: Licence, now: datetime) ->
             pass
         store.licences.purge_objects(tenant_id, module)
         done = replace(licence, purged=True)
-        if store.licences.settle(tenant_id, done, expected=licence, next_check=None):
+        if store.licences.settle(tenant_id, done, expected=licence, next_check=None) is not None:
             count("LicencePurged", tenant_id)
             logger.info("licence data purged", tenant_id=tenant_id, licence_module=module)
         return
@@ -179,6 +180,9 @@ def _look_after(tenant_id: str, module: str, licence: Licence, now: datetime) ->
     if not due:
         return
     warned = replace(licence, warned=(*licence.warned, *due))
-    if store.licences.settle(tenant_id, warned, expected=licence, next_check=next_check(warned)):
-        # Only the latest notice is mailed: a job that ran late does not send three at once.
-        mails.licence_reminder(tenant_id, catalog().module(module), licence, min(due))
+    # Only the latest notice is mailed: a job that ran late does not send three at once.
+    message = mails.licence_reminder(catalog().module(module), licence, min(due))
+    queued = store.licences.settle(
+        tenant_id, warned, expected=licence, next_check=next_check(warned), message=message
+    )
+    outbox.deliver(queued or [])

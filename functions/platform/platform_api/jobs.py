@@ -88,9 +88,7 @@ def announcement(window: Window) -> system_mail.Message:
     )
 
 
-QUEUE = jobs.QueueUrls(
-    lambda: settings().platform_queue_url, lambda: settings().platform_dead_letter_queue_url
-)
+QUEUE = jobs.QueueUrls(lambda: settings().queue_url, lambda: settings().dead_letter_queue_url)
 REGISTRY = jobs.Registry(
     "platform",
     [

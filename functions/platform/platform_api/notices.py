@@ -1,16 +1,19 @@
 """Notices: what the notice area shows — the running and upcoming maintenance windows for
-everyone, and for a tenant what concerns it (a suspended status now; licence warnings and sync
-staleness join here when those modules exist)."""
+everyone, and for a tenant what concerns it: a suspended status, and its licences that expire
+within `LICENCE_WARN_DAYS` or have expired and are locked (both read with the tenant row by the
+gate's one batch; no call of their own). Sync staleness joins here with the sync module."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from kontor import access, clock
 from kontor import maintenance as edge
 from kontor.access import Caller
 from kontor.errors import NotFound
 from kontor.fences import Status
+from kontor.licences import Licence, State
 from platform_api.domain import Notice
 
 _TENANT_ID = re.compile(r"^[0-9a-z]{26}$")
@@ -20,6 +23,9 @@ SUSPENDED_TEXT = {
     "de": "Dieser Mandant kann gelesen, aber nicht geändert werden. Bitte wenden Sie sich an den Support.",
     "en": "This tenant can be read, but not changed. Please contact support.",
 }
+
+
+LICENCE_WARN_DAYS = 14  # as the first reminder mail (billing.licences.WARN_DAYS)
 
 
 def public() -> list[Notice]:
@@ -62,4 +68,49 @@ def for_caller(caller: Caller, tenant_id: str | None) -> list[Notice]:
                 tenant_id=tenant_id,
             )
         )
+    now = clock.now()
+    notices.extend(
+        notice
+        for module, licence in sorted(found.licences.items())
+        if (notice := _licence_notice(tenant_id, module, licence, now)) is not None
+    )
     return notices
+
+
+def _licence_notice(tenant_id: str, module: str, licence: Licence, now: datetime) -> Notice | None:
+    from kontor.catalog import catalog
+
+    state = licence.state(now)
+    expires = datetime.fromisoformat(licence.expires_at.replace("Z", "+00:00"))
+    expiring = state == State.ACTIVE and expires - now <= timedelta(days=LICENCE_WARN_DAYS)
+    if not expiring and state != State.LOCKED:
+        return None
+    name = catalog().module(module).name
+    day, purge_day = licence.expires_at[:10], licence.purge_at[:10]
+    if expiring:
+        return Notice(
+            kind="licence_expiring",
+            id=f"licence-{module}-{licence.expires_at}",
+            title={"de": f"{name.de} läuft ab", "en": f"{name.en} expires"},
+            text={
+                "de": f"Die Lizenz für {name.de} läuft am {day} ab. Verlängern Sie sie rechtzeitig.",
+                "en": f"The licence for {name.en} expires on {day}. Renew it in time.",
+            },
+            severity="info",
+            ends_at=licence.expires_at,
+            active=True,
+            tenant_id=tenant_id,
+        )
+    return Notice(
+        kind="licence_locked",
+        id=f"licence-{module}-{licence.expires_at}",
+        title={"de": f"{name.de} gesperrt", "en": f"{name.en} locked"},
+        text={
+            "de": f"Die Lizenz für {name.de} ist abgelaufen. Die Daten bleiben bis {purge_day} erhalten.",
+            "en": f"The licence for {name.en} has expired. Its data is kept until {purge_day}.",
+        },
+        severity="warning",
+        ends_at=licence.purge_at,
+        active=True,
+        tenant_id=tenant_id,
+    )

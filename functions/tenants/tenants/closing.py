@@ -26,17 +26,29 @@ def close(context: Access, confirm_name: str) -> Tenant:
         raise Unprocessable(
             "confirm_name must be the tenant's name exactly as it is shown.", code="confirm_name_mismatch"
         )
-    if store.closing.open_subtenants(context.tenant_id):
+    return _close(tenant, store.closing.Closer(context.caller.user_id, context.via))
+
+
+def close_by_operator(operator: Caller, tenant: Tenant, reason: str) -> Tenant:
+    """The vendor's staff close a tenant (active or suspended; as just read) the same way as its
+    admin does: the purge is due after `REOPEN_WITHIN`, its admins are mailed, and it can be
+    reopened until then."""
+    return _close(tenant, store.closing.Closer(operator.user_id, "operator", reason))
+
+
+def _close(tenant: Tenant, closer: store.closing.Closer) -> Tenant:
+    if store.closing.open_subtenants(tenant.id):
         raise Conflict(
             "Close the sub-tenants or hand them over to their own admins first.", code="has_subtenants"
         )
     now = clock.now()
     closed_at, purge_at = clock.iso(now), clock.iso(now + REOPEN_WITHIN)
-    queued = store.closing.close(context, closed_at, purge_at, closed_message(tenant.name, purge_at))
+    message = closed_message(tenant.name, purge_at)
+    queued = store.closing.close(tenant.id, closer, closed_at, purge_at, message)
     outbox.deliver(queued)
-    count("TenantClosed", context.tenant_id)
-    logger.info("tenant closed", purge_at=purge_at)
-    return store.settings.get(context.tenant_id)
+    count("TenantClosed", tenant.id)
+    logger.info("tenant closed", tenant_id=tenant.id, purge_at=purge_at, actor_via=closer.via)
+    return store.settings.get(tenant.id)
 
 
 def reopen(operator: Caller, tenant_id: str, reason: str | None) -> Tenant:

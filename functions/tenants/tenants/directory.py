@@ -7,7 +7,7 @@ from kontor import billing, clock, pages
 from kontor.access import Caller
 from kontor.errors import Conflict
 from kontor.observability import count, logger
-from tenants import store
+from tenants import closing, store
 from tenants.domain import DirectoryEntry, Status, Tenant, TenantFile
 
 
@@ -23,15 +23,23 @@ def tenant_file(tenant_id: str) -> TenantFile:
 
 
 def set_status(operator: Caller, tenant_id: str, status: Status, reason: str) -> Tenant:
-    """`suspended` leaves the tenant readable but refuses every write; `closed` makes it vanish for
-    its users (404, gone from their lists); `active` brings it back."""
+    """`suspended` leaves the tenant readable but refuses every write; `closed` closes it as its
+    admin would (`tenants.closing`: gone for its users, admins mailed, purged after 30 days); leaving
+    `closed` reopens it the same way as `POST …/reopen` (within those 30 days)."""
     tenant = store.settings.get(tenant_id)
-    if tenant.status != status:
-        store.directory.change(
-            tenant_id, operator.user_id, "tenant.status_changed", {"status": status.value}, reason
-        )
-        count("TenantStatusChanged", tenant_id)
-        logger.info("tenant status changed", tenant_id=tenant_id, status=status.value)
+    if tenant.status == status:
+        return tenant
+    if status == Status.CLOSED:
+        return closing.close_by_operator(operator, tenant, reason)
+    if tenant.status == Status.CLOSED:
+        tenant = closing.reopen(operator, tenant_id, reason)
+        if tenant.status == status:
+            return tenant
+    store.directory.change(
+        tenant_id, operator.user_id, "tenant.status_changed", {"status": status.value}, reason
+    )
+    count("TenantStatusChanged", tenant_id)
+    logger.info("tenant status changed", tenant_id=tenant_id, status=status.value)
     return store.settings.get(tenant_id)
 
 

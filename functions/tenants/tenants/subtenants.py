@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kontor import clock, ids, mail, pages, quotas
+from kontor import clock, ids, mail, outbox, pages, quotas, system_mail
 from kontor.access import Access, partners_of
 from kontor.errors import Conflict, Forbidden, NotFound, Unprocessable, quota_exceeded
 from kontor.observability import count
@@ -142,24 +142,36 @@ def hand_over(context: Access, *, own_billing: bool = False) -> Tenant:
     if context.via != "partner":
         raise Forbidden("Only the partner hands a sub-tenant over.", code="partner_only")
     admins = store.subtenants.admins(context.tenant_id)
-    ready = [email for _, email, verified in admins if verified]
+    ready = [system_mail.Recipient(email, language) for _, email, verified, language in admins if verified]
     if not ready:
         raise Conflict(
             "Before handover the tenant needs an admin of its own with a verified email address: invite one.",
             code="admin_required",
         )
-    tenant = store.subtenants.record_handover(
-        context, store.settings.get(context.tenant_id), own_billing=own_billing
+    current = store.settings.get(context.tenant_id)
+    tenant, queued = store.subtenants.record_handover(
+        context, current, handed_over_message(current.name), ready, own_billing=own_billing
     )
-    mail.send(
-        mail.Mail(
-            to=ready,
-            subject=f"{mail.plain(tenant.name, 60)} is yours now",
-            text=(
-                f"Hello,\n\nyour partner has handed the tenant {mail.plain(tenant.name)} over to you. "
-                "You are its administrator: important system messages go to this address.\n"
-            ),
-        )
-    )
+    outbox.deliver(queued)
     count("TenantHandedOver", tenant.id)
     return tenant
+
+
+def handed_over_message(name: str) -> system_mail.Message:
+    quoted = mail.plain(name)
+    return system_mail.Message(
+        subject={
+            "de": f"{mail.plain(name, 60)} gehört jetzt Ihnen",
+            "en": f"{mail.plain(name, 60)} is yours now",
+        },
+        paragraphs={
+            "de": [
+                f"Ihr Partner hat Ihnen den Mandanten „{quoted}“ übergeben. Sie sind sein Administrator: "
+                "wichtige Systemnachrichten gehen an diese Adresse."
+            ],
+            "en": [
+                f"your partner has handed the tenant “{quoted}” over to you. You are its administrator: "
+                "important system messages go to this address."
+            ],
+        },
+    )

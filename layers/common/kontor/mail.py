@@ -44,21 +44,3 @@ def send(mail: Mail) -> None:
         Destination={"ToAddresses": mail.to},
         Message={"Subject": {"Data": mail.subject, "Charset": "UTF-8"}, "Body": body},
     )
-
-
-def admins_of(tenant_id: str) -> list[str]:
-    """The addresses of a tenant's admins: one Query of its memberships."""
-    from kontor import keys
-    from kontor.models import MembershipItem
-
-    prefix = MembershipItem.sk.startswith(keys.MEMBER_PREFIX)
-    members = MembershipItem.query(keys.tenant_pk(tenant_id), prefix)
-    return sorted(row.email for row in members if row.role == "admin")
-
-
-def to_admins(tenant_id: str, subject: str, text: str) -> int:
-    """Mail every admin of the tenant (important system messages); how many were mailed."""
-    recipients = admins_of(tenant_id)
-    if recipients:
-        send(Mail(to=recipients, subject=subject, text=text))
-    return len(recipients)

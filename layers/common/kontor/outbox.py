@@ -21,7 +21,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from kontor import clock, ids, keys, mail
+from kontor import clock, db, ids, keys, mail
 from kontor.models import OutboxItem
 from kontor.observability import logger
 
@@ -72,6 +72,13 @@ def deliver(queued: Iterable[Queued]) -> None:
             OutboxItem(keys.outbox_pk(item.mail_id), keys.OUTBOX_SK).delete()
         except Exception:  # sent; at worst the job sends it once more
             logger.warning("sent mail left in the outbox", mail_id=item.mail_id, exc_info=True)
+
+
+def send(message: mail.Mail, *, tenant_id: str | None = None) -> None:
+    """A mail that belongs to no change (a notice): written to the outbox on its own, then delivered."""
+    with db.transaction() as tx:
+        queued = add(tx, message, tenant_id=tenant_id)
+    deliver([queued])
 
 
 def due(partition: str, until: str) -> Iterator[tuple[str, str]]:

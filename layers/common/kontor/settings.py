@@ -23,11 +23,6 @@ class Settings(BaseModel):
     # The context's own job queue and its dead-letter queue (only functions that have one).
     queue_url: str | None = Field(default=None, validation_alias="KONTOR_QUEUE_URL")
     dead_letter_queue_url: str | None = Field(default=None, validation_alias="KONTOR_DEAD_LETTER_QUEUE_URL")
-    # The platform context's job queue (maintenance announcements) and its dead-letter queue.
-    platform_queue_url: str | None = Field(default=None, validation_alias="KONTOR_PLATFORM_QUEUE_URL")
-    platform_dead_letter_queue_url: str | None = Field(
-        default=None, validation_alias="KONTOR_PLATFORM_DEAD_LETTER_QUEUE_URL"
-    )
     mail_from: str = Field(validation_alias="KONTOR_MAIL_FROM")
     # Where error reports go and what /config names as the support contact (empty: MailFrom, no URL).
     support_email_setting: str = Field(default="", validation_alias="KONTOR_SUPPORT_EMAIL")

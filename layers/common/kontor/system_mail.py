@@ -42,10 +42,20 @@ def render(message: Message, recipient: Recipient) -> mail.Mail:
     return mail.Mail(to=[recipient.email], subject=message.subject[language], text=text, html=page)
 
 
+def _admin_rows(tenant_id: str) -> list[tuple[str, str]]:
+    """(user_id, email) of the tenant's admins: one Query of its memberships."""
+    rows = MembershipItem.query(keys.tenant_pk(tenant_id), MembershipItem.sk.startswith(keys.MEMBER_PREFIX))
+    return [(row.user_id, row.email) for row in rows if row.role == "admin" and row.email]
+
+
+def addresses(tenant_id: str) -> list[str]:
+    """Only the addresses of the tenant's admins (a mail that goes out in one language)."""
+    return [email for _, email in _admin_rows(tenant_id)]
+
+
 def admins(tenant_id: str) -> list[Recipient]:
     """The tenant's admins with their languages: one Query of its memberships, one batch of users."""
-    rows = MembershipItem.query(keys.tenant_pk(tenant_id), MembershipItem.sk.startswith(keys.MEMBER_PREFIX))
-    found = [(row.user_id, row.email) for row in rows if row.role == "admin" and row.email]
+    found = _admin_rows(tenant_id)
     if not found:
         return []
     wanted = [(keys.user_pk(user_id), keys.PROFILE_SK) for user_id, _ in found]

@@ -57,10 +57,24 @@ class UserResponse(BaseModel):
     email: str
     name: str
     email_verified: bool
+    language: Literal["de", "en"] = Field(description="The language of the mails the person gets.")
 
     @classmethod
     def of(cls, user: User) -> UserResponse:
-        return cls(id=user.id, email=user.email, name=user.name, email_verified=user.email_verified)
+        language = "en" if user.language == "en" else "de"
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            email_verified=user.email_verified,
+            language=language,
+        )
+
+
+class LanguageRequest(_Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"language": "en"}]})
+
+    language: Literal["de", "en"] = Field(description="The language of the mails the person gets.")
 
 
 class TenantSummary(BaseModel):

@@ -11,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 
 from accounts.domain import Invitation, User
 from accounts.store.users import claim_row, person, user_row
-from kontor import audit, clock, db, keys, mapping, pages, tenancy, throttles, tokens
+from kontor import audit, clock, db, keys, mail, mapping, outbox, pages, tenancy, throttles, tokens
 from kontor.access import Access
 from kontor.errors import Conflict, Gone, NotFound, TooManyRequests
 from kontor.models import (
@@ -95,9 +95,10 @@ def create(
     token: TokenItem,
     existing_user_id: str | None,
     limits: tuple[int, int],
-) -> Invitation:
-    """A pending invitation with its link, unless the address is a member, already invited, or
-    the day's allowance is used up."""
+    message: mail.Mail,
+) -> tuple[Invitation, outbox.Queued]:
+    """A pending invitation with its link and its mail in the outbox, unless the address is a
+    member, already invited, or the day's allowance is used up."""
     now = clock.now()
     item = InvitationItem(
         keys.tenant_pk(context.tenant_id),
@@ -138,6 +139,7 @@ def create(
                 )
             _limits(tx, item.tenant_id, item.email, limits, now)
             audit.by(tx, context, "invitation.created", item.id, email=item.email, role=item.role)
+            queued = outbox.add(tx, message, tenant_id=item.tenant_id)
     except db.Cancelled as cancelled:
         if (guard.pk, guard.sk) in cancelled.failed:
             raise Conflict(
@@ -146,15 +148,17 @@ def create(
         if existing_user_id and (guard.pk, keys.member_sk(existing_user_id)) in cancelled.failed:
             raise Conflict("This person is already a member.", code="already_member") from None
         raise _throttled(cancelled, item.tenant_id, item.email, now) or cancelled from None
-    return _invitation(item)
+    return _invitation(item), queued
 
 
 def _not_pending(item: InvitationItem) -> Conflict:
     return Conflict(f"This invitation is {item.state}, not pending.", code="invitation_not_pending")
 
 
-def renew(context: Access, item: InvitationItem, fresh: TokenItem, limits: tuple[int, int]) -> Invitation:
-    """A new link for a pending invitation; the old link stops working."""
+def renew(
+    context: Access, item: InvitationItem, fresh: TokenItem, limits: tuple[int, int], message: mail.Mail
+) -> tuple[Invitation, outbox.Queued]:
+    """A new link for a pending invitation, its mail in the outbox; the old link stops working."""
     now = clock.now()
     pending = (InvitationItem.state == "pending") & (InvitationItem.token == item.token)
     try:
@@ -178,12 +182,13 @@ def renew(context: Access, item: InvitationItem, fresh: TokenItem, limits: tuple
                 tokens.revoke(tx, item.token)
             _limits(tx, item.tenant_id, item.email, limits, now)
             audit.by(tx, context, "invitation.resent", item.id, email=item.email)
+            queued = outbox.add(tx, message, tenant_id=item.tenant_id)
     except db.Cancelled as cancelled:
         if (item.pk, item.sk) in cancelled.failed:
             raise _not_pending(get_row(item.tenant_id, item.id)) from None
         raise _throttled(cancelled, item.tenant_id, item.email, now) or cancelled from None
     item.token, item.expires_at, item.sent_count = fresh.pk, fresh.expires_at, item.sent_count + 1
-    return _invitation(item)
+    return _invitation(item), queued
 
 
 def _close(tx: TransactWrite, item: InvitationItem, actions: list[Any]) -> None:

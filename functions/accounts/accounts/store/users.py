@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from accounts.domain import Tenant, User
 from kontor import clock, db, keys, mail, mapping, outbox, tenancy, throttles, tokens
@@ -262,6 +262,26 @@ def replace_verification(
             return None
         raise
     return queued
+
+
+def language(user_id: str) -> str | None:
+    """The language a login chose (`de`, `en`), if it has a profile that says."""
+    try:
+        return UserItem.get(keys.user_pk(user_id), keys.PROFILE_SK, attributes_to_get=["language"]).language
+    except DoesNotExist:
+        return None
+
+
+def set_language(user_id: str, language: str) -> User:
+    """The profile with its new language; one UpdateItem answering the row as written."""
+    try:
+        row = UserItem(keys.user_pk(user_id), keys.PROFILE_SK)
+        row.update(actions=[UserItem.language.set(language)], condition=UserItem.pk.exists())
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("There is no Kontor account for this login.", code="user_not_found") from None
+        raise
+    return _user(row)
 
 
 def profile(user_id: str) -> User:

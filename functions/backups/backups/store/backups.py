@@ -12,14 +12,13 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from backups.domain import IN_FLIGHT, MAX_ATTEMPTS, Backup, Policy, Restore
-from kontor import audit, db, fences, keys, mapping
+from kontor import audit, db, fences, keys, mapping, outbox, system_mail
 from kontor.errors import Conflict, NotFound
 from kontor.fences import Fence
 from kontor.models import (
     BackupItem,
     BackupPolicyItem,
     BackupRetentionItem,
-    MembershipItem,
     RestoreItem,
     TenantItem,
 )
@@ -753,10 +752,12 @@ def restore_finished(
     restored: int | None = None,
     removed: int | None = None,
     audit_entry: dict[str, Any] | None = None,
-) -> bool:
+    message: system_mail.Message | None = None,
+) -> list[outbox.Queued] | None:
     """End the restore (completed, refused or failed) if it has not ended yet: lower the tenant's
     fence (if it is still this restore's), drop the due marker, and write `audit_entry` (the
-    `audit.record` arguments) in the same transaction. False if it had already ended."""
+    `audit.record` arguments) and `message` to the tenant's admins (through the outbox) in the same
+    transaction; the mails to deliver. None if it had already ended."""
     actions = [
         RestoreItem.state.set(state),
         RestoreItem.updated_at.set(now),
@@ -770,6 +771,7 @@ def restore_finished(
         actions.append(RestoreItem.removed_items.set(removed))
     pk = keys.tenant_pk(tenant_id)
     ours = (RestoreItem.id == restore_id) & RestoreItem.state.is_in(*ACTIVE_RESTORE)
+    recipients = system_mail.admins(tenant_id) if message is not None else []
     for lower in (True, False):
         try:
             with db.transaction() as tx:
@@ -782,17 +784,12 @@ def restore_finished(
                     )
                 if audit_entry is not None:
                     audit.record(tx, tenant_id=tenant_id, **audit_entry)
-            return True
+                queued = system_mail.to_admins(tx, tenant_id, message, recipients) if message else []
+            return queued
         except db.Cancelled as cancelled:
             if (pk, keys.RESTORE_SK) in cancelled.failed:
-                return False
+                return None
             if not lower or (pk, keys.TENANT_SK) not in cancelled.failed:
                 raise
             # The fence is not this restore's (lowered already): end the restore alone.
-    return False
-
-
-def admin_addresses(tenant_id: str) -> list[str]:
-    """The email addresses of the tenant's admins: one Query of its memberships."""
-    rows = MembershipItem.query(keys.tenant_pk(tenant_id), MembershipItem.sk.startswith(keys.MEMBER_PREFIX))
-    return [row.email for row in rows if row.role == "admin" and row.email]
+    return None

@@ -9,7 +9,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from kontor import audit, billing, db, ids, keys, storage
+from kontor import audit, billing, db, ids, keys, outbox, storage, system_mail
 from kontor.aws import client
 from kontor.errors import Conflict, NotFound
 from kontor.licences import Licence, of_row
@@ -84,9 +84,11 @@ def grant(
     actor_via: str,
     action: str,
     details: dict[str, Any],
-) -> None:
-    """Write `licence` if the tenant's licence of its module is still `previous`: of two bookings
-    racing for one module one commits, the other answers `409 concurrent_change` (billed once)."""
+    message: system_mail.Message,
+) -> list[outbox.Queued]:
+    """Write `licence` if the tenant's licence of its module is still `previous`, with `message` to
+    its admins in the outbox: of two bookings racing for one module one commits, the other answers
+    `409 concurrent_change` (billed once, mailed once). The mails to deliver."""
     try:
         with db.transaction() as tx:
             tx.update(
@@ -114,6 +116,7 @@ def grant(
                 target=licence.module,
                 details=details,
             )
+            queued = system_mail.to_admins(tx, tenant_id, message)
     except db.Cancelled as cancelled:
         if (keys.tenant_pk(tenant_id), keys.TENANT_SK) in cancelled.failed:
             raise Conflict(
@@ -121,11 +124,21 @@ def grant(
                 code="concurrent_change",
             ) from None
         raise
+    return queued
 
 
-def settle(tenant_id: str, licence: Licence, *, expected: Licence, next_check: str | None) -> bool:
-    """Store what the licence job did (warnings mailed, data purged) unless a booking changed the
-    licence meanwhile; move its due marker, or remove it when nothing is left to do."""
+def settle(
+    tenant_id: str,
+    licence: Licence,
+    *,
+    expected: Licence,
+    next_check: str | None,
+    message: system_mail.Message | None = None,
+) -> list[outbox.Queued] | None:
+    """Store what the licence job did (warnings, data purged) unless a booking changed the licence
+    meanwhile (then None); move its due marker, or remove it when nothing is left to do. A warning's
+    `message` to the admins is written in the same transaction: the mails to deliver."""
+    queued: list[outbox.Queued] = []
     try:
         with db.transaction() as tx:
             tx.update(
@@ -137,11 +150,13 @@ def settle(tenant_id: str, licence: Licence, *, expected: Licence, next_check: s
                 tx.delete(LicenceDueItem(keys.tenant_pk(tenant_id), keys.licence_sk(licence.module)))
             else:
                 tx.save(_due_marker(tenant_id, licence.module, next_check))
+            if message is not None:
+                queued = system_mail.to_admins(tx, tenant_id, message)
     except db.Cancelled as cancelled:
         if (keys.tenant_pk(tenant_id), keys.TENANT_SK) in cancelled.failed:
-            return False
+            return None
         raise
-    return True
+    return queued
 
 
 def due(partition: str, until: str) -> Iterator[tuple[str, str]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kontor import audit, db, fences, keys, outbox, system_mail
-from kontor.access import Access
 from kontor.errors import Conflict
 from kontor.fences import Fence, Status
 from kontor.models import PurgeItem, TenantItem
@@ -18,38 +19,64 @@ def open_subtenants(tenant_id: str) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Closer:
+    """Who closes: an admin (`via` member or partner) or the vendor's staff (`operator`, with a reason)."""
+
+    user_id: str
+    via: str
+    reason: str | None = None
+
+    @property
+    def operator(self) -> bool:
+        return self.via == "operator"
+
+
 def close(
-    context: Access, closed_at: str, purge_at: str, message: system_mail.Message
+    tenant_id: str, closer: Closer, closed_at: str, purge_at: str, message: system_mail.Message
 ) -> list[outbox.Queued]:
-    """The tenant `closed` (if it is still active and no fence is up) with its purge due at `purge_at`,
-    and `message` to its admins in the outbox, together; the mails to deliver."""
-    row = TenantItem(keys.tenant_pk(context.tenant_id), keys.TENANT_SK)
+    """The tenant `closed` (if it is still open and no restore fence is up) with its purge due at
+    `purge_at`, and `message` to its admins in the outbox, together; the mails to deliver.
+
+    An admin closes an active tenant (a suspended one refuses their writes at the gate); an operator
+    also a suspended one."""
+    row = TenantItem(keys.tenant_pk(tenant_id), keys.TENANT_SK)
     marker = PurgeItem(
-        keys.tenant_pk(context.tenant_id),
+        keys.tenant_pk(tenant_id),
         keys.PURGE_SK,
-        due_pk=keys.due_pk(keys.PURGE_DUE, context.tenant_id),
-        due_sk=keys.due_sk(purge_at, context.tenant_id),
-        tenant_id=context.tenant_id,
+        due_pk=keys.due_pk(keys.PURGE_DUE, tenant_id),
+        due_sk=keys.due_sk(purge_at, tenant_id),
+        tenant_id=tenant_id,
         closed_at=closed_at,
         purge_at=purge_at,
     )
+    open_states = (Status.ACTIVE.value, Status.SUSPENDED.value) if closer.operator else (Status.ACTIVE.value,)
+    details = {"purge_at": purge_at, **({"reason": closer.reason} if closer.reason else {})}
     try:
-        with fences.write(context.tenant_id) as tx:
+        with fences.write(tenant_id, system=closer.operator) as tx:
             tx.update(
                 row,
                 actions=[
                     TenantItem.status.set(Status.CLOSED.value),
                     TenantItem.closed_at.set(closed_at),
-                    TenantItem.closed_by.set(context.caller.user_id),
+                    TenantItem.closed_by.set(closer.user_id),
                     TenantItem.version.add(1),
                 ],
                 # A restore (or, later, a first sync) raised its fence after the gate read: refuse.
-                condition=(TenantItem.status == Status.ACTIVE.value)
+                condition=TenantItem.status.is_in(*open_states)
                 & TenantItem.fences[Fence.RESTORING.value].does_not_exist(),
             )
             tx.save(marker)
-            audit.by(tx, context, "tenant.closed", context.tenant_id, purge_at=purge_at)
-            queued = system_mail.to_admins(tx, context.tenant_id, message)
+            audit.record(
+                tx,
+                tenant_id=tenant_id,
+                actor_id=closer.user_id,
+                actor_via=closer.via,
+                action="tenant.closed",
+                target=tenant_id,
+                details=details,
+            )
+            queued = system_mail.to_admins(tx, tenant_id, message)
     except db.Cancelled as cancelled:
         if (row.pk, row.sk) in cancelled.failed:
             raise Conflict(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kontor import audit, billing, clock, db, keys, mapping, pages, tenancy
+from kontor import audit, billing, clock, db, keys, mapping, outbox, pages, system_mail, tenancy
 from kontor.access import Access
 from kontor.errors import Conflict, quota_exceeded
 from kontor.models import (
@@ -100,8 +100,8 @@ def tenants(tenant_ids: list[str]) -> list[Tenant]:
     return found
 
 
-def admins(tenant_id: str) -> list[tuple[str, str, bool]]:
-    """(user id, email, email verified) of every admin of the tenant."""
+def admins(tenant_id: str) -> list[tuple[str, str, bool, str]]:
+    """(user id, email, email verified, language) of every admin of the tenant."""
     rows = [
         row
         for row in MembershipItem.query(
@@ -110,15 +110,24 @@ def admins(tenant_id: str) -> list[tuple[str, str, bool]]:
         if row.role == "admin"
     ]
     profiles = {
-        p.id: bool(p.email_verified)
+        p.id: (bool(p.email_verified), p.language or system_mail.DEFAULT_LANGUAGE)
         for p in UserItem.batch_get([(keys.user_pk(r.user_id), keys.PROFILE_SK) for r in rows])
     }
-    return [(r.user_id, r.email, profiles.get(r.user_id, False)) for r in rows]
+    unknown = (False, system_mail.DEFAULT_LANGUAGE)
+    return [(r.user_id, r.email, *profiles.get(r.user_id, unknown)) for r in rows]
 
 
-def record_handover(context: Access, current: Tenant, *, own_billing: bool = False) -> Tenant:
-    """The handover on the tenant and in its audit log; with `own_billing` (and a tenant still billed
-    to another account) its billing moves to an account of its own in the same transaction."""
+def record_handover(
+    context: Access,
+    current: Tenant,
+    message: system_mail.Message,
+    recipients: list[system_mail.Recipient],
+    *,
+    own_billing: bool = False,
+) -> tuple[Tenant, list[outbox.Queued]]:
+    """The handover on the tenant and in its audit log, with `message` to `recipients` in the
+    outbox; with `own_billing` (and a tenant still billed to another account) its billing moves to
+    an account of its own in the same transaction."""
     now = clock.iso(clock.now())
     account = current.bill_to or current.id
     moves = own_billing and account != current.id
@@ -148,6 +157,7 @@ def record_handover(context: Access, current: Tenant, *, own_billing: bool = Fal
                 partner=context.partner_tenant_id,
                 billing="own" if own_billing else "partner",
             )
+            queued = system_mail.to_admins(tx, context.tenant_id, message, recipients)
     except db.Cancelled as cancelled:
         if cancelled.failed:
             raise Conflict(
@@ -156,4 +166,4 @@ def record_handover(context: Access, current: Tenant, *, own_billing: bool = Fal
             ) from None
         raise
     billed_to = current.id if moves else current.bill_to
-    return replace(current, handed_over_at=now, version=current.version + 1, bill_to=billed_to)
+    return replace(current, handed_over_at=now, version=current.version + 1, bill_to=billed_to), queued
