@@ -15,6 +15,7 @@ from local.template import load
 from tests.e2e import budgets_billing as billing
 from tests.e2e import budgets_modules as modules
 from tests.e2e import budgets_records_backups as records_backups
+from tests.e2e import budgets_sync as sync
 from tests.e2e.conftest import PASSWORD, Account, Api, HttpReply
 from tests.support import link_token
 
@@ -670,6 +671,9 @@ BUDGETS.update(billing.BUDGETS)
 # The licensed modules' routes likewise.
 SCENARIOS.update(modules.SCENARIOS)
 BUDGETS.update(modules.BUDGETS)
+# Online sync's routes too.
+SCENARIOS.update(sync.SCENARIOS)
+BUDGETS.update(sync.BUDGETS)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,175 @@
+"""Request and response bodies of the online sync routes (they shape the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from kontor import clock
+from sync_api.domain import Binding, Check, Client, ClientStatus, Prerequisites, Run, Status
+
+ClientId = Annotated[str, StringConstraints(pattern=r"^[0-9a-z]{26}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+# The desktop's own id of its company database: printable ASCII, as its installations write it.
+DatabaseId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\x21-\x7e]{1,128}$")]
+AppVersion = Annotated[str, StringConstraints(pattern=r"^\d{1,4}(\.\d{1,4}){0,3}$")]
+Count = Annotated[int, Field(ge=0, le=100_000_000)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterClientRequest(_Body):
+    machine_name: Name = Field(description="The workstation or server the installation runs on.")
+    database_id: DatabaseId = Field(description="The company database's id in the desktop program.")
+    database_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    sample_database: bool = Field(description="The desktop's sample database (it binds no licence).")
+    app_version: AppVersion = Field(description="The desktop program's version, e.g. `14.2`.")
+
+
+class ClientResponse(BaseModel):
+    id: str
+    machine_name: str
+    database_id: str
+    database_name: str
+    sample_database: bool
+    app_version: str
+    host: bool
+    registered_by: str
+    registered_at: str
+    last_sync_at: str | None
+
+    @classmethod
+    def of(cls, client: Client) -> ClientResponse:
+        return cls(**{name: getattr(client, name) for name in cls.model_fields})
+
+
+class ClientPage(BaseModel):
+    items: list[ClientResponse]
+    next_cursor: str | None
+
+
+class HostRequest(_Body):
+    client_id: ClientId
+
+
+class CheckResponse(BaseModel):
+    check: str
+    ok: bool
+    reason: str
+    fix: str | None = Field(description="What to do when the check failed; null when it passed.")
+
+    @classmethod
+    def of(cls, check: Check) -> CheckResponse:
+        return cls(check=check.check, ok=check.ok, reason=check.reason, fix=check.fix)
+
+
+class PrerequisitesResponse(BaseModel):
+    ready: bool
+    checks: list[CheckResponse]
+
+    @classmethod
+    def of(cls, found: Prerequisites) -> PrerequisitesResponse:
+        return cls(ready=found.ready, checks=[CheckResponse.of(c) for c in found.checks])
+
+
+class RunRequest(_Body):
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    pushed: Count = 0
+    pulled: Count = 0
+    conflicts: Count = 0
+    errors: Count = 0
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            **self.model_dump(),
+            "started_at": clock.iso(self.started_at),
+            "ended_at": clock.iso(self.ended_at),
+        }
+
+
+class RunResponse(BaseModel):
+    id: str
+    client_id: str
+    started_at: str
+    ended_at: str
+    pushed: int
+    pulled: int
+    conflicts: int
+    errors: int
+    recorded_at: str
+    succeeded: bool
+
+    @classmethod
+    def of(cls, run: Run) -> RunResponse:
+        return cls(**{name: getattr(run, name) for name in cls.model_fields})
+
+
+class RunPage(BaseModel):
+    items: list[RunResponse]
+    next_cursor: str | None
+
+
+class BindingResponse(BaseModel):
+    database_id: str
+    database_name: str
+    bound_at: str
+
+    @classmethod
+    def of(cls, binding: Binding) -> BindingResponse:
+        return cls(
+            database_id=binding.database_id, database_name=binding.database_name, bound_at=binding.bound_at
+        )
+
+
+class ClientStatusResponse(BaseModel):
+    id: str
+    machine_name: str
+    host: bool
+    last_sync_at: str | None
+    stale: bool
+    running: bool
+
+    @classmethod
+    def of(cls, client: ClientStatus) -> ClientStatusResponse:
+        return cls(**{name: getattr(client, name) for name in cls.model_fields})
+
+
+class StatusResponse(BaseModel):
+    last_sync_at: str | None = Field(description="The last sync that ended without errors.")
+    stale: bool = Field(description="More than an hour since `last_sync_at`.")
+    licence_binding: BindingResponse | None = Field(
+        description="The company database the licence is bound to."
+    )
+    clients: list[ClientStatusResponse]
+
+    @classmethod
+    def of(cls, status: Status) -> StatusResponse:
+        return cls(
+            last_sync_at=status.last_sync_at,
+            stale=status.stale,
+            licence_binding=BindingResponse.of(status.binding) if status.binding else None,
+            clients=[ClientStatusResponse.of(c) for c in status.clients],
+        )
+
+
+class ChangeResponse(BaseModel):
+    kind: str = Field(description="`contact` or `appointment`.")
+    id: str
+    operation: str = Field(description="`create`, `update` or `delete`.")
+    version: int = Field(
+        description="The record's version after the change (a delete: the one after the last)."
+    )
+    record: dict[str, Any] | None = Field(description="The record as it was written; null for a delete.")
+
+
+class ChangePage(BaseModel):
+    items: list[ChangeResponse]
+    next_cursor: str = Field(description="Always given: poll from it (the same one when nothing was new).")
+
+
+class BaselineResponse(BaseModel):
+    cursor: str = Field(description="Pull from here once the records are read.")

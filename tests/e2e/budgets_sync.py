@@ -1,0 +1,111 @@
+"""Call budgets of the online sync routes: scenarios and pinned AWS calls.
+
+Each scenario books the licence and registers what its route needs (not counted); the licence
+check adds no call (the gate's BatchGetItem brings the tenant row with its licences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.e2e import syncing
+from tests.e2e.conftest import Account, Api, HttpReply
+
+AUTH = {"dynamodb.BatchGetItem": 1}
+
+BUDGETS: dict[str, dict[str, int]] = {
+    # the host and the feed's head in one batch; the client, the binding (and the host) in one
+    # transaction
+    "POST /tenants/{tenantId}/sync/clients": {"dynamodb.BatchGetItem": 2, "dynamodb.TransactWriteItems": 1},
+    "GET /tenants/{tenantId}/sync/clients": {**AUTH, "dynamodb.Query": 1},
+    # the client and the host in one batch; the delete
+    "DELETE /tenants/{tenantId}/sync/clients/{clientId}": {
+        "dynamodb.BatchGetItem": 2,
+        "dynamodb.TransactWriteItems": 1,
+    },
+    # the client, host, binding and company profile in one batch
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/prerequisites": {"dynamodb.BatchGetItem": 2},
+    "PUT /tenants/{tenantId}/sync/host": {"dynamodb.BatchGetItem": 2, "dynamodb.TransactWriteItems": 1},
+    # the tenant row's last sync and the binding in one batch; the clients
+    "GET /tenants/{tenantId}/sync/status": {"dynamodb.BatchGetItem": 2, "dynamodb.Query": 1},
+    "GET /tenants/{tenantId}/sync/history": {**AUTH, "dynamodb.Query": 1},
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/runs": {**AUTH, "dynamodb.TransactWriteItems": 1},
+    # the client (its baseline), the feed head, the pending changes (one transaction gives them
+    # their numbers), the page of the feed
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": {
+        **AUTH,
+        "dynamodb.GetItem": 2,
+        "dynamodb.Query": 2,
+        "dynamodb.TransactWriteItems": 1,
+    },
+    # the client, the feed head, the pending changes (none here), the new baseline
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": {
+        **AUTH,
+        "dynamodb.GetItem": 2,
+        "dynamodb.Query": 1,
+        "dynamodb.UpdateItem": 1,
+    },
+}
+
+
+def _client(api: Api, account: Account, **changes: object) -> str:
+    syncing.book(api, account)
+    return syncing.register(api, account, **changes)["id"]
+
+
+def _delete(api: Api, account: Account) -> HttpReply:
+    client_id = _client(api, account, machine_name="PLATZ-2")
+    return api.call("DELETE", f"{syncing.sync(account)}/clients/{client_id}", token=account.token)
+
+
+def _host(api: Api, account: Account) -> HttpReply:
+    client_id = _client(api, account, machine_name="PLATZ-3")
+    return api.call(
+        "PUT", f"{syncing.sync(account)}/host", token=account.token, json_body={"client_id": client_id}
+    )
+
+
+def _pull(api: Api, account: Account) -> HttpReply:
+    client_id = _client(api, account, machine_name="PLATZ-4")
+    made = api.call(
+        "POST",
+        f"/tenants/{account.tenant_id}/contacts",
+        token=account.token,
+        json_body={"kind": "person", "name": "Feed Budget"},
+    )
+    assert made.status == 201, made.body
+    return api.call("GET", f"{syncing.sync(account)}/clients/{client_id}/changes", token=account.token)
+
+
+SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
+    "POST /tenants/{tenantId}/sync/clients": lambda api, account: api.call(
+        "POST",
+        f"{syncing.sync(syncing.book(api, account))}/clients",
+        token=account.token,
+        json_body=syncing.CLIENT,
+    ),
+    "GET /tenants/{tenantId}/sync/clients": lambda api, account: api.call(
+        "GET", f"{syncing.sync(syncing.book(api, account))}/clients", token=account.token
+    ),
+    "DELETE /tenants/{tenantId}/sync/clients/{clientId}": _delete,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/prerequisites": lambda api, account: api.call(
+        "GET", f"{syncing.sync(account)}/clients/{_client(api, account)}/prerequisites", token=account.token
+    ),
+    "PUT /tenants/{tenantId}/sync/host": _host,
+    "GET /tenants/{tenantId}/sync/status": lambda api, account: api.call(
+        "GET", f"{syncing.sync(syncing.book(api, account))}/status", token=account.token
+    ),
+    "GET /tenants/{tenantId}/sync/history": lambda api, account: api.call(
+        "GET", f"{syncing.sync(syncing.book(api, account))}/history", token=account.token
+    ),
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": _pull,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": lambda api, account: api.call(
+        "POST", f"{syncing.sync(account)}/clients/{_client(api, account)}/baseline", token=account.token
+    ),
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/runs": lambda api, account: api.call(
+        "POST",
+        f"{syncing.sync(account)}/clients/{_client(api, account)}/runs",
+        token=account.token,
+        json_body=syncing.RUN,
+    ),
+}

@@ -1,0 +1,202 @@
+"""The change feed over HTTP on the local stack: every record write appears once, in order, for
+every sync client that pulls; parallel writers cannot make a cursor pass a committed change; a
+restore voids old cursors (`410 resync_required`) until the client takes a new baseline."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+from tests.e2e import syncing
+from tests.e2e.conftest import Account, Api
+from tests.e2e.syncing import register, rows, sync
+from tests.e2e.test_records_and_backups import backup_now, drain
+
+
+def booked(api: Api, name: str) -> Account:
+    return syncing.book(api, api.new_account(name))
+
+
+def error(reply: Any) -> tuple[int, str]:
+    return reply.status, reply.body["error"]["code"]
+
+
+def pull(api: Api, account: Account, client_id: str, cursor: str | None = None, limit: int = 100) -> Any:
+    query = f"?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+    return api.call("GET", f"{sync(account)}/clients/{client_id}/changes{query}", token=account.token)
+
+
+def pull_all(
+    api: Api, account: Account, client_id: str, cursor: str | None
+) -> tuple[list[dict[str, Any]], str]:
+    items: list[dict[str, Any]] = []
+    while True:
+        reply = pull(api, account, client_id, cursor)
+        assert reply.status == 200, reply.body
+        items += reply.body["items"]
+        if reply.body["next_cursor"] == cursor:
+            return items, cursor or reply.body["next_cursor"]
+        cursor = reply.body["next_cursor"]
+
+
+def contact(api: Api, account: Account, name: str) -> dict[str, Any]:
+    made = api.call(
+        "POST",
+        f"/tenants/{account.tenant_id}/contacts",
+        token=account.token,
+        json_body={"kind": "person", "name": name},
+    )
+    assert made.status == 201, made.body
+    return made.body
+
+
+def test_a_record_write_is_pulled_in_order_with_its_record(api: Api) -> None:
+    admin = booked(api, "Feed GmbH")
+    client_id = register(api, admin)["id"]
+    base = f"/tenants/{admin.tenant_id}/contacts"
+
+    first = pull(api, admin, client_id)
+    assert first.status == 200 and first.body["items"] == [] and first.body["next_cursor"] == "0.0"
+
+    made = contact(api, admin, "Erika Mustermann")
+    changed = api.call(
+        "PATCH",
+        f"{base}/{made['id']}",
+        token=admin.token,
+        json_body={"notes": "neu"},
+        headers={"If-Match": '"1"'},
+    )
+    assert changed.status == 200, changed.body
+    assert api.call("DELETE", f"{base}/{made['id']}", token=admin.token).status == 204
+
+    reply = pull(api, admin, client_id, first.body["next_cursor"])
+    assert reply.status == 200, reply.body
+    items = reply.body["items"]
+    assert [(i["kind"], i["id"], i["operation"], i["version"]) for i in items] == [
+        ("contact", made["id"], "create", 1),
+        ("contact", made["id"], "update", 2),
+        ("contact", made["id"], "delete", 3),
+    ]
+    assert items[0]["record"]["name"] == "Erika Mustermann" and items[1]["record"]["notes"] == "neu"
+    assert items[2]["record"] is None
+    assert reply.body["next_cursor"] == "0.3"
+
+    # Nothing new: the same cursor comes back to poll from; nothing is left pending.
+    again = pull(api, admin, client_id, "0.3")
+    assert again.body == {"items": [], "next_cursor": "0.3"}
+    assert [r for r in rows(api, admin.tenant_id) if "#PENDING#" in r["sk"]["S"]] == []
+
+    # A client registered now starts after what happened before it.
+    late = register(api, admin, machine_name="PLATZ-2")["id"]
+    assert pull(api, admin, late).body == {"items": [], "next_cursor": "0.3"}
+
+
+def test_twenty_parallel_writers_every_change_is_pulled_exactly_once(api: Api) -> None:
+    admin = booked(api, "Parallel GmbH")
+    client_id = register(api, admin)["id"]
+    seeds = [contact(api, admin, f"Kontakt {n}") for n in range(20)]
+    start = pull_all(api, admin, client_id, None)[1]
+    written: list[tuple[str, int]] = []
+    lock = threading.Lock()
+    pulled: list[dict[str, Any]] = []
+    done = threading.Event()
+
+    def writer(number: int) -> None:
+        record, version = seeds[number], 1
+        for _ in range(5):
+            reply = api.call(
+                "PATCH",
+                f"/tenants/{admin.tenant_id}/contacts/{record['id']}",
+                token=admin.token,
+                json_body={"notes": f"Stand {version + 1}"},
+                headers={"If-Match": f'"{version}"'},
+            )
+            assert reply.status == 200, reply.body
+            version += 1
+            with lock:
+                written.append((record["id"], version))
+        made = contact(api, admin, f"Neu {number}")
+        with lock:
+            written.append((made["id"], 1))
+
+    def puller() -> None:
+        cursor = start
+        while not done.is_set():
+            reply = pull(api, admin, client_id, cursor, limit=7)
+            assert reply.status == 200, reply.body
+            pulled.extend(reply.body["items"])
+            cursor = reply.body["next_cursor"]
+        rest, _ = pull_all(api, admin, client_id, cursor)
+        pulled.extend(rest)
+
+    reader = threading.Thread(target=puller)
+    reader.start()
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(20)]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    done.set()
+    reader.join()
+
+    seen = Counter((i["id"], i["version"]) for i in pulled)
+    assert len(written) == 20 * 6
+    assert set(seen) == set(written)
+    assert all(times == 1 for times in seen.values()), [k for k, v in seen.items() if v > 1]
+    # Each record's versions arrive in order.
+    for record_id in {i["id"] for i in pulled}:
+        versions = [i["version"] for i in pulled if i["id"] == record_id]
+        assert versions == sorted(versions)
+
+
+def test_a_restore_voids_old_cursors_until_a_new_baseline(api: Api) -> None:
+    admin = booked(api, "Restore Sync GmbH")
+    client_id = register(api, admin)["id"]
+    contact(api, admin, "Vor der Sicherung")
+    backup = backup_now(api, admin)
+    contact(api, admin, "Nach der Sicherung")
+    _, cursor = pull_all(api, admin, client_id, None)
+    assert cursor == "0.2"
+    contact(api, admin, "Nie gezogen")  # pending when the restore starts: void after it
+
+    restore = api.call(
+        "POST", f"/tenants/{admin.tenant_id}/backups/{backup['id']}/restore", token=admin.token
+    )
+    assert restore.status == 202, restore.body
+    drain(api)
+    assert (
+        api.call("GET", f"/tenants/{admin.tenant_id}/restore", token=admin.token).body["state"] == "completed"
+    )
+
+    assert error(pull(api, admin, client_id, cursor)) == (410, "resync_required")
+    assert error(pull(api, admin, client_id)) == (410, "resync_required")  # its baseline is of the old epoch
+    baseline = api.call("POST", f"{sync(admin)}/clients/{client_id}/baseline", token=admin.token)
+    assert baseline.status == 200 and baseline.body["cursor"] == "1.0"
+
+    made = contact(api, admin, "Nach der Rücksicherung")
+    reply = pull(api, admin, client_id, baseline.body["cursor"])
+    assert [(i["id"], i["operation"]) for i in reply.body["items"]] == [(made["id"], "create")]
+    assert reply.body["next_cursor"] == "1.1"
+    assert pull(api, admin, client_id).body["next_cursor"] == "1.1"  # from the new baseline
+
+
+def test_bad_cursors_are_refused(api: Api) -> None:
+    admin = booked(api, "Cursor GmbH")
+    client_id = register(api, admin)["id"]
+    for cursor in ("abc", "0.99", "0.-1", "x" * 40):
+        reply = pull(api, admin, client_id, cursor)
+        assert reply.status in {400, 422}, cursor
+        assert error(reply) in {(400, "invalid_cursor"), (422, "validation_error")}, cursor
+    assert error(pull(api, admin, client_id, "5.0")) == (410, "resync_required")
+    assert error(pull(api, admin, "0" * 26)) == (404, "client_not_found")
+    assert error(pull(api, admin, client_id, limit=0)) == (422, "validation_error")
+    viewer = api.join(admin, "viewer")
+    reply = api.call("GET", f"{sync(admin)}/clients/{client_id}/changes", token=viewer.token)
+    assert error(reply) == (403, "forbidden")
+
+
+def test_a_tenant_without_the_licence_keeps_no_feed(api: Api) -> None:
+    admin = api.new_account("Ohne Feed GmbH")
+    contact(api, admin, "Kein Eintrag")
+    assert rows(api, admin.tenant_id) == []
