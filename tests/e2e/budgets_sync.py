@@ -38,11 +38,22 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.Query": 2,
         "dynamodb.TransactWriteItems": 1,
     },
-    # the client, the feed head, the pending changes (none here), the new baseline
+    # the client, the batch's earlier answer, per change the cloud's version, the usage counter
+    # before a create, its transaction (record and feed entry) and the counter after it; the answer
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": {
+        **AUTH,
+        "dynamodb.GetItem": 4,
+        "dynamodb.TransactWriteItems": 1,
+        "dynamodb.UpdateItem": 1,
+        "dynamodb.PutItem": 1,
+    },
+    # the client, the feed head, the pending changes (a contact written before: one transaction
+    # gives it its number), the new baseline
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": {
         **AUTH,
         "dynamodb.GetItem": 2,
         "dynamodb.Query": 1,
+        "dynamodb.TransactWriteItems": 1,
         "dynamodb.UpdateItem": 1,
     },
 }
@@ -65,7 +76,8 @@ def _host(api: Api, account: Account) -> HttpReply:
     )
 
 
-def _pull(api: Api, account: Account) -> HttpReply:
+def _changed(api: Api, account: Account) -> str:
+    """A client, and a contact written after it registered (pending in the feed)."""
     client_id = _client(api, account, machine_name="PLATZ-4")
     made = api.call(
         "POST",
@@ -74,7 +86,11 @@ def _pull(api: Api, account: Account) -> HttpReply:
         json_body={"kind": "person", "name": "Feed Budget"},
     )
     assert made.status == 201, made.body
-    return api.call("GET", f"{syncing.sync(account)}/clients/{client_id}/changes", token=account.token)
+    return f"{syncing.sync(account)}/clients/{client_id}"
+
+
+def _pull(api: Api, account: Account) -> HttpReply:
+    return api.call("GET", f"{_changed(api, account)}/changes", token=account.token)
 
 
 SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
@@ -99,8 +115,25 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
         "GET", f"{syncing.sync(syncing.book(api, account))}/history", token=account.token
     ),
     "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": _pull,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": lambda api, account: api.call(
+        "POST",
+        f"{syncing.sync(account)}/clients/{_client(api, account)}/changes",
+        token=account.token,
+        json_body={
+            "batch_id": "budget",
+            "changes": [
+                {
+                    "kind": "contact",
+                    "id": "01kf3w9c2d4f6h8k0m2p4r6t8b",
+                    "operation": "create",
+                    "base_version": 0,
+                    "record": {"kind": "person", "name": "Budget Push"},
+                }
+            ],
+        },
+    ),
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": lambda api, account: api.call(
-        "POST", f"{syncing.sync(account)}/clients/{_client(api, account)}/baseline", token=account.token
+        "POST", f"{_changed(api, account)}/baseline", token=account.token
     ),
     "POST /tenants/{tenantId}/sync/clients/{clientId}/runs": lambda api, account: api.call(
         "POST",

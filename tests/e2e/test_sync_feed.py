@@ -200,3 +200,165 @@ def test_a_tenant_without_the_licence_keeps_no_feed(api: Api) -> None:
     admin = api.new_account("Ohne Feed GmbH")
     contact(api, admin, "Kein Eintrag")
     assert rows(api, admin.tenant_id) == []
+
+
+def push(api: Api, account: Account, client_id: str, batch_id: str, *changes: dict[str, Any]) -> Any:
+    body = {"batch_id": batch_id, "changes": list(changes)}
+    return api.call(
+        "POST", f"{sync(account)}/clients/{client_id}/changes", token=account.token, json_body=body
+    )
+
+
+NEW_ID = "01kf3w9c2d4f6h8k0m2p4r6t8v"
+
+
+def test_edits_round_trip_both_ways_and_a_two_sided_edit_is_a_conflict(api: Api) -> None:
+    admin = booked(api, "Rundreise GmbH")
+    desk, other = register(api, admin)["id"], register(api, admin, machine_name="PLATZ-2")["id"]
+    desk_cursor, other_cursor = "0.0", "0.0"
+    path = f"/tenants/{admin.tenant_id}/contacts/{NEW_ID}"
+
+    # Desktop → cloud: applied, readable through the API, pulled by the other client, not by itself.
+    created = {"kind": "contact", "id": NEW_ID, "operation": "create", "base_version": 0}
+    record = {"kind": "person", "name": "Erika Mustermann", "tags": ["kunde", "kunde"]}
+    reply = push(api, admin, desk, "b1", {**created, "record": record})
+    assert reply.status == 200, reply.body
+    assert reply.body["results"] == [
+        {"kind": "contact", "id": NEW_ID, "operation": "create", "outcome": "applied", "version": 1}
+    ]
+    cloud = api.call("GET", path, token=admin.token)
+    assert (
+        cloud.body["name"] == "Erika Mustermann"
+        and cloud.body["tags"] == ["kunde"]
+        and cloud.headers["ETag"] == '"1"'
+    )
+    mine = pull(api, admin, desk, desk_cursor).body
+    assert mine["items"] == [] and mine["next_cursor"] == "0.1"
+    theirs = pull(api, admin, other, other_cursor).body
+    assert [(i["id"], i["operation"], i["version"]) for i in theirs["items"]] == [(NEW_ID, "create", 1)]
+
+    # Cloud → desktop.
+    patched = api.call(
+        "PATCH", path, token=admin.token, json_body={"notes": "aus der Cloud"}, headers={"If-Match": '"1"'}
+    )
+    assert patched.status == 200
+    pulled = pull(api, admin, desk, mine["next_cursor"]).body
+    assert [(i["operation"], i["version"], i["record"]["notes"]) for i in pulled["items"]] == [
+        ("update", 2, "aus der Cloud")
+    ]
+
+    # The desktop edits on version 2: applied as 3.
+    edit = {"kind": "contact", "id": NEW_ID, "operation": "update", "base_version": 2}
+    reply = push(api, admin, desk, "b2", {**edit, "record": {**record, "notes": "vom Desktop"}})
+    assert reply.body["results"][0]["outcome"] == "applied" and reply.body["results"][0]["version"] == 3
+
+    # Both sides change version 3: the cloud keeps its version, the client is told.
+    api.call(
+        "PATCH", path, token=admin.token, json_body={"notes": "Cloud gewinnt"}, headers={"If-Match": '"3"'}
+    )
+    before = api.table()
+    clash = push(
+        api, admin, desk, "b3", {**edit, "base_version": 3, "record": {**record, "notes": "Desktop verliert"}}
+    )
+    assert clash.body["results"][0] == {
+        "kind": "contact",
+        "id": NEW_ID,
+        "operation": "update",
+        "outcome": "conflict",
+        "version": 4,
+    }
+    assert api.call("GET", path, token=admin.token).body["notes"] == "Cloud gewinnt"
+    records_after = [i for i in api.table() if i["sk"]["S"] == f"CONTACT#{NEW_ID}"]
+    assert records_after == [i for i in before if i["sk"]["S"] == f"CONTACT#{NEW_ID}"]
+
+    # The same batch again: the same answer, applied once.
+    again = push(api, admin, desk, "b2", {**edit, "record": {**record, "notes": "vom Desktop"}})
+    assert again.body == {"batch_id": "b2", "results": [{**reply.body["results"][0]}]}
+    assert api.call("GET", path, token=admin.token).headers["ETag"] == '"4"'
+
+    # A delete on the current version, and an appointment from the desktop.
+    appointment_id = "01kf3w9c2d4f6h8k0m2p4r6t8w"
+    appointment = {
+        "title": "Jahresgespräch",
+        "starts_at": "2026-12-10T11:00:00+01:00",
+        "ends_at": "2026-12-10T11:30:00+01:00",
+    }
+    reply = push(
+        api,
+        admin,
+        desk,
+        "b4",
+        {"kind": "contact", "id": NEW_ID, "operation": "delete", "base_version": 4},
+        {
+            "kind": "appointment",
+            "id": appointment_id,
+            "operation": "create",
+            "base_version": 0,
+            "record": appointment,
+        },
+    )
+    assert [r["outcome"] for r in reply.body["results"]] == ["applied", "applied"]
+    assert api.call("GET", path, token=admin.token).status == 404
+    stored = api.call(
+        "GET", f"/tenants/{admin.tenant_id}/appointments/{appointment_id}", token=admin.token
+    ).body
+    assert stored["starts_at"] == "2026-12-10T10:00:00Z"
+    theirs = pull_all(api, admin, other, theirs["next_cursor"])[0]
+    assert [(i["kind"], i["operation"], i["version"]) for i in theirs] == [
+        ("contact", "update", 2),
+        ("contact", "update", 3),
+        ("contact", "update", 4),
+        ("contact", "delete", 5),
+        ("appointment", "create", 1),
+    ]
+
+
+def test_a_push_refuses_bad_input_and_writes_nothing(api: Api) -> None:
+    admin = booked(api, "Schiebefehler GmbH")
+    desk = register(api, admin)["id"]
+    create = {
+        "kind": "contact",
+        "id": NEW_ID,
+        "operation": "create",
+        "base_version": 0,
+        "record": {"kind": "person", "name": "X"},
+    }
+    appointment = {"title": "T", "starts_at": "2026-12-10T11:00:00Z", "ends_at": "2026-12-10T10:00:00Z"}
+    cases = [
+        [{**create, "base_version": 1}],
+        [{**create, "operation": "delete"}],
+        [{**create, "operation": "update", "record": None}],
+        [{**create, "record": {"kind": "person"}}],
+        [{**create, "record": {"kind": "robot", "name": "X"}}],
+        [{**create, "id": "kurz"}],
+        [{**create, "kind": "invoice"}],
+        [
+            {
+                "kind": "appointment",
+                "id": NEW_ID,
+                "operation": "create",
+                "base_version": 0,
+                "record": appointment,
+            }
+        ],
+        [create, create],
+        [{**create, "id": f"{n:026d}"} for n in range(26)],
+        [],
+    ]
+    viewer = api.join(admin, "viewer")
+    before = api.table()
+    for changes in cases:
+        reply = push(api, admin, desk, "bad", *changes)
+        assert error(reply) == (422, "validation_error"), changes
+    assert error(push(api, admin, desk, "mit leerzeichen", create)) == (422, "validation_error")
+    assert error(push(api, admin, "0" * 26, "b", create)) == (404, "client_not_found")
+    refused = api.call(
+        "POST",
+        f"{sync(admin)}/clients/{desk}/changes",
+        token=viewer.token,
+        json_body={"batch_id": "b", "changes": [create]},
+    )
+    assert error(refused) == (403, "forbidden")
+    assert [i for i in api.table() if i["pk"]["S"] == f"TENANT#{admin.tenant_id}"] == [
+        i for i in before if i["pk"]["S"] == f"TENANT#{admin.tenant_id}"
+    ]

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kontor import clock, quotas
 from kontor.access import Access
 from kontor.errors import BadRequest, Gone
 from kontor.observability import count
+from kontor.settings import settings
 from sync_api import store
 from sync_api.clients import known
 
@@ -81,3 +83,56 @@ def rebaseline(tenant: Access, client_id: str) -> str:
     head = store.feed.sequence(tenant.tenant_id, epoch)
     store.clients.set_baseline(tenant.tenant_id, client.id, epoch, head)
     return cursor_of(epoch, head)
+
+
+def push(tenant: Access, client_id: str, batch_id: str, pushed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply a client's changes, each on the version it was based on; answer each one's outcome.
+
+    Conflict policy: when the cloud's record changed since the client's `base_version` (or a
+    created id exists already, or an edited record was deleted), the cloud keeps its version and the
+    change is answered `conflict` with the cloud's version; the client pulls the cloud's record.
+    A batch sent again (same `batch_id`) is answered as the first time and applied once."""
+    client = store.clients.get(tenant.tenant_id, known(client_id))
+    earlier = store.pushes.answered(tenant.tenant_id, client.id, batch_id)
+    if earlier is not None:
+        return earlier
+    now = clock.iso(clock.now())
+    results: list[dict[str, Any]] = []
+    for change in pushed:
+        kind, record_id, operation, base = (
+            change["kind"],
+            change["id"],
+            change["operation"],
+            change["base_version"],
+        )
+        found = store.pushes.current_version(tenant.tenant_id, kind, record_id)
+        cloud = found[0] if found else None
+        fits = cloud is None if operation == "create" else cloud == base
+        if fits and operation == "create":
+            quotas.check(tenant.tenant_id, f"{kind}s", getattr(settings(), f"{kind}s_per_tenant"))
+        applied = fits and store.pushes.apply(
+            tenant.tenant_id,
+            client.id,
+            tenant.caller.user_id,
+            kind=kind,
+            record_id=record_id,
+            operation=operation,
+            base_version=base,
+            record=change["record"],
+            created_at=found[1] if found else now,
+        )
+        if applied and operation != "update":
+            quotas.moved(tenant.tenant_id, f"{kind}s", 1 if operation == "create" else -1)
+        results.append(
+            {
+                "kind": kind,
+                "id": record_id,
+                "operation": operation,
+                "outcome": "applied" if applied else "conflict",
+                "version": base + 1
+                if applied
+                else (store.pushes.current_version(tenant.tenant_id, kind, record_id) or (None,))[0],
+            }
+        )
+    count("SyncChangesPushed", tenant.tenant_id)
+    return store.pushes.remember(tenant.tenant_id, client.id, batch_id, results)

@@ -415,3 +415,8 @@ def sync_feed_prefix(epoch: int) -> str:
 def sync_feed_sk(epoch: int, sequence: int) -> str:
     """A change's place in the feed of its epoch: gapless sequence numbers, sortable as text."""
     return f"{sync_feed_prefix(epoch)}{sequence:012d}"
+
+
+def sync_batch_sk(client_id: str, batch_id: str) -> str:
+    """The answer to a batch of changes a client pushed, kept so a batch sent again is applied once."""
+    return f"{SYNC_PREFIX}BATCH#{client_id}#{batch_id}"

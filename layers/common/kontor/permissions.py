@@ -102,6 +102,7 @@ MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}/sync/status": VIEWER,
     "GET /tenants/{tenantId}/sync/history": VIEWER,
     "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": MEMBER,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": MEMBER,
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": MEMBER,
 }
 
@@ -145,6 +146,7 @@ MODULE_OF_ROUTE: dict[str, Module] = {
     "GET /tenants/{tenantId}/sync/status": Module.ONLINE_SYNC,
     "GET /tenants/{tenantId}/sync/history": Module.ONLINE_SYNC,
     "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": Module.ONLINE_SYNC,
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": Module.ONLINE_SYNC,
 }
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kontor import clock
+from kontor.types import Email, Moment
 from sync_api.domain import Binding, Check, Client, ClientStatus, Prerequisites, Run, Status
 
 ClientId = Annotated[str, StringConstraints(pattern=r"^[0-9a-z]{26}$")]
@@ -173,3 +174,100 @@ class ChangePage(BaseModel):
 
 class BaselineResponse(BaseModel):
     cursor: str = Field(description="Pull from here once the records are read.")
+
+
+# ---------------------------------------------------------------- pushed changes
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+RecordId = Annotated[str, StringConstraints(pattern=r"^[0-9a-z]{26}$")]
+BatchId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
+
+
+class PushedAddress(_Body):
+    street: Short | None = None
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    city: Short | None = None
+    country: Short | None = None
+
+
+class PushedContact(_Body):
+    kind: Literal["person", "company"]
+    name: Short
+    email: Email | None = None
+    phone: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()/.\-]{3,40}$")] | None
+    ) = None
+    address: PushedAddress | None = None
+    notes: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+class PushedAppointment(_Body):
+    title: Short
+    starts_at: Moment
+    ends_at: Moment
+    location: Short | None = None
+    contact_ids: list[RecordId] = Field(default_factory=list, max_length=100)
+
+
+class PushedChange(_Body):
+    kind: Literal["contact", "appointment"]
+    id: RecordId = Field(description="The record's id (a new record's too: the client makes it).")
+    operation: Literal["create", "update", "delete"]
+    base_version: int = Field(
+        ge=0, le=10**9, description="The cloud version the client's change is based on (0 for a create)."
+    )
+    record: dict[str, Any] | None = Field(default=None, description="The whole record; none for a delete.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PushedChange:
+        if self.operation == "create" and self.base_version != 0:
+            raise ValueError("a create is based on version 0")
+        if self.operation != "create" and self.base_version < 1:
+            raise ValueError("an update or delete names the version it is based on")
+        if (self.operation == "delete") != (self.record is None):
+            raise ValueError("a delete sends no record; a create or update sends the whole record")
+        if self.record is not None:
+            shape = PushedContact if self.kind == "contact" else PushedAppointment
+            parsed = shape.model_validate(self.record)
+            record = parsed.model_dump()
+            if isinstance(parsed, PushedAppointment):
+                if parsed.ends_at < parsed.starts_at:
+                    raise ValueError("ends_at must not be before starts_at")
+                record["starts_at"], record["ends_at"] = (
+                    clock.iso(parsed.starts_at),
+                    clock.iso(parsed.ends_at),
+                )
+            else:
+                record["tags"] = list(dict.fromkeys(parsed.tags))
+            self.record = record
+        return self
+
+
+class PushRequest(_Body):
+    batch_id: BatchId = Field(
+        description="The client's id of this batch: sent again, it is answered the same."
+    )
+    changes: list[PushedChange] = Field(min_length=1, max_length=25)
+
+    @model_validator(mode="after")
+    def _one_change_per_record(self) -> PushRequest:
+        if len({(c.kind, c.id) for c in self.changes}) != len(self.changes):
+            raise ValueError("a batch changes each record once")
+        return self
+
+
+class PushResult(BaseModel):
+    kind: str
+    id: str
+    operation: str
+    outcome: Literal["applied", "conflict"]
+    version: int | None = Field(
+        description="applied: the record's new version; conflict: the cloud's version (null: it has none)."
+    )
+
+
+class PushResponse(BaseModel):
+    batch_id: str
+    results: list[PushResult]
