@@ -47,6 +47,18 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.UpdateItem": 1,
         "dynamodb.PutItem": 1,
     },
+    # the prerequisites' one batch (client, host, binding, company profile); the plan (one transaction)
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": {
+        "dynamodb.BatchGetItem": 2,
+        "dynamodb.TransactWriteItems": 1,
+    },
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": {**AUTH, "dynamodb.GetItem": 1},
+    # the plan; ending it, lowering the fence and noting the sync (one transaction)
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": {
+        **AUTH,
+        "dynamodb.GetItem": 1,
+        "dynamodb.TransactWriteItems": 1,
+    },
     # the client, the feed head, the pending changes (a contact written before: one transaction
     # gives it its number), the new baseline
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": {
@@ -93,6 +105,32 @@ def _pull(api: Api, account: Account) -> HttpReply:
     return api.call("GET", f"{_changed(api, account)}/changes", token=account.token)
 
 
+def _ready(api: Api, account: Account) -> str:
+    """A client that may start the first sync: the host, with a complete company profile."""
+    client_id = _client(api, account, machine_name="PLATZ-5")
+    syncing.complete_profile(api, account)
+    moved = api.call(
+        "PUT", f"{syncing.sync(account)}/host", token=account.token, json_body={"client_id": client_id}
+    )
+    assert moved.status == 200, moved.body
+    return f"{syncing.sync(account)}/clients/{client_id}/initial-sync"
+
+
+def _planned(api: Api, account: Account) -> str:
+    path = _ready(api, account)
+    made = api.call("POST", path, token=account.token, json_body={})
+    assert made.status == 201, made.body
+    return path
+
+
+def _completed(api: Api, account: Account) -> HttpReply:
+    """The first sync ends (it ran: the budget account is left unfenced for the other routes)."""
+    path = _planned(api, account)
+    started = api.call("PATCH", path, token=account.token, json_body={"state": "running"})
+    assert started.status == 200, started.body
+    return api.call("PATCH", path, token=account.token, json_body={"state": "completed", "items": 10})
+
+
 SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     "POST /tenants/{tenantId}/sync/clients": lambda api, account: api.call(
         "POST",
@@ -132,6 +170,13 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
             ],
         },
     ),
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": lambda api, account: api.call(
+        "POST", _ready(api, account), token=account.token, json_body={}
+    ),
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": lambda api, account: api.call(
+        "GET", _planned(api, account), token=account.token
+    ),
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": _completed,
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": lambda api, account: api.call(
         "POST", f"{_changed(api, account)}/baseline", token=account.token
     ),

@@ -83,3 +83,18 @@ class Status:
     stale: bool
     binding: Binding | None
     clients: tuple[ClientStatus, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The tenant's first sync: scheduled for `start_at`, picked up by its client within 30 minutes
+    (else it has lapsed and is scheduled again), running behind the sync fence, completed."""
+
+    client_id: str
+    start_at: str
+    state: str  # scheduled | running | completed (lapsed: scheduled, and not picked up in time)
+    scheduled_at: str
+    scheduled_by: str
+    started_at: str | None = None
+    completed_at: str | None = None
+    items: int | None = None

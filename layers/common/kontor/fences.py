@@ -46,9 +46,10 @@ class Status(StrEnum):
 
 
 class Fence(StrEnum):
-    """Reasons for refusing writes, besides the tenant's status. Later: first sync, maintenance."""
+    """Reasons for refusing writes, besides the tenant's status. Later: maintenance."""
 
     RESTORING = "restoring"
+    SYNCING = "syncing"  # an on-premises company database's first sync is being loaded
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,12 @@ def refusal_for(
         return Conflict(
             "A backup is being restored into this tenant; changes are refused until it has finished.",
             code="tenant_restoring",
+        )
+    if Fence.SYNCING in raised and Fence.SYNCING not in passes:
+        return Conflict(
+            "The company database's first sync is running; changes are refused until it has finished "
+            "(reads go on).",
+            code="tenant_syncing",
         )
     return None
 

@@ -420,3 +420,6 @@ def sync_feed_sk(epoch: int, sequence: int) -> str:
 def sync_batch_sk(client_id: str, batch_id: str) -> str:
     """The answer to a batch of changes a client pushed, kept so a batch sent again is applied once."""
     return f"{SYNC_PREFIX}BATCH#{client_id}#{batch_id}"
+
+
+SYNC_PLAN_SK = f"{SYNC_PREFIX}PLAN"  # the tenant's first sync: when, by which client, how far

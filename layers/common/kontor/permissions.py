@@ -104,6 +104,9 @@ MINIMUM_ROLE: dict[str, Role] = {
     "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": MEMBER,
     "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": MEMBER,
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": MEMBER,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
 }
 
 
@@ -148,6 +151,9 @@ MODULE_OF_ROUTE: dict[str, Module] = {
     "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": Module.ONLINE_SYNC,
     "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": Module.ONLINE_SYNC,
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
 }
 
 MODULE_PATHS: dict[str, Module] = {
@@ -161,6 +167,11 @@ MODULE_PATHS: dict[str, Module] = {
 PASSES_FENCES: dict[str, frozenset[Fence]] = {
     # A restore that failed half-way keeps the tenant fenced until a new one converges.
     "POST /tenants/{tenantId}/backups/{backupId}/restore": frozenset({Fence.RESTORING}),
+    # A first sync fences the tenant's own writes; the sync's routes are how it runs and ends.
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": frozenset({Fence.SYNCING}),
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/runs": frozenset({Fence.SYNCING}),
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": frozenset({Fence.SYNCING}),
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": frozenset({Fence.SYNCING}),
 }
 
 

@@ -271,3 +271,37 @@ class PushResult(BaseModel):
 class PushResponse(BaseModel):
     batch_id: str
     results: list[PushResult]
+
+
+# ---------------------------------------------------------------- the first sync
+class InitialSyncRequest(_Body):
+    start_at: Moment | None = Field(default=None, description="When to start; none or a past time: now.")
+    api_users_signed_in: Count = Field(
+        default=0, description="As the client counts them on its installation."
+    )
+    integrations_open: Count = Field(default=0, description="As the client counts them on its installation.")
+
+    def start(self) -> str | None:
+        return clock.iso(self.start_at) if self.start_at else None
+
+
+class InitialSyncChange(_Body):
+    state: Literal["running", "completed"] = Field(description="`running`: picked up; `completed`: done.")
+    items: Count = Field(default=0, description="With `completed`: the items the first sync loaded.")
+
+
+class PlanResponse(BaseModel):
+    client_id: str
+    start_at: str
+    state: str = Field(
+        description="`scheduled`, `lapsed` (not picked up within 30 minutes), `running`, `completed`."
+    )
+    scheduled_at: str
+    scheduled_by: str
+    started_at: str | None
+    completed_at: str | None
+    items: int | None
+
+    @classmethod
+    def of(cls, plan: Any) -> PlanResponse:
+        return cls(**{name: getattr(plan, name) for name in cls.model_fields})
