@@ -284,12 +284,18 @@ def test_a_successful_run_is_the_last_sync_which_turns_stale_after_an_hour(api: 
     me = {m["tenant_id"]: m for m in api.call("GET", "/me", token=admin.token).body["memberships"]}
     assert me[admin.tenant_id]["sync"] == {"last_sync_at": run["recorded_at"], "stale": False}
 
+    notices = api.call("GET", f"/notices?tenant={admin.tenant_id}", token=admin.token).body["items"]
+    assert "sync_stale" not in {n["kind"] for n in notices}
+
     api.call("POST", "/_local/clock", json_body={"advance_minutes": 61})
 
     status = api.call("GET", f"{sync(admin)}/status", token=admin.token).body
     assert status["stale"] is True and status["clients"][0]["stale"] is True
     me = {m["tenant_id"]: m for m in api.call("GET", "/me", token=admin.token).body["memberships"]}
     assert me[admin.tenant_id]["sync"] == {"last_sync_at": run["recorded_at"], "stale": True}
+    notices = api.call("GET", f"/notices?tenant={admin.tenant_id}", token=admin.token).body["items"]
+    [stale] = [n for n in notices if n["kind"] == "sync_stale"]
+    assert stale["severity"] == "warning" and stale["tenant_id"] == admin.tenant_id and stale["title"]["de"]
 
     # A failed run does not count as a sync; the next successful one does.
     report(api, admin, host, errors=1)

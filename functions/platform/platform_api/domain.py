@@ -14,7 +14,7 @@ class Notice:
     """Something every user of a tenant (or everyone) should read: a maintenance window, or a
     state of the tenant itself. `title` and `text` in German and English, the SPA picks one."""
 
-    kind: str  # maintenance | tenant_suspended (later: licence warnings, sync staleness)
+    kind: str  # maintenance | tenant_suspended | sync_stale (later: licence warnings)
     id: str
     title: dict[str, str]
     text: dict[str, str]

@@ -1,12 +1,12 @@
 """Notices: what the notice area shows — the running and upcoming maintenance windows for
-everyone, and for a tenant what concerns it (a suspended status now; licence warnings and sync
-staleness join here when those modules exist)."""
+everyone, and for a tenant what concerns it (a suspended status, a stale online sync; licence
+warnings join here when that module exists)."""
 
 from __future__ import annotations
 
 import re
 
-from kontor import access, clock
+from kontor import access, clock, sync_state
 from kontor import maintenance as edge
 from kontor.access import Caller
 from kontor.errors import NotFound
@@ -19,6 +19,13 @@ SUSPENDED_TITLE = {"de": "Mandant gesperrt", "en": "Tenant suspended"}
 SUSPENDED_TEXT = {
     "de": "Dieser Mandant kann gelesen, aber nicht geändert werden. Bitte wenden Sie sich an den Support.",
     "en": "This tenant can be read, but not changed. Please contact support.",
+}
+
+
+SYNC_STALE_TITLE = {"de": "Synchronisierung unterbrochen", "en": "Sync interrupted"}
+SYNC_STALE_TEXT = {
+    "de": "Seit mehr als einer Stunde wurde nicht mit der Firmendatenbank synchronisiert.",
+    "en": "The company database has not synchronised for more than an hour.",
 }
 
 
@@ -60,6 +67,20 @@ def for_caller(caller: Caller, tenant_id: str | None) -> list[Notice]:
                 severity="warning",
                 active=True,
                 tenant_id=tenant_id,
+            )
+        )
+    last_sync_at = found.fences.last_sync_at if found.fences is not None else None
+    if sync_state.stale(last_sync_at):  # from the tenant row the gate read: no read of its own
+        notices.append(
+            Notice(
+                kind="sync_stale",
+                id=f"sync-stale-{tenant_id}",
+                title=SYNC_STALE_TITLE,
+                text=SYNC_STALE_TEXT,
+                severity="warning",
+                active=True,
+                tenant_id=tenant_id,
+                details={"last_sync_at": str(last_sync_at)},
             )
         )
     return notices

@@ -64,6 +64,7 @@ class Fences:
     # `online_sync` licence, or its data) and the feed's epoch, which every restore moves on.
     feed: bool = False
     sync_epoch: int = 0
+    last_sync_at: str | None = None  # when a sync client last synced (`kontor.sync_state`)
 
     @classmethod
     def of(cls, row: TenantItem) -> Fences:
@@ -74,6 +75,7 @@ class Fences:
             raised=raised,
             feed=licences.keeps_data(licences.of_row(row.licences), licences.Module.ONLINE_SYNC, clock.now()),
             sync_epoch=int(row.sync_epoch or 0),
+            last_sync_at=row.last_sync_at,
         )
 
     @property
