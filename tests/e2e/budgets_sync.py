@@ -59,6 +59,13 @@ BUDGETS: dict[str, dict[str, int]] = {
         "dynamodb.GetItem": 1,
         "dynamodb.TransactWriteItems": 1,
     },
+    "GET /tenants/{tenantId}/sync/conflicts": {**AUTH, "dynamodb.Query": 1},
+    # the conflict, the cloud's version, closing it (keep: cloud), the conflict as it is now
+    "POST /tenants/{tenantId}/sync/conflicts/{conflictId}/resolve": {
+        **AUTH,
+        "dynamodb.GetItem": 3,
+        "dynamodb.TransactWriteItems": 1,
+    },
     # the client, the feed head, the pending changes (a contact written before: one transaction
     # gives it its number), the new baseline
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": {
@@ -131,6 +138,40 @@ def _completed(api: Api, account: Account) -> HttpReply:
     return api.call("PATCH", path, token=account.token, json_body={"state": "completed", "items": 10})
 
 
+def _conflict(api: Api, account: Account) -> str:
+    """A conflict: a client edits a contact on a version the cloud has moved past."""
+    client_id = _client(api, account, machine_name="PLATZ-6")
+    made = api.call(
+        "POST",
+        f"/tenants/{account.tenant_id}/contacts",
+        token=account.token,
+        json_body={"kind": "person", "name": "Konflikt Budget"},
+    ).body
+    api.call(
+        "PATCH",
+        f"/tenants/{account.tenant_id}/contacts/{made['id']}",
+        token=account.token,
+        json_body={"notes": "Cloud"},
+        headers={"If-Match": '"1"'},
+    )
+    change = {
+        "kind": "contact",
+        "id": made["id"],
+        "operation": "update",
+        "base_version": 1,
+        "record": {"kind": "person", "name": "Konflikt Budget", "notes": "Desktop"},
+    }
+    pushed = api.call(
+        "POST",
+        f"{syncing.sync(account)}/clients/{client_id}/changes",
+        token=account.token,
+        json_body={"batch_id": f"konflikt-{made['id']}", "changes": [change]},
+    )
+    assert pushed.body["results"][0]["outcome"] == "conflict", pushed.body
+    listed = api.call("GET", f"{syncing.sync(account)}/conflicts", token=account.token).body["items"]
+    return next(c["id"] for c in listed if c["record_id"] == made["id"])
+
+
 SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
     "POST /tenants/{tenantId}/sync/clients": lambda api, account: api.call(
         "POST",
@@ -177,6 +218,15 @@ SCENARIOS: dict[str, Callable[[Api, Account], HttpReply]] = {
         "GET", _planned(api, account), token=account.token
     ),
     "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": _completed,
+    "GET /tenants/{tenantId}/sync/conflicts": lambda api, account: api.call(
+        "GET", f"{syncing.sync(syncing.book(api, account))}/conflicts", token=account.token
+    ),
+    "POST /tenants/{tenantId}/sync/conflicts/{conflictId}/resolve": lambda api, account: api.call(
+        "POST",
+        f"{syncing.sync(account)}/conflicts/{_conflict(api, account)}/resolve",
+        token=account.token,
+        json_body={"keep": "cloud"},
+    ),
     "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": lambda api, account: api.call(
         "POST", f"{_changed(api, account)}/baseline", token=account.token
     ),

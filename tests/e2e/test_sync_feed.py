@@ -362,3 +362,65 @@ def test_a_push_refuses_bad_input_and_writes_nothing(api: Api) -> None:
     assert [i for i in api.table() if i["pk"]["S"] == f"TENANT#{admin.tenant_id}"] == [
         i for i in before if i["pk"]["S"] == f"TENANT#{admin.tenant_id}"
     ]
+
+
+def test_a_two_sided_edit_is_recorded_as_a_conflict_and_resolved(api: Api) -> None:
+    admin = booked(api, "Konflikt GmbH")
+    desk, other = register(api, admin)["id"], register(api, admin, machine_name="PLATZ-2")["id"]
+    made = contact(api, admin, "Max Muster")
+    path = f"/tenants/{admin.tenant_id}/contacts/{made['id']}"
+    _, other_cursor = pull_all(api, admin, other, None)
+    edited = {"kind": "person", "name": "Max Muster", "notes": "vom Desktop"}
+    api.call(
+        "PATCH", path, token=admin.token, json_body={"notes": "aus der Cloud"}, headers={"If-Match": '"1"'}
+    )
+
+    change = {"kind": "contact", "id": made["id"], "operation": "update", "base_version": 1, "record": edited}
+    assert push(api, admin, desk, "k1", change).body["results"][0]["outcome"] == "conflict"
+    viewer = api.join(admin, "viewer")
+    listed = api.call("GET", f"{sync(admin)}/conflicts", token=viewer.token)
+    assert listed.status == 200, listed.body
+    [conflict] = listed.body["items"]
+    assert (conflict["record_id"], conflict["client_id"], conflict["state"]) == (made["id"], desk, "open")
+    assert (conflict["base_version"], conflict["cloud_version"]) == (1, 2)
+    assert conflict["client_record"]["notes"] == "vom Desktop"
+
+    resolve = f"{sync(admin)}/conflicts/{conflict['id']}/resolve"
+    assert error(api.call("POST", resolve, token=viewer.token, json_body={"keep": "client"})) == (
+        403,
+        "forbidden",
+    )
+    assert error(api.call("POST", resolve, token=admin.token, json_body={"keep": "beide"})) == (
+        422,
+        "validation_error",
+    )
+    kept = api.call("POST", resolve, token=admin.token, json_body={"keep": "client"})
+    assert kept.status == 200, kept.body
+    assert (kept.body["state"], kept.body["kept"]) == ("resolved", "client")
+    cloud = api.call("GET", path, token=admin.token)
+    assert cloud.body["notes"] == "vom Desktop" and cloud.headers["ETag"] == '"3"'
+    # Every client gets the kept version, the one that pushed it too.
+    theirs = pull_all(api, admin, other, other_cursor)[0]
+    assert [(i["operation"], i["version"]) for i in theirs] == [("update", 2), ("update", 3)]
+    assert theirs[-1]["record"]["notes"] == "vom Desktop"
+
+    again = api.call("POST", resolve, token=admin.token, json_body={"keep": "cloud"})
+    assert error(again) == (409, "conflict_resolved")
+    missing = api.call(
+        "POST", f"{sync(admin)}/conflicts/{'0' * 26}/resolve", token=admin.token, json_body={"keep": "cloud"}
+    )
+    assert error(missing) == (404, "conflict_not_found")
+
+    # Keeping the cloud's version changes nothing but the conflict.
+    api.call("PATCH", path, token=admin.token, json_body={"notes": "Cloud 4"}, headers={"If-Match": '"3"'})
+    push(api, admin, desk, "k2", {**change, "base_version": 3})
+    second = api.call("GET", f"{sync(admin)}/conflicts", token=admin.token).body["items"][0]
+    assert second["state"] == "open" and second["cloud_version"] == 4
+    closed = api.call(
+        "POST",
+        f"{sync(admin)}/conflicts/{second['id']}/resolve",
+        token=admin.token,
+        json_body={"keep": "cloud"},
+    )
+    assert closed.body["kept"] == "cloud"
+    assert api.call("GET", path, token=admin.token).body["notes"] == "Cloud 4"

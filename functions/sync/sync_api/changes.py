@@ -12,7 +12,7 @@ from kontor.access import Access
 from kontor.errors import BadRequest, Gone
 from kontor.observability import count
 from kontor.settings import settings
-from sync_api import store
+from sync_api import conflicts, store
 from sync_api.clients import known
 
 _CURSOR = re.compile(r"^(\d{1,6})\.(\d{1,12})$")
@@ -90,7 +90,8 @@ def push(tenant: Access, client_id: str, batch_id: str, pushed: list[dict[str, A
 
     Conflict policy: when the cloud's record changed since the client's `base_version` (or a
     created id exists already, or an edited record was deleted), the cloud keeps its version and the
-    change is answered `conflict` with the cloud's version; the client pulls the cloud's record.
+    change is answered `conflict` with the cloud's version and kept as a conflict to resolve; the
+    client pulls the cloud's record.
     A batch sent again (same `batch_id`) is answered as the first time and applied once."""
     client = store.clients.get(tenant.tenant_id, known(client_id))
     earlier = store.pushes.answered(tenant.tenant_id, client.id, batch_id)
@@ -123,6 +124,10 @@ def push(tenant: Access, client_id: str, batch_id: str, pushed: list[dict[str, A
         )
         if applied and operation != "update":
             quotas.moved(tenant.tenant_id, f"{kind}s", 1 if operation == "create" else -1)
+        if not applied:
+            cloud_now = store.pushes.current_version(tenant.tenant_id, kind, record_id)
+            cloud = cloud_now[0] if cloud_now else None
+            conflicts.record(tenant, client.id, change, cloud)
         results.append(
             {
                 "kind": kind,

@@ -98,3 +98,23 @@ class Plan:
     started_at: str | None = None
     completed_at: str | None = None
     items: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A client's change that met a newer cloud version: the cloud kept its version, the client's
+    is kept here until someone decides (`keep`: cloud or client)."""
+
+    id: str
+    kind: str
+    record_id: str
+    client_id: str
+    operation: str
+    base_version: int
+    cloud_version: int | None
+    client_record: dict[str, object] | None
+    state: str  # open | resolved
+    created_at: str
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    kept: str | None = None  # cloud | client

@@ -423,3 +423,11 @@ def sync_batch_sk(client_id: str, batch_id: str) -> str:
 
 
 SYNC_PLAN_SK = f"{SYNC_PREFIX}PLAN"  # the tenant's first sync: when, by which client, how far
+
+
+SYNC_CONFLICT_PREFIX = f"{SYNC_PREFIX}CONFLICT#"
+
+
+def sync_conflict_sk(conflict_id: str) -> str:
+    """A change a client pushed that met a newer cloud version (ids sort by time)."""
+    return f"{SYNC_CONFLICT_PREFIX}{conflict_id}"

@@ -107,6 +107,8 @@ MINIMUM_ROLE: dict[str, Role] = {
     "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
     "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
     "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
+    "GET /tenants/{tenantId}/sync/conflicts": VIEWER,
+    "POST /tenants/{tenantId}/sync/conflicts/{conflictId}/resolve": MEMBER,
 }
 
 
@@ -154,6 +156,8 @@ MODULE_OF_ROUTE: dict[str, Module] = {
     "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
     "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
     "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/conflicts": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/conflicts/{conflictId}/resolve": Module.ONLINE_SYNC,
 }
 
 MODULE_PATHS: dict[str, Module] = {

@@ -305,3 +305,33 @@ class PlanResponse(BaseModel):
     @classmethod
     def of(cls, plan: Any) -> PlanResponse:
         return cls(**{name: getattr(plan, name) for name in cls.model_fields})
+
+
+# ---------------------------------------------------------------- conflicts
+class ConflictResponse(BaseModel):
+    id: str
+    kind: str
+    record_id: str
+    client_id: str
+    operation: str
+    base_version: int
+    cloud_version: int | None
+    client_record: dict[str, Any] | None = Field(description="The client's version, kept.")
+    state: str = Field(description="`open` or `resolved`.")
+    created_at: str
+    resolved_at: str | None
+    resolved_by: str | None
+    kept: str | None = Field(description="`cloud` or `client` once resolved.")
+
+    @classmethod
+    def of(cls, conflict: Any) -> ConflictResponse:
+        return cls(**{name: getattr(conflict, name) for name in cls.model_fields})
+
+
+class ConflictPage(BaseModel):
+    items: list[ConflictResponse]
+    next_cursor: str | None
+
+
+class ResolveRequest(_Body):
+    keep: Literal["cloud", "client"]

@@ -67,7 +67,7 @@ def current_version(tenant_id: str, kind: str, record_id: str) -> tuple[int, str
     return int(item.version), item.created_at
 
 
-def _row(
+def record_row(
     tenant_id: str,
     kind: str,
     record_id: str,
@@ -137,7 +137,7 @@ def apply(
                 tx.delete(model(pk, sk), condition=model.version == base_version)
             else:
                 record = record or {}
-                row = _row(tenant_id, kind, record_id, record, version, created_at, now, actor_id)
+                row = record_row(tenant_id, kind, record_id, record, version, created_at, now, actor_id)
                 stored = {
                     **record,
                     "id": record_id,
