@@ -304,14 +304,19 @@ class Gateway:
             )
         if parts == ["clock"] and request.method == "POST":
             try:
-                days = float((request.get_json(silent=True) or {})["advance_days"])
+                sent = request.get_json(silent=True) or {}
+                # Minutes for what counts in hours (a sync is stale after one), days for the rest.
+                if "advance_minutes" in sent:
+                    days = float(sent["advance_minutes"]) / (24 * 60)
+                else:
+                    days = float(sent["advance_days"])
             except (KeyError, TypeError, ValueError):
                 return _json(
                     422,
                     {
                         "error": {
                             "code": "validation_error",
-                            "message": 'Send {"advance_days": N} with N >= 0.',
+                            "message": 'Send {"advance_days": N} or {"advance_minutes": N} with N >= 0.',
                         }
                     },
                 )

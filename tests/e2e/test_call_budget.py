@@ -15,6 +15,7 @@ from local.template import load
 from tests.e2e import budgets_billing as billing
 from tests.e2e import budgets_modules as modules
 from tests.e2e import budgets_records_backups as records_backups
+from tests.e2e import budgets_sync as sync
 from tests.e2e.conftest import PASSWORD, Account, Api, HttpReply
 from tests.support import link_token
 
@@ -684,6 +685,9 @@ BUDGETS.update(billing.BUDGETS)
 # The licensed modules' routes likewise.
 SCENARIOS.update(modules.SCENARIOS)
 BUDGETS.update(modules.BUDGETS)
+# Online sync's routes too.
+SCENARIOS.update(sync.SCENARIOS)
+BUDGETS.update(sync.BUDGETS)
 
 
 # Every request the tenant gate lets in is counted against the tenant's rate: one conditional

@@ -42,6 +42,7 @@ def test_me_lists_the_user_and_every_tenant_they_can_enter(invoke: Lambda) -> No
             "role": "admin",
             "via": "member",
             "subtenant_count": 0,
+            "sync": {"last_sync_at": None, "stale": False},  # never synced
         }
     ]
     assert reply.body["invitations"] == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,21 @@ class Tenant:
 
 
 @dataclass(frozen=True)
+class SyncBrief:
+    """How current the tenant's online sync is, from the tenant row (`kontor.sync_state`)."""
+
+    last_sync_at: str | None = None
+    stale: bool = False
+
+
+@dataclass(frozen=True)
 class Membership:
     tenant_id: str
     tenant_name: str
     role: str
     via: str = "member"  # /me lists own memberships; partner reach is paged per partner tenant
     subtenant_count: int = 0  # direct sub-tenants: a partner tenant when above zero
+    sync: SyncBrief = field(default_factory=SyncBrief)
 
 
 @dataclass(frozen=True)

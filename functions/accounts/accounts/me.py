@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from accounts import store
-from accounts.domain import Me, Membership, PendingInvitation, User
+from accounts.domain import Me, Membership, PendingInvitation, SyncBrief, User
+from kontor import clock, sync_state
 from kontor.access import Caller
 
 
@@ -22,6 +23,7 @@ def me(caller: Caller) -> Me:
     tenants = store.users.tenants_brief(
         {m.tenant_id for m in memberships} | {i.tenant_id for i in invitations}
     )
+    now = clock.now()
     return Me(
         user=user,
         memberships=[
@@ -30,6 +32,10 @@ def me(caller: Caller) -> Me:
                 tenant_name=tenants[m.tenant_id].name,
                 role=m.role,
                 subtenant_count=int(tenants[m.tenant_id].subtenant_count or 0),
+                sync=SyncBrief(
+                    tenants[m.tenant_id].last_sync_at,
+                    sync_state.stale(tenants[m.tenant_id].last_sync_at, now),
+                ),
             )
             for m in memberships
             if m.tenant_id in tenants

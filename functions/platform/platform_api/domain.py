@@ -14,7 +14,7 @@ class Notice:
     """Something every user of a tenant (or everyone) should read: a maintenance window, or a
     state of the tenant itself. `title` and `text` in German and English, the SPA picks one."""
 
-    kind: str  # maintenance | tenant_suspended | licence_expiring | licence_locked (later: sync staleness)
+    kind: str  # maintenance | tenant_suspended | licence_expiring | licence_locked | sync_stale
     id: str
     title: dict[str, str]
     text: dict[str, str]

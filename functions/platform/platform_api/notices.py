@@ -1,14 +1,14 @@
 """Notices: what the notice area shows — the running and upcoming maintenance windows for
-everyone, and for a tenant what concerns it: a suspended status, and its licences that expire
-within `LICENCE_WARN_DAYS` or have expired and are locked (both read with the tenant row by the
-gate's one batch; no call of their own). Sync staleness joins here with the sync module."""
+everyone, and for a tenant what concerns it: a suspended status, its licences that expire
+within `LICENCE_WARN_DAYS` or have expired and are locked, and a stale online sync (all read
+with the tenant row by the gate's one batch; no call of their own)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
 
-from kontor import access, clock
+from kontor import access, clock, sync_state
 from kontor import maintenance as edge
 from kontor.access import Caller
 from kontor.errors import NotFound
@@ -26,6 +26,12 @@ SUSPENDED_TEXT = {
 
 
 LICENCE_WARN_DAYS = 14  # as the first reminder mail (billing.licences.WARN_DAYS)
+
+SYNC_STALE_TITLE = {"de": "Synchronisierung unterbrochen", "en": "Sync interrupted"}
+SYNC_STALE_TEXT = {
+    "de": "Seit mehr als einer Stunde wurde nicht mit der Firmendatenbank synchronisiert.",
+    "en": "The company database has not synchronised for more than an hour.",
+}
 
 
 def public() -> list[Notice]:
@@ -74,6 +80,20 @@ def for_caller(caller: Caller, tenant_id: str | None) -> list[Notice]:
         for module, licence in sorted(found.licences.items())
         if (notice := _licence_notice(tenant_id, module, licence, now)) is not None
     )
+    last_sync_at = found.fences.last_sync_at if found.fences is not None else None
+    if sync_state.stale(last_sync_at):  # from the tenant row the gate read: no read of its own
+        notices.append(
+            Notice(
+                kind="sync_stale",
+                id=f"sync-stale-{tenant_id}",
+                title=SYNC_STALE_TITLE,
+                text=SYNC_STALE_TEXT,
+                severity="warning",
+                active=True,
+                tenant_id=tenant_id,
+                details={"last_sync_at": str(last_sync_at)},
+            )
+        )
     return notices
 
 

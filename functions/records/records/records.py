@@ -23,8 +23,8 @@ _EARLIEST, _LATEST = "0000", "9999"
 def write(change: Change) -> Record:
     """The one path of every record write: create, update and delete of contacts and appointments.
 
-    The repository commits it in one transaction, refused while the tenant restores; a change feed
-    for sync belongs here and in that transaction. A creation is refused past the tenant's quota,
+    The repository commits it in one transaction, refused while the tenant restores, with its
+    entry in the change feed for sync. A creation is refused past the tenant's quota,
     counted outside the transaction (`kontor.quotas`).
     """
     kind = f"{change.kind}s"

@@ -32,7 +32,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from kontor import db, keys
+from kontor import clock, db, keys, licences
 from kontor.errors import Conflict, KontorError, Locked, NotFound
 from kontor.models import TenantItem
 
@@ -46,9 +46,10 @@ class Status(StrEnum):
 
 
 class Fence(StrEnum):
-    """Reasons for refusing writes, besides the tenant's status. Later: first sync, maintenance."""
+    """Reasons for refusing writes, besides the tenant's status. Later: maintenance."""
 
     RESTORING = "restoring"
+    SYNCING = "syncing"  # an on-premises company database's first sync is being loaded
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,23 @@ class Fences:
     status: str = Status.ACTIVE
     raised: dict[str, Any] = field(default_factory=dict)
     read_at: float = field(default_factory=time.monotonic)
+    # Online sync, read with the fences: whether the tenant keeps a change feed (it holds the
+    # `online_sync` licence, or its data) and the feed's epoch, which every restore moves on.
+    feed: bool = False
+    sync_epoch: int = 0
+    last_sync_at: str | None = None  # when a sync client last synced (`kontor.sync_state`)
 
     @classmethod
     def of(cls, row: TenantItem) -> Fences:
         raised = row.fences.as_dict() if isinstance(row.fences, MapAttribute) else dict(row.fences or {})
-        return cls(tenant_id=row.id, status=row.status or Status.ACTIVE, raised=raised)
+        return cls(
+            tenant_id=row.id,
+            status=row.status or Status.ACTIVE,
+            raised=raised,
+            feed=licences.keeps_data(licences.of_row(row.licences), licences.Module.ONLINE_SYNC, clock.now()),
+            sync_epoch=int(row.sync_epoch or 0),
+            last_sync_at=row.last_sync_at,
+        )
 
     @property
     def fresh(self) -> bool:
@@ -99,6 +112,12 @@ def refusal_for(
             "A backup is being restored into this tenant; changes are refused until it has finished.",
             code="tenant_restoring",
         )
+    if Fence.SYNCING in raised and Fence.SYNCING not in passes:
+        return Conflict(
+            "The company database's first sync is running; changes are refused until it has finished "
+            "(reads go on).",
+            code="tenant_syncing",
+        )
     return None
 
 
@@ -121,7 +140,7 @@ def current(tenant_id: str, *, read_again: bool = False) -> Fences:
             keys.tenant_pk(tenant_id),
             keys.TENANT_SK,
             consistent_read=True,
-            attributes_to_get=["id", "status", "fences"],
+            attributes_to_get=["id", "status", "fences", "licences", "sync_epoch"],
         )
     except DoesNotExist:
         raise NotFound("No such tenant.", code="tenant_not_found") from None
@@ -151,7 +170,12 @@ def raise_fence(fence: Fence, owner: str, since: str) -> list[Action]:
 
 
 def lower_fence(fence: Fence) -> list[Action]:
-    return [TenantItem.fences[fence.value].remove()]
+    actions = [TenantItem.fences[fence.value].remove()]
+    if fence == Fence.RESTORING:
+        # The records went back in time: sync clients must start from a new baseline (`410
+        # resync_required` on a cursor of the old epoch).
+        actions.append(TenantItem.sync_epoch.add(1))
+    return actions
 
 
 def raised_by(fence: Fence, owner: str) -> Condition:

@@ -228,6 +228,7 @@ NOT_RESTORED = (
     BACKUP_POLICY_SK,
     BACKUP_RETENTION_SK,
     RESTORE_SK,
+    module_prefix("online_sync"),  # sync clients, host, licence binding and history: the installations' state
 )
 
 
@@ -385,3 +386,57 @@ def podcast_channel_gsi_pk(channel_id: str) -> str:
     """gsi1 partition that finds a channel (and so its tenant) by id alone, for the public feed.
     It belongs to the channel item: the purge that deletes the channel removes it too."""
     return f"PODCAST#{channel_id}"
+
+
+# ---------------------------------------------------------------- module: online sync
+# The installations' state, not business data: never restored (`NOT_RESTORED`), purged with the licence.
+SYNC_PREFIX = module_prefix("online_sync")
+SYNC_CLIENT_PREFIX = f"{SYNC_PREFIX}CLIENT#"
+SYNC_HOST_SK = f"{SYNC_PREFIX}HOST"  # the one sync host: which client runs the sync
+SYNC_BINDING_SK = f"{SYNC_PREFIX}BINDING"  # the company database the licence is bound to
+SYNC_RUN_PREFIX = f"{SYNC_PREFIX}RUN#"
+
+
+def sync_client_sk(client_id: str) -> str:
+    return f"{SYNC_CLIENT_PREFIX}{client_id}"
+
+
+def sync_run_sk(recorded_at: str, run_id: str) -> str:
+    """A sync run in the history, by when it was recorded (read newest first)."""
+    return f"{SYNC_RUN_PREFIX}{recorded_at}#{run_id}"
+
+
+SYNC_PENDING_PREFIX = f"{SYNC_PREFIX}PENDING#"  # changes written with their records, not yet in order
+SYNC_FEED_PREFIX = f"{SYNC_PREFIX}FEED#"
+SYNC_FEED_HEAD_SK = f"{SYNC_PREFIX}FEEDHEAD"  # the feed's epoch and its last sequence number
+
+
+def sync_pending_sk(epoch: int, written_at: str, record_id: str, version: int) -> str:
+    """A record change waiting to be given its place in the feed: one per record version, so
+    writes to different records never touch one item."""
+    return f"{SYNC_PENDING_PREFIX}{epoch:06d}#{written_at}#{record_id}#{version:012d}"
+
+
+def sync_feed_prefix(epoch: int) -> str:
+    return f"{SYNC_FEED_PREFIX}{epoch:06d}#"
+
+
+def sync_feed_sk(epoch: int, sequence: int) -> str:
+    """A change's place in the feed of its epoch: gapless sequence numbers, sortable as text."""
+    return f"{sync_feed_prefix(epoch)}{sequence:012d}"
+
+
+def sync_batch_sk(client_id: str, batch_id: str) -> str:
+    """The answer to a batch of changes a client pushed, kept so a batch sent again is applied once."""
+    return f"{SYNC_PREFIX}BATCH#{client_id}#{batch_id}"
+
+
+SYNC_PLAN_SK = f"{SYNC_PREFIX}PLAN"  # the tenant's first sync: when, by which client, how far
+
+
+SYNC_CONFLICT_PREFIX = f"{SYNC_PREFIX}CONFLICT#"
+
+
+def sync_conflict_sk(conflict_id: str) -> str:
+    """A change a client pushed that met a newer cloud version (ids sort by time)."""
+    return f"{SYNC_CONFLICT_PREFIX}{conflict_id}"

@@ -138,6 +138,11 @@ class TenantItem(Item):
     plan_changes_at = UnicodeAttribute(null=True)
     # When the tenant was closed: its invoices bill it up to then.
     closed_at = UnicodeAttribute(null=True)
+    # Online sync: when a sync client last finished a run without errors (`kontor.sync_state`);
+    # kept here so `GET /me` shows staleness from the row it reads anyway.
+    last_sync_at = UnicodeAttribute(null=True)
+    # The change feed's epoch: a restore moves it on, and cursors of an older epoch are void.
+    sync_epoch = NumberAttribute(null=True)
 
 
 class MembershipItem(Item):

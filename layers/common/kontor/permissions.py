@@ -92,6 +92,23 @@ MINIMUM_ROLE: dict[str, Role] = {
     "DELETE /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": MEMBER,
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/upload": MEMBER,
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": MEMBER,
+    # ---- module: online sync (members register and report, admins remove clients and move the host)
+    "POST /tenants/{tenantId}/sync/clients": MEMBER,
+    "GET /tenants/{tenantId}/sync/clients": VIEWER,
+    "DELETE /tenants/{tenantId}/sync/clients/{clientId}": ADMIN,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/prerequisites": MEMBER,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/runs": MEMBER,
+    "PUT /tenants/{tenantId}/sync/host": ADMIN,
+    "GET /tenants/{tenantId}/sync/status": VIEWER,
+    "GET /tenants/{tenantId}/sync/history": VIEWER,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": MEMBER,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": MEMBER,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": MEMBER,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": MEMBER,
+    "GET /tenants/{tenantId}/sync/conflicts": VIEWER,
+    "POST /tenants/{tenantId}/sync/conflicts/{conflictId}/resolve": MEMBER,
 }
 
 
@@ -124,6 +141,23 @@ MODULE_OF_ROUTE: dict[str, Module] = {
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": (
         Module.PODCASTS
     ),
+    # ---- module: online sync
+    "POST /tenants/{tenantId}/sync/clients": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/clients": Module.ONLINE_SYNC,
+    "DELETE /tenants/{tenantId}/sync/clients/{clientId}": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/prerequisites": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/runs": Module.ONLINE_SYNC,
+    "PUT /tenants/{tenantId}/sync/host": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/status": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/history": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/changes": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": Module.ONLINE_SYNC,
+    "GET /tenants/{tenantId}/sync/conflicts": Module.ONLINE_SYNC,
+    "POST /tenants/{tenantId}/sync/conflicts/{conflictId}/resolve": Module.ONLINE_SYNC,
 }
 
 MODULE_PATHS: dict[str, Module] = {
@@ -137,6 +171,11 @@ MODULE_PATHS: dict[str, Module] = {
 PASSES_FENCES: dict[str, frozenset[Fence]] = {
     # A restore that failed half-way keeps the tenant fenced until a new one converges.
     "POST /tenants/{tenantId}/backups/{backupId}/restore": frozenset({Fence.RESTORING}),
+    # A first sync fences the tenant's own writes; the sync's routes are how it runs and ends.
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/changes": frozenset({Fence.SYNCING}),
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/runs": frozenset({Fence.SYNCING}),
+    "POST /tenants/{tenantId}/sync/clients/{clientId}/baseline": frozenset({Fence.SYNCING}),
+    "PATCH /tenants/{tenantId}/sync/clients/{clientId}/initial-sync": frozenset({Fence.SYNCING}),
 }
 
 

@@ -75,6 +75,10 @@ class Settings(BaseModel):
     vendor_country: str = Field(default="DE", validation_alias="KONTOR_VENDOR_COUNTRY")
     vat_rate: str = Field(default="19", pattern=r"^\d{1,2}(\.\d{1,2})?$", validation_alias="KONTOR_VAT_RATE")
     vat_rates: Json[dict[str, str]] = Field(default_factory=dict, validation_alias="KONTOR_VAT_RATES")
+    # Online sync: the oldest desktop version that may sync (README "Online sync").
+    sync_min_app_version: str = Field(
+        default="12.0", pattern=r"^\d{1,4}(\.\d{1,4}){0,3}$", validation_alias="KONTOR_SYNC_MIN_APP_VERSION"
+    )
 
     @property
     def support_email(self) -> str:

@@ -108,6 +108,11 @@ class ResendResponse(BaseModel):
     message: str = "If this address awaits verification, a new link is on its way."
 
 
+class SyncBriefResponse(BaseModel):
+    last_sync_at: str | None
+    stale: bool
+
+
 class MembershipResponse(BaseModel):
     tenant_id: str
     tenant_name: str
@@ -116,6 +121,10 @@ class MembershipResponse(BaseModel):
     subtenant_count: int = Field(
         description="Direct sub-tenants: above zero for a partner tenant. The tenants reached below it "
         "as partner are listed by `GET /tenants/{tenantId}/subtenants?depth=all`."
+    )
+    sync: SyncBriefResponse = Field(
+        description="The tenant's online sync: its last successful sync and whether that is more than "
+        "an hour ago (`stale`); null and false for a tenant that never synced."
     )
 
 

@@ -295,7 +295,7 @@ def tenants_brief(tenant_ids: set[str]) -> dict[str, TenantItem]:
     """Name and sub-tenant count of the visible tenants by id (a closed one does not exist for its
     users), one BatchGetItem per 100."""
     keys_ = [(keys.tenant_pk(tenant_id), keys.TENANT_SK) for tenant_id in sorted(tenant_ids)]
-    wanted = ["id", "name", "subtenant_count", "status"]
+    wanted = ["id", "name", "subtenant_count", "status", "last_sync_at"]
     found = TenantItem.batch_get(keys_, attributes_to_get=wanted)
     return {tenant.id: tenant for tenant in found if tenant.status != Status.CLOSED}
 

@@ -609,7 +609,8 @@ def begin_restore(
             tx.update(
                 TenantItem(pk, keys.TENANT_SK),
                 actions=fences.raise_fence(Fence.RESTORING, restore.id, restore.requested_at),
-                condition=TenantItem.pk.exists(),
+                # A restore and a first sync exclude each other (the sync's start checks the reverse).
+                condition=TenantItem.pk.exists() & TenantItem.fences[Fence.SYNCING.value].does_not_exist(),
             )
             audit.record(
                 tx,
@@ -627,6 +628,11 @@ def begin_restore(
             ) from None
         if (pk, keys.backup_sk(restore.backup_id)) in cancelled.failed:
             raise Conflict("Only a completed backup can be restored.", code="backup_not_completed") from None
+        if (pk, keys.TENANT_SK) in cancelled.failed:
+            raise Conflict(
+                "The company database's first sync is running; restore when it has finished.",
+                code="tenant_syncing",
+            ) from None
         raise
 
 

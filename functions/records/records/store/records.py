@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from kontor import contacts, db, fences, keys, mapping, pages
+from kontor import changefeed, contacts, db, fences, keys, mapping, pages
 from kontor.errors import NotFound, PreconditionFailed, Unprocessable
 from kontor.models import AppointmentItem, ContactItem
 from kontor.pages import Page
@@ -135,8 +136,8 @@ def _item(change: Change) -> ContactItem | AppointmentItem:
 def write(change: Change) -> None:
     """Store one change in one transaction, with the restore lock and the version it expects.
 
-    Linked contacts that the change adds must exist when it commits. A change feed for sync adds
-    its entry to this same transaction.
+    Linked contacts that the change adds must exist when it commits. The change feed for sync
+    gets its entry in this same transaction (`kontor.changefeed`).
     """
     tenant_pk = keys.tenant_pk(change.tenant_id)
     record = change.record
@@ -157,6 +158,17 @@ def write(change: Change) -> None:
                 tx.save(_item(change), condition=model.pk.does_not_exist())
             else:
                 tx.save(_item(change), condition=model.version == change.expected_version)
+            # The change feed for sync clients, in the same transaction (a delete is the version after).
+            deleted = change.operation == "delete"
+            changefeed.append(
+                tx,
+                change.tenant_id,
+                kind=change.kind,
+                record_id=record.id,
+                operation=change.operation,
+                version=record.version + 1 if deleted else record.version,
+                record=None if deleted else dataclasses.asdict(record),
+            )
     except db.Cancelled as cancelled:
         missing = sorted(
             contact_id

@@ -1,0 +1,1 @@
+"""Online sync: on-premises installations (sync clients), their host, prerequisites and history."""
