@@ -34,7 +34,7 @@ def test_routes_are_unique_and_only_the_declared_ones_are_public() -> None:
         "GET /invitations/{token}",
         "POST /invitations/{token}/accept",
         "GET /notices/public",
-        # A podcast's feed and its audio: what podcast apps fetch (`podcasts.feeds` checks the licence).
+        # A podcast's feed, audio and cover: what podcast apps fetch (`podcasts.feeds` checks the licence).
         "GET /feeds/{feedFile}",
         "GET /feeds/{channelId}/episodes/{episodeFile}",
     }

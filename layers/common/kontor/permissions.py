@@ -92,6 +92,8 @@ MINIMUM_ROLE: dict[str, Role] = {
     "DELETE /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": MEMBER,
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/upload": MEMBER,
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": MEMBER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/upload": MEMBER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/confirm": MEMBER,
 }
 
 
@@ -124,6 +126,8 @@ MODULE_OF_ROUTE: dict[str, Module] = {
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": (
         Module.PODCASTS
     ),
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/upload": Module.PODCASTS,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/confirm": Module.PODCASTS,
 }
 
 MODULE_PATHS: dict[str, Module] = {
