@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -299,3 +300,37 @@ def test_deleting_an_episode_with_audio_deletes_the_audio_object(api: Api) -> No
         "GET", f"{pod.channels(admin)}/{channel['id']}/episodes/{doomed['id']}", token=admin.token
     )
     assert (missing.status, missing.body["error"]["code"]) == (404, "episode_not_found")
+
+
+# ---------------------------------------------------------------- the README's walk-through
+def test_the_readme_podcasts_walkthrough_runs_as_written(api: Api, tmp_path: Any) -> None:
+    """Signed in as the README's first walk-through does it, then the podcasts block: book, a
+    channel, its cover and an episode's audio, publish, and subscribe without signing in."""
+    import os
+    import re
+    import subprocess
+
+    from tests.e2e.test_readme import walkthrough
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- podcasts walkthrough[^>]*-->\s*```bash\n(.*?)```", readme, re.S)
+    assert found, "the README lost its podcasts walk-through"
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", walkthrough() + found.group(1)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "API": api.url, "EMAIL": "podcasts-readme@example.com"},
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    lines = result.stdout.splitlines()
+    [feed] = [line for line in lines if line.startswith("feed: ")]
+    assert re.fullmatch(rf"feed: Kontor Funk \| cover: {re.escape(api.url)}/feeds/\w+/covers/\w+\.png", feed)
+    [episode] = [line for line in lines if line.startswith("episode: ")]
+    assert re.fullmatch(
+        rf"episode: Folge 1 00:00:10 {re.escape(api.url)}/feeds/\w+/episodes/\w+\.mp3", episode
+    )
+    assert "audio: 200 159711 bytes" in lines
