@@ -88,7 +88,12 @@ def publish(tenant: Access, channel_id: str, base_url: str) -> Channel:
         rendered, published=True, feed_base_url=base_url, version=current.version + 1
     )
     store.channels.write(
-        tenant.tenant_id, tenant.caller.user_id, "update", updated, expected_version=current.version
+        tenant.tenant_id,
+        tenant.caller.user_id,
+        "update",
+        updated,
+        expected_version=current.version,
+        rendered_from=current,
     )
     count("PodcastChannelPublished", tenant.tenant_id)
     return updated

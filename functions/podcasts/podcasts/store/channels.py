@@ -135,9 +135,18 @@ def write(
     expected_version: int | None = None,
     *,
     system: bool = False,
+    rendered_from: Channel | None = None,
 ) -> None:
-    """One change of a channel through the tenant's write path, conditional on the version read."""
+    """One change of a channel through the tenant's write path, conditional on the version read.
+    `rendered_from`: the channel as read before its feed was rendered; the write also needs that no
+    episode change asked for a render since (its `render_token`), so a freshly rendered feed never
+    clears a request it did not see."""
     tenant_pk, sk = keys.tenant_pk(tenant_id), keys.podcast_channel_sk(channel.id)
+    unchanged = ChannelItem.version == expected_version
+    if rendered_from is not None:
+        token = rendered_from.render_token
+        absent = ChannelItem.render_token.does_not_exist()
+        unchanged &= ChannelItem.render_token == token if token is not None else absent
     try:
         with fences.write(tenant_id, system=system) as tx:
             if operation == "create":
@@ -145,9 +154,7 @@ def write(
             elif operation == "delete":
                 tx.delete(ChannelItem(tenant_pk, sk), condition=ChannelItem.version == expected_version)
             else:
-                tx.save(
-                    _item(tenant_id, channel, actor_id), condition=ChannelItem.version == expected_version
-                )
+                tx.save(_item(tenant_id, channel, actor_id), condition=unchanged)
     except db.Cancelled as cancelled:
         if (tenant_pk, sk) in cancelled.failed:
             raise PreconditionFailed(
