@@ -134,7 +134,6 @@ def write(
     channel: Channel,
     expected_version: int | None = None,
     *,
-    system: bool = False,
     rendered_from: Channel | None = None,
 ) -> None:
     """One change of a channel through the tenant's write path, conditional on the version read.
@@ -148,7 +147,7 @@ def write(
         absent = ChannelItem.render_token.does_not_exist()
         unchanged &= ChannelItem.render_token == token if token is not None else absent
     try:
-        with fences.write(tenant_id, system=system) as tx:
+        with fences.write(tenant_id) as tx:
             if operation == "create":
                 tx.save(_item(tenant_id, channel, actor_id), condition=ChannelItem.pk.does_not_exist())
             elif operation == "delete":
