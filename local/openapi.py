@@ -59,7 +59,7 @@ CONTEXTS = {
 # outside this pattern, both with 404 before anything is read (`kontor.api`).
 TENANT_ID = r"^[0-9a-z]{26}$"
 PATH_ID = r"^[A-Za-z0-9_-]{1,128}$"
-PATH_FILE = r"^[A-Za-z0-9_-]{1,128}\.(xml|mp3|m4a)$"  # a public feed's file: an id and its extension
+PATH_FILE = r"^[A-Za-z0-9_-]{1,128}\.(xml|mp3|m4a|jpg|png)$"  # a public feed's file: an id and its extension
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 COMPONENTS: dict[str, Any] = {

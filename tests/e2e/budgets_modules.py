@@ -174,9 +174,37 @@ def _enclosure(api: Api, account: Account) -> HttpReply:
     return HttpReply(302, reply.text, dict(reply.headers), json.loads(reply.headers.get(CALLS_HEADER, "{}")))
 
 
+def _cover_confirm(api: Api, account: Account) -> HttpReply:
+    from tests.e2e import podcasting
+
+    channel_id = _channel(api, account).rsplit("/", 1)[1]
+    upload_id = podcasting.cover_upload(api, account, channel_id, podcasting.image(1400), "image/jpeg")
+    return podcasting.cover_confirm(api, account, channel_id, upload_id)
+
+
+def _cover_image(api: Api, account: Account) -> HttpReply:
+    """The redirect to a published channel's cover."""
+    import json
+
+    import requests
+
+    from local.gateway import CALLS_HEADER
+    from tests.e2e import podcasting
+
+    _podcasts(api, account)
+    channel_id = podcasting.channel(api, account)["id"]
+    podcasting.with_audio(api, account, channel_id)
+    podcasting.publish(api, account, channel_id)
+    url = podcasting.with_cover(api, account, channel_id)["cover"]["url"]
+    reply = requests.get(url, allow_redirects=False, timeout=30)
+    assert reply.status_code == 302, reply.text
+    return HttpReply(302, reply.text, dict(reply.headers), json.loads(reply.headers.get(CALLS_HEADER, "{}")))
+
+
 CHANNELS = "/tenants/{tenantId}/podcasts/channels"
 EPISODES = CHANNELS + "/{channelId}/episodes"
 AUDIO = EPISODES + "/{episodeId}/audio"
+COVER = CHANNELS + "/{channelId}/cover"
 SCENARIOS.update(
     {
         f"POST {CHANNELS}": lambda api, account: (
@@ -239,6 +267,14 @@ SCENARIOS.update(
             "GET", f"/feeds/{_published(api, account)[0]}.xml"
         ),
         "GET /feeds/{channelId}/episodes/{episodeFile}": _enclosure,
+        f"POST {COVER}/upload": lambda api, account: api.call(
+            "POST",
+            _channel(api, account) + "/cover/upload",
+            token=account.token,
+            json_body={"content_type": "image/png"},
+        ),
+        f"POST {COVER}/confirm": _cover_confirm,
+        "GET /feeds/{channelId}/covers/{coverFile}": _cover_image,
     }
 )
 
@@ -252,16 +288,19 @@ BUDGETS.update(
         f"DELETE {CHANNELS}/{{channelId}}": {**CHANGE, "dynamodb.Query": 1, "s3.DeleteObject": 1},
         # the channel, its episodes (one Query), the feed stored, the channel written
         f"POST {CHANNELS}/{{channelId}}/publish": {**CHANGE, "dynamodb.Query": 1, "s3.PutObject": 1},
-        f"POST {EPISODES}": WRITE,  # the episode, with the check that its channel exists
+        # Each episode change reads its channel: when it is published, the same transaction makes
+        # its feed due, and one message asks the feed job (`sqs.SendMessage`; not for a draft channel).
+        f"POST {EPISODES}": CHANGE,  # the episode, with the check that its channel exists
         f"GET {EPISODES}": {**LIST, "dynamodb.GetItem": 1},  # an unknown channel is a 404, not a list
         f"GET {EPISODES}/{{episodeId}}": READ_ONE,
-        f"PATCH {EPISODES}/{{episodeId}}": CHANGE,
-        f"DELETE {EPISODES}/{{episodeId}}": CHANGE,
+        f"PATCH {EPISODES}/{{episodeId}}": {**CHANGE, "dynamodb.GetItem": 2},
+        f"DELETE {EPISODES}/{{episodeId}}": {**CHANGE, "dynamodb.GetItem": 2},
         f"POST {AUDIO}/upload": READ_ONE,  # signing the form is local
         # the upload's size and type, its header in ranges of 64 KiB (a 10 s MP3: the start, the
         # end for an ID3v1 tag and the frame count), the move, the episode written
         f"POST {AUDIO}/confirm": {
             **CHANGE,
+            "dynamodb.GetItem": 2,  # the episode and its channel
             "s3.HeadObject": 1,
             "s3.GetObject": 3,
             "s3.CopyObject": 1,
@@ -271,5 +310,17 @@ BUDGETS.update(
         "GET /feeds/{feedFile}": {"dynamodb.Query": 1, "dynamodb.GetItem": 1, "s3.GetObject": 1},
         # and the episode; the link is signed locally
         "GET /feeds/{channelId}/episodes/{episodeFile}": {"dynamodb.Query": 1, "dynamodb.GetItem": 2},
+        f"POST {COVER}/upload": READ_ONE,  # the channel; signing the form is local
+        # the channel, the upload's size and type, its bytes (at most 8 MiB), the re-encoded copy
+        # stored, the upload deleted, the channel written
+        f"POST {COVER}/confirm": {
+            **CHANGE,
+            "s3.HeadObject": 1,
+            "s3.GetObject": 1,
+            "s3.PutObject": 1,
+            "s3.DeleteObject": 1,
+        },
+        # public: the channel by id (gsi1), the tenant's status and licence; the link is signed locally
+        "GET /feeds/{channelId}/covers/{coverFile}": {"dynamodb.Query": 1, "dynamodb.GetItem": 1},
     }
 )

@@ -76,3 +76,39 @@ def publish(api: Api, account: Account, channel_id: str) -> dict[str, Any]:
 
 def feed_path(channel_id: str) -> str:
     return f"/feeds/{channel_id}.xml"
+
+
+def image(width: int, height: int | None = None, kind: str = "JPEG", mode: str = "RGB") -> bytes:
+    """A picture made in code (Pillow is a test dependency), e.g. a 1400 px square JPEG."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.new(mode, (width, height or width), (200, 30, 60, 128)[: len(mode)])
+    out = io.BytesIO()
+    picture.save(out, format=kind)
+    return out.getvalue()
+
+
+def cover_upload(api: Api, account: Account, channel_id: str, data: bytes, content_type: str) -> str:
+    """Post a cover with the presigned form, as a browser would; its upload id."""
+    path = f"{channels(account)}/{channel_id}/cover/upload"
+    form = api.call("POST", path, token=account.token, json_body={"content_type": content_type})
+    assert form.status == 200, form.body
+    posted = requests.post(
+        form.body["url"], data=form.body["fields"], files={"file": ("cover", data, content_type)}, timeout=60
+    )
+    assert posted.status_code in {200, 201, 204}, posted.text
+    return form.body["upload_id"]
+
+
+def cover_confirm(api: Api, account: Account, channel_id: str, upload_id: str) -> Any:
+    path = f"{channels(account)}/{channel_id}/cover/confirm"
+    return api.call("POST", path, token=account.token, json_body={"upload_id": upload_id})
+
+
+def with_cover(api: Api, account: Account, channel_id: str, data: bytes | None = None) -> dict[str, Any]:
+    upload_id = cover_upload(api, account, channel_id, data or image(1400), "image/jpeg")
+    confirmed = cover_confirm(api, account, channel_id, upload_id)
+    assert confirmed.status == 200, confirmed.body
+    return confirmed.body

@@ -185,14 +185,14 @@ def test_the_firewall_limits_the_public_routes_and_can_be_turned_off(deployed: d
     ]
 
 
-def test_pillow_is_packaged_for_the_logo_function_only(deployed: dict[str, Any]) -> None:
+def test_pillow_is_packaged_for_the_logo_and_cover_functions_only(deployed: dict[str, Any]) -> None:
     layers = _of_type(deployed, "AWS::Lambda::LayerVersion")
     imaging = next(name for name in layers if name.startswith("ImagingLayer"))
     with_imaging = sorted(
         name for name in FUNCTIONS if {"Ref": imaging} in deployed[name]["Properties"].get("Layers", [])
     )
 
-    assert with_imaging == ["LogoFunction"]
+    assert with_imaging == ["LogoFunction", "PodcastCoverFunction"]
     assert re.search(r"^pillow==", (ROOT / "layers/imaging/requirements.txt").read_text(), re.I | re.M)
     for function in TEMPLATE.functions.values():
         packaged = function.code_uri / "requirements.txt"

@@ -57,13 +57,14 @@ def list_all(tenant: Access) -> list[Channel]:
 
 
 def update(tenant: Access, channel_id: str, expected_version: int, changes: dict[str, Any]) -> Channel:
-    """Change the fields sent; a published channel's feed is rendered again with them."""
+    """Change the fields sent; a published channel's feed is rendered again by the feed job."""
     current = get(tenant, channel_id)
     version = _expect(current, expected_version)
-    updated = dataclasses.replace(current, **changes, version=version + 1, updated_at=clock.iso(clock.now()))
-    if updated.published and updated.feed_base_url:
-        updated = feeds.render_and_store(tenant.tenant_id, updated, updated.feed_base_url)
+    updated = feeds.stale(
+        dataclasses.replace(current, **changes, version=version + 1, updated_at=clock.iso(clock.now()))
+    )
     store.channels.write(tenant.tenant_id, tenant.caller.user_id, "update", updated, expected_version=version)
+    feeds.announce(tenant.tenant_id, updated)
     return updated
 
 
@@ -74,6 +75,8 @@ def delete(tenant: Access, channel_id: str, expected_version: int | None) -> Non
         raise Conflict("Delete the channel's episodes first.", code="channel_not_empty")
     store.channels.write(tenant.tenant_id, tenant.caller.user_id, "delete", current, expected_version=version)
     store.objects.delete(feeds.feed_key(tenant.tenant_id, current.id))
+    if current.cover is not None:
+        store.objects.delete(current.cover.key)
     count("PodcastChannelDeleted", tenant.tenant_id)
 
 
@@ -85,15 +88,23 @@ def publish(tenant: Access, channel_id: str, base_url: str) -> Channel:
         rendered, published=True, feed_base_url=base_url, version=current.version + 1
     )
     store.channels.write(
-        tenant.tenant_id, tenant.caller.user_id, "update", updated, expected_version=current.version
+        tenant.tenant_id,
+        tenant.caller.user_id,
+        "update",
+        updated,
+        expected_version=current.version,
+        rendered_from=current,
     )
     count("PodcastChannelPublished", tenant.tenant_id)
     return updated
 
 
 def republish_due(tenant_id: str) -> int:
-    """The feed job's work for one tenant: render again each published channel whose next
-    scheduled episode's time has come. How many feeds were rendered."""
+    """The feed job's work for one tenant: render again each published channel whose feed is due
+    (a scheduled episode's time has come, or a change asked for it). How many feeds were rendered.
+
+    Safe to run twice: a rendered feed is no longer due. A change committed while its feed was
+    being rendered set a new render token, so this render does not clear its marker."""
     now = clock.iso(clock.now())
     rendered = 0
     for channel in store.channels.all_of(tenant_id):
@@ -101,10 +112,6 @@ def republish_due(tenant_id: str) -> int:
         if not (channel.published and due and channel.feed_base_url):
             continue
         fresh = feeds.render_and_store(tenant_id, channel, str(channel.feed_base_url))
-        updated = dataclasses.replace(fresh, version=channel.version + 1)
-        try:
-            store.channels.write(tenant_id, "system", "update", updated, channel.version, system=True)
-        except PreconditionFailed:
-            continue  # changed meanwhile: that change rendered it
-        rendered += 1
+        if store.channels.rendered(tenant_id, fresh, channel.render_token):
+            rendered += 1
     return rendered

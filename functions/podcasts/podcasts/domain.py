@@ -14,6 +14,20 @@ class Platform:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """The channel's cover image as checked and re-encoded: a square of `side` pixels."""
+
+    key: str
+    content_type: str  # image/jpeg or image/png
+    side: int
+
+    @property
+    def file(self) -> str:
+        """Its name on the public route: new with every cover, so podcast apps fetch it again."""
+        return self.key.rsplit("/", 1)[1].split("-", 1)[1]
+
+
+@dataclass(frozen=True)
 class Channel:
     id: str
     title: str
@@ -30,6 +44,10 @@ class Channel:
     version: int
     created_at: str
     updated_at: str
+    cover: Cover | None = None
+    # Set by each change to a published channel or its episodes, with `next_render_at` now: the
+    # feed job renders the feed and clears it only if no newer change set it again meanwhile.
+    render_token: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""Podcast episodes of a channel: create, change, delete, list."""
+"""Podcast episodes of a channel: create, change, delete, list.
+
+Each change to an episode of a published channel makes the channel's feed due in the same
+transaction and asks the feed job to render it (`feeds.render_request`, `feeds.announce`)."""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ from kontor.access import Access
 from kontor.errors import NotFound, PreconditionFailed
 from kontor.observability import count
 from kontor.pages import Page
-from podcasts import store
+from podcasts import feeds, store
 from podcasts.channels import known
-from podcasts.domain import Episode
+from podcasts.domain import Channel, Episode
 
 _ID = re.compile(r"^[0-9a-z]{26}$")
 
@@ -32,6 +35,20 @@ def _expect(current: Episode, expected_version: int | None) -> int:
     return current.version
 
 
+def _write(tenant: Access, operation: str, episode: Episode, expected_version: int | None = None) -> None:
+    """The episode's change, with its published channel's feed made due in the same transaction."""
+    channel: Channel = store.channels.get(tenant.tenant_id, episode.channel_id)
+    store.episodes.write(
+        tenant.tenant_id,
+        tenant.caller.user_id,
+        operation,
+        episode,
+        expected_version,
+        render=feeds.render_request(channel),
+    )
+    feeds.announce(tenant.tenant_id, channel)
+
+
 def create(tenant: Access, channel_id: str, fields: dict[str, Any]) -> Episode:
     now = clock.iso(clock.now())
     episode = Episode(
@@ -43,7 +60,7 @@ def create(tenant: Access, channel_id: str, fields: dict[str, Any]) -> Episode:
         updated_at=now,
         **fields,
     )
-    store.episodes.write(tenant.tenant_id, tenant.caller.user_id, "create", episode)
+    _write(tenant, "create", episode)
     count("PodcastEpisodeCreated", tenant.tenant_id)
     return episode
 
@@ -60,11 +77,11 @@ def page_of(tenant: Access, channel_id: str, limit: int, cursor: str | None) -> 
 def update(
     tenant: Access, channel_id: str, episode_id: str, expected_version: int, changes: dict[str, Any]
 ) -> Episode:
-    """Change the fields sent. The feed shows the change when the channel is published again."""
+    """Change the fields sent; a published channel's feed is rendered again by the feed job."""
     current = get(tenant, channel_id, episode_id)
     version = _expect(current, expected_version)
     updated = dataclasses.replace(current, **changes, version=version + 1, updated_at=clock.iso(clock.now()))
-    store.episodes.write(tenant.tenant_id, tenant.caller.user_id, "update", updated, expected_version=version)
+    _write(tenant, "update", updated, version)
     return updated
 
 
@@ -72,16 +89,14 @@ def set_audio(tenant: Access, current: Episode, audio: Any) -> Episode:
     updated = dataclasses.replace(
         current, audio=audio, version=current.version + 1, updated_at=clock.iso(clock.now())
     )
-    store.episodes.write(
-        tenant.tenant_id, tenant.caller.user_id, "update", updated, expected_version=current.version
-    )
+    _write(tenant, "update", updated, current.version)
     return updated
 
 
 def delete(tenant: Access, channel_id: str, episode_id: str, expected_version: int | None) -> None:
     current = get(tenant, channel_id, episode_id)
     version = _expect(current, expected_version)
-    store.episodes.write(tenant.tenant_id, tenant.caller.user_id, "delete", current, expected_version=version)
+    _write(tenant, "delete", current, version)
     if current.audio is not None:
         store.objects.delete(current.audio.key)
     count("PodcastEpisodeDeleted", tenant.tenant_id)

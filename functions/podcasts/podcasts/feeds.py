@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
-from kontor import clock, licences
+from kontor import clock, ids, licences
 from kontor.errors import KontorError, NotFound
 from kontor.licences import Module
 from podcasts import store
@@ -39,6 +39,12 @@ def feed_url(base_url: str, channel_id: str) -> str:
 
 def enclosure_url(base_url: str, episode: Episode) -> str:
     return f"{base_url.rstrip('/')}/feeds/{episode.channel_id}/episodes/{episode.id}.{episode.extension}"
+
+
+def cover_url(base_url: str, channel: Channel) -> str | None:
+    if channel.cover is None:
+        return None
+    return f"{base_url.rstrip('/')}/feeds/{channel.id}/covers/{channel.cover.file}"
 
 
 def _duration(seconds: int) -> str:
@@ -68,6 +74,9 @@ def render(channel: Channel, episodes: list[Episode], base_url: str, now: str) -
     ET.SubElement(feed, f"{{{ATOM}}}link", {"href": url, "rel": "self", "type": "application/rss+xml"})
     _text(feed, f"{{{ITUNES}}}author", channel.author)
     _text(feed, f"{{{ITUNES}}}summary", channel.description)
+    cover = cover_url(base_url, channel)
+    if cover is not None:
+        ET.SubElement(feed, f"{{{ITUNES}}}image", {"href": cover})
     ET.SubElement(feed, f"{{{ITUNES}}}category", {"text": channel.category})
     _text(feed, f"{{{ITUNES}}}explicit", "true" if channel.explicit else "false")
     _text(feed, f"{{{ITUNES}}}type", "episodic")
@@ -116,7 +125,45 @@ def render_and_store(tenant_id: str, channel: Channel, base_url: str) -> Channel
     now = clock.iso(clock.now())
     episodes = store.episodes.all_of(tenant_id, channel.id)
     store.objects.put(feed_key(tenant_id, channel.id), render(channel, episodes, base_url, now), CONTENT_TYPE)
-    return dataclasses.replace(channel, published_at=now, next_render_at=next_change(episodes, now))
+    return dataclasses.replace(
+        channel, published_at=now, next_render_at=next_change(episodes, now), render_token=None
+    )
+
+
+# ---------------------------------------------------------------- rendering again after changes
+# A change to a published channel or its episodes makes the channel's feed due now, in the
+# change's own transaction (`render_token`, `next_render_at`, the due marker), then asks the feed
+# job to render it at once. Should that message be lost, the job's schedule finds the marker.
+def render_request(channel: Channel) -> tuple[str, str] | None:
+    """(token, now) that make a published channel's feed due; None for an unpublished one."""
+    if not channel.published:
+        return None
+    return ids.new_id(), clock.iso(clock.now())
+
+
+def stale(channel: Channel) -> Channel:
+    """The channel to write with a change of its own: due for rendering when it is published."""
+    request = render_request(channel)
+    if request is None:
+        return channel
+    token, now = request
+    return dataclasses.replace(channel, render_token=token, next_render_at=now)
+
+
+def announce(tenant_id: str, channel: Channel) -> None:
+    """After the commit: one message to the feed job for a published channel's tenant."""
+    if not channel.published:
+        return
+    from kontor import jobs
+    from kontor.observability import logger
+
+    try:
+        jobs.send(RENDER_JOB, tenant_id=tenant_id)
+    except Exception:  # the due marker is committed: the schedule renders it within minutes
+        logger.warning("feed render not queued: the schedule will find it", exc_info=True)
+
+
+RENDER_JOB = "podcast.feeds"
 
 
 # ---------------------------------------------------------------- the public routes
@@ -160,3 +207,11 @@ def enclosure(channel_id: str, episode_id: str, extension: str) -> str:
     if not shown or episode.audio is None or episode.extension != extension:
         raise _GONE
     return store.objects.link(episode.audio.key, LINK_LIFETIME)
+
+
+def cover(channel_id: str, cover_file: str) -> str:
+    """A short-lived link to a published channel's current cover image."""
+    _, channel = _serving(channel_id)
+    if channel.cover is None or channel.cover.file != cover_file:
+        raise _GONE
+    return store.objects.link(channel.cover.key, LINK_LIFETIME)

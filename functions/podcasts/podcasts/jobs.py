@@ -1,6 +1,6 @@
 """The podcasts' job: render a published channel's feed again when a scheduled episode's time has
-come, one tenant per message. Found through the channel's own due marker (`DUE#PODCAST_FEED#…`),
-which lives on the channel item and goes with it; safe to run twice."""
+come or a change asked for it, one tenant per message. Found through the channel's own due marker
+(`DUE#PODCAST_FEED#…`), which lives on the channel item and goes with it; safe to run twice."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from kontor import jobs, keys
-from podcasts import channels, store
+from podcasts import channels, feeds, store
 
-PODCAST_FEEDS = "podcast.feeds"
+PODCAST_FEEDS = feeds.RENDER_JOB
 
 
 def render_due_feeds(message: dict[str, Any]) -> None:

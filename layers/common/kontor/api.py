@@ -54,7 +54,7 @@ _ID = re.compile(r"^[0-9a-z]{26}$")
 # Every id in a path (ULIDs, Cognito subs, link tokens) fits this; anything else names nothing, and
 # would otherwise reach DynamoDB as a key over its size limits (moto accepts those, DynamoDB does not).
 # The public feed routes name files: an id with the extension of what it serves.
-_PATH_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,128}(\.(xml|mp3|m4a))?$")
+_PATH_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,128}(\.(xml|mp3|m4a|jpg|png))?$")
 # A JSON body is at most 1 MiB (API Gateway would take 10 MB and Lambda 6 MB: far more than any route
 # needs, and enough to keep an instance busy parsing).
 MAX_BODY_BYTES = 1024 * 1024

@@ -92,6 +92,8 @@ MINIMUM_ROLE: dict[str, Role] = {
     "DELETE /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}": MEMBER,
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/upload": MEMBER,
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": MEMBER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/upload": MEMBER,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/confirm": MEMBER,
     # ---- module: online sync (members register and report, admins remove clients and move the host)
     "POST /tenants/{tenantId}/sync/clients": MEMBER,
     "GET /tenants/{tenantId}/sync/clients": VIEWER,
@@ -141,6 +143,8 @@ MODULE_OF_ROUTE: dict[str, Module] = {
     "POST /tenants/{tenantId}/podcasts/channels/{channelId}/episodes/{episodeId}/audio/confirm": (
         Module.PODCASTS
     ),
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/upload": Module.PODCASTS,
+    "POST /tenants/{tenantId}/podcasts/channels/{channelId}/cover/confirm": Module.PODCASTS,
     # ---- module: online sync
     "POST /tenants/{tenantId}/sync/clients": Module.ONLINE_SYNC,
     "GET /tenants/{tenantId}/sync/clients": Module.ONLINE_SYNC,

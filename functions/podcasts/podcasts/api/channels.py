@@ -20,24 +20,25 @@ PATH = "/tenants/<tenantId>/podcasts/channels"
 @api.idempotent(app, "podcast_channel.create")
 def create(tenantId: str, body: CreateChannelRequest) -> Response[ChannelResponse]:
     channel = channels.create(api.access(app, Role.MEMBER), body.fields())
-    return versioned(ChannelResponse.of(channel), channel.version, status=201)
+    return versioned(ChannelResponse.of(channel, public_base_url(app)), channel.version, status=201)
 
 
 @app.get(PATH)
 def list_channels(tenantId: str) -> ChannelList:
-    return ChannelList(items=[ChannelResponse.of(c) for c in channels.list_all(api.access(app))])
+    base = public_base_url(app)
+    return ChannelList(items=[ChannelResponse.of(c, base) for c in channels.list_all(api.access(app))])
 
 
 @app.get(f"{PATH}/<channelId>")
 def read(tenantId: str, channelId: str) -> Response[ChannelResponse]:
     channel = channels.get(api.access(app), channelId)
-    return versioned(ChannelResponse.of(channel), channel.version)
+    return versioned(ChannelResponse.of(channel, public_base_url(app)), channel.version)
 
 
 @app.patch(f"{PATH}/<channelId>")
 def update(tenantId: str, channelId: str, body: UpdateChannelRequest) -> Response[ChannelResponse]:
     channel = channels.update(api.access(app, Role.MEMBER), channelId, api.if_match(app), body.changes())
-    return versioned(ChannelResponse.of(channel), channel.version)
+    return versioned(ChannelResponse.of(channel, public_base_url(app)), channel.version)
 
 
 @app.delete(f"{PATH}/<channelId>", responses={204: {"description": "Deleted."}})
@@ -49,7 +50,7 @@ def delete(tenantId: str, channelId: str) -> Response[None]:
 @app.post(f"{PATH}/<channelId>/publish")
 def publish(tenantId: str, channelId: str) -> Response[ChannelResponse]:
     channel = channels.publish(api.access(app, Role.MEMBER), channelId, public_base_url(app))
-    return versioned(ChannelResponse.of(channel), channel.version)
+    return versioned(ChannelResponse.of(channel, public_base_url(app)), channel.version)
 
 
 handler = api.lambda_handler(app)

@@ -1,5 +1,6 @@
 """The public feed routes (no sign-in): GET /feeds/{channelId}.xml and the enclosures'
-GET /feeds/{channelId}/episodes/{episodeId}.mp3|m4a, which redirect to a short-lived link."""
+GET /feeds/{channelId}/episodes/{episodeId}.mp3|m4a and the cover's
+GET /feeds/{channelId}/covers/{coverFile}, which redirect to a short-lived link."""
 
 from __future__ import annotations
 
@@ -37,6 +38,12 @@ def feed(feedFile: str) -> Response[str]:
 def enclosure(channelId: str, episodeFile: str) -> Response[None]:
     episode_id, extension = _split(episodeFile, ("mp3", "m4a"))
     link = feeds.enclosure(channelId, episode_id, extension)
+    return Response(302, "text/plain", "", headers={"Location": link, "Cache-Control": "no-store"})
+
+
+@app.get("/feeds/<channelId>/covers/<coverFile>", responses={302: {"description": "To the image."}})
+def cover(channelId: str, coverFile: str) -> Response[None]:
+    link = feeds.cover(channelId, coverFile)
     return Response(302, "text/plain", "", headers={"Location": link, "Cache-Control": "no-store"})
 
 

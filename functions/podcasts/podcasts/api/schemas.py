@@ -75,6 +75,14 @@ class PlatformResponse(BaseModel):
     url: str
 
 
+class CoverResponse(BaseModel):
+    content_type: str
+    side: int = Field(description="Width and height in pixels (a square of 1400 to 3000).")
+    url: str = Field(
+        description="Its public URL (the feed's itunes:image); served once the channel is published."
+    )
+
+
 class ChannelResponse(BaseModel):
     id: str
     title: str
@@ -87,13 +95,14 @@ class ChannelResponse(BaseModel):
     published: bool
     published_at: str | None
     feed_url: str | None = Field(description="The public feed to subscribe to, once published.")
+    cover: CoverResponse | None = Field(description="The cover image, once one was confirmed.")
     version: int
     created_at: str
     updated_at: str
 
     @classmethod
-    def of(cls, channel: Channel) -> ChannelResponse:
-        from podcasts.feeds import feed_url
+    def of(cls, channel: Channel, base_url: str) -> ChannelResponse:
+        from podcasts.feeds import cover_url, feed_url
 
         url = (
             feed_url(channel.feed_base_url, channel.id)
@@ -101,7 +110,14 @@ class ChannelResponse(BaseModel):
             else None
         )
         platforms = [PlatformResponse(platform=p.platform, url=p.url) for p in channel.platforms]
-        return cls(**{**channel.__dict__, "platforms": platforms, "feed_url": url})
+        cover = None
+        if channel.cover is not None:
+            cover = CoverResponse(
+                content_type=channel.cover.content_type,
+                side=channel.cover.side,
+                url=str(cover_url(channel.feed_base_url or base_url, channel)),
+            )
+        return cls(**{**channel.__dict__, "platforms": platforms, "feed_url": url, "cover": cover})
 
 
 class ChannelList(BaseModel):
@@ -198,4 +214,22 @@ class AudioUploadResponse(BaseModel):
 
 
 class AudioConfirmRequest(_Body):
+    upload_id: UploadId
+
+
+class CoverUploadRequest(_Body):
+    content_type: Annotated[str, StringConstraints(max_length=100)] = Field(
+        description="image/jpeg or image/png; anything else answers 422 invalid_cover."
+    )
+
+
+class CoverUploadResponse(BaseModel):
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_at: str
+
+
+class CoverConfirmRequest(_Body):
     upload_id: UploadId

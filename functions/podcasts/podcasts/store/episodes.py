@@ -10,6 +10,7 @@ from kontor.errors import NotFound, PreconditionFailed
 from kontor.models import Item
 from kontor.pages import Page
 from podcasts.domain import Episode
+from podcasts.store import channels
 from podcasts.store.channels import ChannelItem
 
 
@@ -106,16 +107,27 @@ def any_of(tenant_id: str, channel_id: str) -> bool:
 
 
 def write(
-    tenant_id: str, actor_id: str, operation: str, episode: Episode, expected_version: int | None = None
+    tenant_id: str,
+    actor_id: str,
+    operation: str,
+    episode: Episode,
+    expected_version: int | None = None,
+    *,
+    render: tuple[str, str] | None = None,
 ) -> None:
-    """One change of an episode through the tenant's write path; a new one needs its channel."""
+    """One change of an episode through the tenant's write path; a new one needs its channel.
+    `render` (token, now): the channel is published, and its feed becomes due in the same
+    transaction, so the change and the request to show it are committed together."""
     tenant_pk = keys.tenant_pk(tenant_id)
     sk = keys.podcast_episode_sk(episode.channel_id, episode.id)
     channel_sk = keys.podcast_channel_sk(episode.channel_id)
     try:
         with fences.write(tenant_id) as tx:
-            if operation == "create":
+            if render is not None:
+                channels.mark_due(tx, tenant_id, episode.channel_id, *render)
+            elif operation == "create":
                 tx.condition_check(ChannelItem, tenant_pk, channel_sk, condition=ChannelItem.pk.exists())
+            if operation == "create":
                 tx.save(_item(tenant_id, episode, actor_id), condition=EpisodeItem.pk.does_not_exist())
             elif operation == "delete":
                 tx.delete(EpisodeItem(tenant_pk, sk), condition=EpisodeItem.version == expected_version)
