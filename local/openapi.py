@@ -295,7 +295,8 @@ def _parameters(operation: dict[str, Any], route: Route, function: Callable[...,
     for parameter in parameters:
         if parameter["in"] == "path":
             name = parameter["name"]
-            pattern = TENANT_ID if name == "tenantId" else PATH_FILE if name.endswith("File") else PATH_ID
+            is_file = name.endswith("File") or route.path == "/feeds/{channelId}"  # `<channelId>.xml`
+            pattern = TENANT_ID if name == "tenantId" else PATH_FILE if is_file else PATH_ID
             parameter["schema"]["pattern"] = pattern
     if raises.reaches(function, api.if_match):
         required = route.method in ("PATCH", "PUT")

@@ -263,7 +263,7 @@ SCENARIOS.update(
             json_body={"content_type": "audio/mpeg"},
         ),
         f"POST {AUDIO}/confirm": _confirm,
-        "GET /feeds/{feedFile}": lambda api, account: api.call(
+        "GET /feeds/{channelId}": lambda api, account: api.call(
             "GET", f"/feeds/{_published(api, account)[0]}.xml"
         ),
         "GET /feeds/{channelId}/episodes/{episodeFile}": _enclosure,
@@ -307,7 +307,7 @@ BUDGETS.update(
             "s3.DeleteObject": 1,
         },
         # public: the channel by id (gsi1), the tenant's status and licence, the stored feed
-        "GET /feeds/{feedFile}": {"dynamodb.Query": 1, "dynamodb.GetItem": 1, "s3.GetObject": 1},
+        "GET /feeds/{channelId}": {"dynamodb.Query": 1, "dynamodb.GetItem": 1, "s3.GetObject": 1},
         # and the episode; the link is signed locally
         "GET /feeds/{channelId}/episodes/{episodeFile}": {"dynamodb.Query": 1, "dynamodb.GetItem": 2},
         f"POST {COVER}/upload": READ_ONE,  # the channel; signing the form is local

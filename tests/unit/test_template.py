@@ -35,12 +35,25 @@ def test_routes_are_unique_and_only_the_declared_ones_are_public() -> None:
         "POST /invitations/{token}/accept",
         "GET /notices/public",
         # A podcast's feed, audio and cover: what podcast apps fetch (`podcasts.feeds` checks the licence).
-        "GET /feeds/{feedFile}",
+        "GET /feeds/{channelId}",
         "GET /feeds/{channelId}/episodes/{episodeFile}",
         "GET /feeds/{channelId}/covers/{coverFile}",
     }
     api = TEMPLATE.resources["Api"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"
+
+
+def test_api_gateway_can_build_every_path() -> None:
+    # API Gateway keeps one resource per path part: below one parent, every variable part must
+    # have the same name ("A sibling ({x}) of this resource already has a variable path part").
+    variables: dict[str, set[str]] = {}
+    for route in TEMPLATE.routes:
+        parts = route.path.strip("/").split("/")
+        for depth, part in enumerate(parts):
+            if part.startswith("{"):
+                variables.setdefault("/".join(parts[:depth]), set()).add(part)
+    clashing = {parent: names for parent, names in variables.items() if len(names) > 1}
+    assert not clashing, f"sibling path variables with different names: {clashing}"
 
 
 def test_every_route_has_a_sample_event() -> None:

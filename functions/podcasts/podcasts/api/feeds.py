@@ -21,7 +21,8 @@ def _split(name: str, extensions: tuple[str, ...]) -> tuple[str, str]:
 
 
 @app.get(
-    "/feeds/<feedFile>",
+    # `<channelId>.xml`: API Gateway allows one name for the variable below /feeds/.
+    "/feeds/<channelId>",
     responses={
         200: {
             "description": "The channel's RSS 2.0 feed.",
@@ -29,8 +30,8 @@ def _split(name: str, extensions: tuple[str, ...]) -> tuple[str, str]:
         }
     },
 )
-def feed(feedFile: str) -> Response[str]:
-    channel_id, _ = _split(feedFile, ("xml",))
+def feed(channelId: str) -> Response[str]:
+    channel_id, _ = _split(channelId, ("xml",))
     return Response(200, feeds.CONTENT_TYPE, feeds.public_feed(channel_id).decode("utf-8"))
 
 
