@@ -313,3 +313,36 @@ def _days_after(moment: str, days: int) -> str:
     from datetime import datetime
 
     return (datetime.fromisoformat(moment.replace("Z", "+00:00")) + timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def test_a_tenant_whose_first_sync_is_loading_is_closed_by_neither_its_admin_nor_an_operator(
+    api: Api, operator: Account
+) -> None:
+    # Given a tenant whose first sync from its company database is being loaded (the sync fence up,
+    # as picking up the first-sync plan raises it)
+    admin = api.new_account("Synchron Schluss GmbH")
+    api.aws("dynamodb").update_item(
+        TableName=api.info["table"],
+        Key={"pk": {"S": f"TENANT#{admin.tenant_id}"}, "sk": {"S": "TENANT"}},
+        UpdateExpression="SET fences.syncing = :fence",
+        ExpressionAttributeValues={
+            ":fence": {"M": {"since": {"S": "2026-01-01T00:00:00Z"}, "by": {"S": "plan"}}}
+        },
+    )
+    before = api.table()
+
+    # When its admin closes it, and when an operator sets it closed
+    by_admin = close(api, admin, admin.tenant_id, "Synchron Schluss GmbH")
+    by_operator = api.call(
+        "PUT",
+        f"/operator/tenants/{admin.tenant_id}/status",
+        token=operator.token,
+        json_body={"status": "closed", "reason": "Kündigung"},
+    )
+
+    # Then both are refused and nothing of the tenant changed
+    assert (by_admin.status, by_admin.body["error"]["code"]) == (409, "tenant_syncing")
+    assert (by_operator.status, by_operator.body["error"]["code"]) == (409, "tenant_syncing")
+    assert [i for i in api.table() if i["pk"]["S"] == f"TENANT#{admin.tenant_id}"] == [
+        i for i in before if i["pk"]["S"] == f"TENANT#{admin.tenant_id}"
+    ]

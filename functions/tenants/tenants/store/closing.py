@@ -35,7 +35,7 @@ class Closer:
 def close(
     tenant_id: str, closer: Closer, closed_at: str, purge_at: str, message: system_mail.Message
 ) -> list[outbox.Queued]:
-    """The tenant `closed` (if it is still open and no restore fence is up) with its purge due at
+    """The tenant `closed` (if it is still open and no restore or sync fence is up) with its purge due at
     `purge_at`, and `message` to its admins in the outbox, together; the mails to deliver.
 
     An admin closes an active tenant (a suspended one refuses their writes at the gate); an operator
@@ -62,9 +62,11 @@ def close(
                     TenantItem.closed_by.set(closer.user_id),
                     TenantItem.version.add(1),
                 ],
-                # A restore (or, later, a first sync) raised its fence after the gate read: refuse.
+                # A restore or a first sync raised its fence after the gate read (or an operator,
+                # whom the gate lets through, closes during one): refuse.
                 condition=TenantItem.status.is_in(*open_states)
-                & TenantItem.fences[Fence.RESTORING.value].does_not_exist(),
+                & TenantItem.fences[Fence.RESTORING.value].does_not_exist()
+                & TenantItem.fences[Fence.SYNCING.value].does_not_exist(),
             )
             tx.save(marker)
             audit.record(
@@ -80,7 +82,7 @@ def close(
     except db.Cancelled as cancelled:
         if (row.pk, row.sk) in cancelled.failed:
             raise Conflict(
-                "The tenant is being restored or changed its state meanwhile; it was not closed.",
+                "The tenant is being restored or synced, or changed its state meanwhile; it was not closed.",
                 code="tenant_busy",
             ) from None
         raise
