@@ -354,3 +354,27 @@ def test_an_expired_licence_says_until_when_the_data_is_kept(later_page: Page, l
     check(page, "podcasts-licence-expired")
     alert.get_by_role("link", name=re.compile("Book Podcasts again")).click()
     expect(page.get_by_role("row", name=re.compile("^Podcasts"))).to_contain_text("locked")
+
+
+def test_the_last_sync_shows_under_the_login_name_and_warns_when_stale(later: Api, later_page: Page) -> None:
+    from tests.e2e import syncing
+
+    # Given a tenant whose company database has just synced
+    admin = later.new_account("Abgleich GmbH")
+    syncing.book(later, admin)
+    client = syncing.register(later, admin)
+    syncing.report(later, admin, client["id"])
+
+    # Then under the login name the console says so
+    sign_in(later_page, admin)
+    later_page.goto(f"/t/{admin.tenant_id}/contacts")
+    line = later_page.locator("header .user .sync")
+    expect(line).to_have_text("Last synced just now")
+    check(later_page, "sync-recent")
+
+    # When more than an hour passes without a sync, it warns (and the notice area tells why)
+    later.call("POST", "/_local/clock", json_body={"advance_minutes": 61})
+    later_page.reload()
+    expect(line).to_have_text("Not synced for over an hour")
+    expect(line).to_have_class(re.compile(r"\bstale\b"))
+    expect(later_page.get_by_role("region", name="Notices")).to_contain_text("Sync interrupted")

@@ -3,7 +3,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, ok, withEtag } from "./api/client";
 import type { Auth } from "./auth";
-import { lang, LANGS, setLang, t } from "./i18n";
+import { ago, lang, LANGS, setLang, t } from "./i18n";
 import { Notices } from "./notices";
 import { match, navigate, onLinkClick, useLocation } from "./router";
 import { Accounts } from "./screens/accounts";
@@ -103,6 +103,19 @@ function LanguageSwitch() {
 }
 
 /** Screens before sign-in: a centred card. */
+/** Under the login name: when the tenant on screen last synced with its company database, and a
+ * warning when that is more than an hour ago (from `/me`, read anyway). */
+function SyncLine({ me, tenantId }: { me: Me | null; tenantId: string | null }) {
+  const sync = me?.memberships.find((m) => m.tenant_id === tenantId)?.sync;
+  if (!sync?.last_sync_at) return null;
+  const last = t("sync.last", { ago: ago(sync.last_sync_at) });
+  return (
+    <span class={sync.stale ? "sync stale" : "sync"} title={sync.stale ? last : undefined}>
+      {sync.stale ? t("sync.stale") : last}
+    </span>
+  );
+}
+
 function Plain({ children }: { children: ComponentChildren }) {
   return (
     <>
@@ -183,6 +196,7 @@ function Shell({ me, path }: { me: Me | null; path: string }) {
           <span class="who">
             <span class="name">{me?.user.name ?? auth.email}</span>
             <span class="email">{auth.email}</span>
+            <SyncLine me={me} tenantId={tenantId} />
           </span>
           <LanguageSwitch />
           <button class="btn secondary" onClick={signOut}>

@@ -4,6 +4,9 @@ const en = {
   loading: "Loading…",
   skip: "Skip to content",
   signOut: "Sign out",
+  "sync.last": "Last synced {ago}",
+  "sync.stale": "Not synced for over an hour",
+  "sync.justNow": "just now",
   save: "Save",
   saved: "Saved.",
   create: "Create",
@@ -325,6 +328,9 @@ const de: Record<Key, string> = {
   loading: "Wird geladen…",
   skip: "Zum Inhalt springen",
   signOut: "Abmelden",
+  "sync.last": "Zuletzt synchronisiert {ago}",
+  "sync.stale": "Seit über einer Stunde nicht synchronisiert",
+  "sync.justNow": "gerade eben",
   save: "Speichern",
   saved: "Gespeichert.",
   create: "Anlegen",
@@ -667,6 +673,16 @@ export function setLang(next: Lang): void {
   localStorage.setItem(STORE, next);
   applyLang();
   dispatchEvent(new Event("kontor:lang"));
+}
+
+/** "2 hours ago" / "vor 2 Stunden": how long ago `iso` was, in the current language. */
+export function ago(iso: string, now: number = Date.now()): string {
+  const minutes = Math.round((new Date(iso).getTime() - now) / 60000);
+  if (minutes >= 0) return t("sync.justNow"); // a clock a little behind the server's
+  const format = new Intl.RelativeTimeFormat(current, { numeric: "auto" });
+  if (Math.abs(minutes) < 60) return format.format(minutes, "minute");
+  if (Math.abs(minutes) < 48 * 60) return format.format(Math.round(minutes / 60), "hour");
+  return format.format(Math.round(minutes / 1440), "day");
 }
 
 /** The text for `key` in the current language, with `{name}` placeholders filled in. */
