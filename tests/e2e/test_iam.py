@@ -36,20 +36,14 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "whose catalog entry has no S3 version",
     ("BackupWorkerFunction", "s3:GetObject", "BackupsBucket/tenants/*"): "reads a backup file whose "
     "catalog entry has no S3 version",
-    ("BackupWorkerFunction", "sqs:SendMessage", "BackupsDeadLetterQueue"): "moves a message naming a "
-    "job the context does not know to the dead-letter queue at once (tests/integration/test_backups.py)",
     ("BackupWorkerFunction", "s3:AbortMultipartUpload", "BackupsBucket/tenants/*"): "aborts the "
     "multipart upload of an export that fails half-way",
-    ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformDeadLetterQueue"): "moves a message naming a "
-    "job the context does not know to the dead-letter queue at once",
-    ("BillingWorkerFunction", "sqs:SendMessage", "BillingDeadLetterQueue"): "moves a message naming a "
-    "job the context does not know to the dead-letter queue at once",
-    ("PodcastsWorkerFunction", "sqs:SendMessage", "PodcastsDeadLetterQueue"): "moves a message naming a "
-    "job the context does not know to the dead-letter queue at once",
     ("PlatformWorkerFunction", "sqs:SendMessage", "PlatformQueue"): "sends a message it receives during a "
     "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
-    ("AccountsWorkerFunction", "sqs:SendMessage", "AccountsDeadLetterQueue"): "moves a message naming a "
-    "job the context does not know to the dead-letter queue at once",
+    ("BillingWorkerFunction", "sqs:SendMessage", "BillingQueue"): "sends a message it receives during a "
+    "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
+    ("PodcastsWorkerFunction", "sqs:SendMessage", "PodcastsQueue"): "sends a message it receives during a "
+    "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
     ("AccountsWorkerFunction", "sqs:SendMessage", "AccountsQueue"): "sends a message it receives during a "
     "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
 }

@@ -3,12 +3,14 @@ so the IAM check (test_iam.py) sees it. On moto they work whatever the role says
 
 from __future__ import annotations
 
+import json
 import os
 from itertools import count
 
 import pytest
 import requests
 
+from local.template import load
 from tests.e2e.conftest import PASSWORD, Api
 from tests.support import link_token
 
@@ -160,3 +162,25 @@ def test_a_partner_reading_a_sub_tenants_company_profile_is_counted_on_its_audit
     assert read.status == 200, read.body
     [entry] = api.call("GET", f"/tenants/{sub}/audit?action=partner.reads", token=owner.token).body["items"]
     assert entry["details"]["requests"] == 1
+
+
+@pytest.mark.parametrize("consumer", load().queue_consumers, ids=lambda c: c.function)
+def test_every_worker_moves_a_message_naming_no_job_it_knows_to_its_dead_letter_queue(
+    api: Api, consumer
+) -> None:
+    # Given a message on the worker's queue that names no job of its context
+    template = load()
+    dead_letter = template.resources[consumer.queue]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]
+    sqs = api.aws("sqs")
+    urls = sqs.list_queues()["QueueUrls"]
+    queue = next(u for u in urls if u.lower().endswith(consumer.queue.lower()))
+    dead = next(u for u in urls if u.lower().endswith(dead_letter["Fn::GetAtt"][0].lower()))
+    body = json.dumps({"job": "nobody.knows", "tenant_id": "01h00000000000000000000000", "n": next(_n)})
+    sqs.send_message(QueueUrl=queue, MessageBody=body)
+
+    # When the queues are delivered
+    api.call("POST", "/_local/queues/drain")
+
+    # Then it is in the dead-letter queue at once, not retried five times
+    received = sqs.receive_message(QueueUrl=dead, MaxNumberOfMessages=10).get("Messages", [])
+    assert body in [m["Body"] for m in received]

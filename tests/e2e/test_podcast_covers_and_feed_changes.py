@@ -274,18 +274,6 @@ def test_a_lost_message_is_made_good_by_the_schedule(api: Api) -> None:
     assert "due_pk" not in channel_row(api, admin, channel["id"])
 
 
-def test_a_message_naming_no_podcasts_job_goes_to_the_dead_letter_queue_at_once(api: Api) -> None:
-    sqs = api.aws("sqs")
-    body = json.dumps({"job": "podcast.unknown", "tenant_id": "01h00000000000000000000000"})
-    sqs.send_message(QueueUrl=podcasts_queue(api), MessageBody=body)
-
-    drain(api)
-
-    dead = next(u for u in sqs.list_queues()["QueueUrls"] if u.lower().endswith("podcastsdeadletterqueue"))
-    received = sqs.receive_message(QueueUrl=dead, MaxNumberOfMessages=10).get("Messages", [])
-    assert body in [m["Body"] for m in received]
-
-
 # ---------------------------------------------------------------- deleting an episode
 def test_deleting_an_episode_with_audio_deletes_the_audio_object(api: Api) -> None:
     admin = booked(api, "Aufgeräumt Podcast GmbH")

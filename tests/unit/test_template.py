@@ -138,6 +138,24 @@ def test_every_job_queue_has_a_dead_letter_queue_its_worker_may_use() -> None:
             if name.endswith("DEAD_LETTER_QUEUE_URL")
         }
         assert list(named.values()) == [{"Ref": dead_letter}], consumer.function
+        # The worker sends to both: a message naming an unknown job to the dead-letter queue, and
+        # during a maintenance window each message back to its own queue, delayed (`kontor.jobs`).
+        sendable = {
+            arn["Fn::GetAtt"][0]
+            for statement in _statements(worker)
+            if "sqs:SendMessage" in _as_list(statement["Action"])
+            for arn in _as_list(statement["Resource"])
+            if isinstance(arn, dict) and "Fn::GetAtt" in arn
+        }
+        assert {consumer.queue, dead_letter} <= sendable, consumer.function
+
+
+def _statements(function: dict) -> list[dict]:
+    return [s for policy in function.get("Policies", []) for s in policy.get("Statement", [])]
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def test_schedules_are_named_from_the_stack() -> None:
