@@ -44,6 +44,8 @@ UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
     ("PodcastsWorkerFunction", "sqs:SendMessage", "PodcastsQueue"): "sends a message it receives during a "
     "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
+    ("SyncConflictsFunction", "dynamodb:DeleteItem", "Table"): "deletes the record when a conflict "
+    "whose client side deleted it is resolved for the client (the e2e tests resolve an edit)",
     ("AccountsWorkerFunction", "sqs:SendMessage", "AccountsQueue"): "sends a message it receives during a "
     "maintenance window back, delayed (tests/e2e/test_maintenance.py shows it with the backups worker)",
 }

@@ -42,6 +42,7 @@ def test_signup_verify_sign_in_and_me(api: Api) -> None:
             "role": "admin",
             "via": "member",
             "subtenant_count": 0,
+            "sync": {"last_sync_at": None, "stale": False},
         }
     ]
 

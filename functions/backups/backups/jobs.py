@@ -141,9 +141,10 @@ def export(
         found = store.backups.find(tenant_id, backup_id)
         if found is not None and found.state == "completed":
             # Completed by an attempt whose reply was lost (or that died right after): the bytes it
-            # held back between steps may still be there. Deleting a missing key is harmless.
+            # held back between steps may still be there (a delete marker the lifecycle expires;
+            # deleting a missing key is harmless).
             key = store.objects.backup_key(tenant_id, backup_id)
-            store.objects.delete_version(settings().backups_bucket, store.objects.held_back_key(key), None)
+            store.objects.delete(settings().backups_bucket, store.objects.held_back_key(key))
         return found
     foreign_restore = (
         current is not None
