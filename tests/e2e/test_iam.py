@@ -27,11 +27,6 @@ IDEMPOTENCY_CLEANUP = "removes an idempotency record when its request fails"
 UNUSED_ON_PURPOSE: dict[tuple[str, str, str], str] = {
     ("AdditionalAccountFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
     ("BackupsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
-    ("SubtenantsFunction", "dynamodb:DeleteItem", "Table"): IDEMPOTENCY_CLEANUP,
-    ("SignupFunction", "cognito-idp:AdminDeleteUser", "UserPool"): "removes the new login when a "
-    "later step of the signup fails, or an abandoned one (older than 5 minutes)",
-    ("InvitationsFunction", "cognito-idp:AdminDeleteUser", "UserPool"): "removes the new login when "
-    "writing the membership fails",
     ("BackupsFunction", "s3:GetObject", "BackupsBucket/tenants/*"): "a download link for a backup "
     "whose catalog entry has no S3 version",
     ("BackupWorkerFunction", "s3:GetObject", "BackupsBucket/tenants/*"): "reads a backup file whose "
