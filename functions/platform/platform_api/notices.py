@@ -107,10 +107,10 @@ def _licence_notice(tenant_id: str, module: str, licence: Licence, now: datetime
         return None
     name = catalog().module(module).name
     day, purge_day = licence.expires_at[:10], licence.purge_at[:10]
+    common = {"id": f"licence-{module}-{licence.expires_at}", "active": True, "tenant_id": tenant_id}
     if expiring:
         return Notice(
             kind="licence_expiring",
-            id=f"licence-{module}-{licence.expires_at}",
             title={"de": f"{name.de} läuft ab", "en": f"{name.en} expires"},
             text={
                 "de": f"Die Lizenz für {name.de} läuft am {day} ab. Verlängern Sie sie rechtzeitig.",
@@ -118,12 +118,10 @@ def _licence_notice(tenant_id: str, module: str, licence: Licence, now: datetime
             },
             severity="info",
             ends_at=licence.expires_at,
-            active=True,
-            tenant_id=tenant_id,
+            **common,
         )
     return Notice(
         kind="licence_locked",
-        id=f"licence-{module}-{licence.expires_at}",
         title={"de": f"{name.de} gesperrt", "en": f"{name.en} locked"},
         text={
             "de": f"Die Lizenz für {name.de} ist abgelaufen. Die Daten bleiben bis {purge_day} erhalten.",
@@ -131,6 +129,5 @@ def _licence_notice(tenant_id: str, module: str, licence: Licence, now: datetime
         },
         severity="warning",
         ends_at=licence.purge_at,
-        active=True,
-        tenant_id=tenant_id,
+        **common,
     )
