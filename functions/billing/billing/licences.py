@@ -11,11 +11,8 @@ from kontor import clock, outbox
 from kontor.access import Access, Caller
 from kontor.catalog import ModuleOffer, add_months, catalog
 from kontor.errors import Conflict, Forbidden, Unprocessable
-from kontor.licences import PERIOD_MONTHS, Licence, State
+from kontor.licences import PERIOD_MONTHS, WARN_DAYS, Licence, State
 from kontor.observability import count, logger
-
-# Days before expiry the tenant's admins are told; 0 is the notice that it expired and locked.
-WARN_DAYS = (14, 3, 0)
 
 
 def _parse(value: str) -> datetime:

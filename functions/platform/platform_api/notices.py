@@ -13,7 +13,7 @@ from kontor import maintenance as edge
 from kontor.access import Caller
 from kontor.errors import NotFound
 from kontor.fences import Status
-from kontor.licences import Licence, State
+from kontor.licences import WARN_DAYS, Licence, State
 from platform_api.domain import Notice
 
 _TENANT_ID = re.compile(r"^[0-9a-z]{26}$")
@@ -25,7 +25,7 @@ SUSPENDED_TEXT = {
 }
 
 
-LICENCE_WARN_DAYS = 14  # as the first reminder mail (billing.licences.WARN_DAYS)
+LICENCE_WARN_DAYS = max(WARN_DAYS)  # from the first reminder mail on
 
 SYNC_STALE_TITLE = {"de": "Synchronisierung unterbrochen", "en": "Sync interrupted"}
 SYNC_STALE_TEXT = {

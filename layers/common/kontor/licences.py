@@ -36,6 +36,9 @@ class Module(StrEnum):
 
 # A licence runs for one of these periods, in whole months; a booking adds one to its expiry.
 PERIOD_MONTHS = {"P1M": 1, "P3M": 3, "P12M": 12}
+# Days before expiry the tenant's admins are told (the first also opens the notice area's
+# warning); 0 is the notice that it expired and locked.
+WARN_DAYS = (14, 3, 0)
 
 
 class State(StrEnum):
